@@ -1,0 +1,149 @@
+"""Coordinator assignment: each constraint bites, priorities hold, impossibility is explained."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ortools.sat.python import cp_model
+
+from workbench.scheduling.check import check_assignments
+from workbench.scheduling.coordinators import CoordinatorModel, assign_coordinators
+from workbench.scheduling.plan import Plan
+from tests.helpers import family, staff, tiny_register
+
+
+def _solve(register, disabled=frozenset()):
+    model = CoordinatorModel(register, disabled=disabled)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(model.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    primaries = {f.family_id: [s for (fid, s), v in model.primary.items() if fid == f.family_id and solver.boolean_value(v)]
+                 for f in register.families}
+    secondaries = {f.family_id: [s for (fid, s), v in model.secondary.items() if fid == f.family_id and solver.boolean_value(v)]
+                   for f in register.families}
+    return primaries, secondaries
+
+
+def _two_coordinators_on_team(points=10.0):
+    return tiny_register(
+        [staff("C1", points=points), staff("C2", points=points)],
+        [family("F1", case_points=2.0)],
+        team=[("F1", "C1", "familieraadgiver"), ("F1", "C2", "familieraadgiver")],
+    )
+
+
+def test_one_primary_bites():
+    register = _two_coordinators_on_team()
+    primaries, _ = _solve(register)
+    assert len(primaries["F1"]) == 1
+    primaries, _ = _solve(register, frozenset({"one_primary"}))
+    assert len(primaries["F1"]) != 1  # both fit well, so without the rule both are taken
+
+
+def test_secondary_when_needed_bites():
+    register = tiny_register(
+        [staff("C1", district="Syd"), staff("C2", district="Syd")],
+        [family("F1", needs_secondary=True, case_points=2.0)],
+    )
+    _, secondaries = _solve(register)
+    assert len(secondaries["F1"]) == 1
+    _, secondaries = _solve(register, frozenset({"secondary_when_needed"}))
+    assert secondaries["F1"] == []  # a secondary only adds load, so without the rule nobody is chosen
+
+
+def test_primary_differs_from_secondary_bites():
+    register = tiny_register(
+        [staff("C1"), staff("C2", district="Syd")],
+        [family("F1", needs_secondary=True)],
+        team=[("F1", "C1", "familieraadgiver")],
+    )
+    p, s = _solve(register)
+    assert p["F1"] != s["F1"]
+    p, s = _solve(register, frozenset({"primary_differs_from_secondary"}))
+    assert p["F1"] == s["F1"] == ["C1"]  # C1 fits best for both roles
+
+
+def test_caseload_limits_bite():
+    register = tiny_register(
+        [staff("C1", points=3.0), staff("C2", points=3.0, district="Syd")],
+        [family("F1", case_points=2.0, primary="C1"), family("F2", case_points=2.0, primary="C1")],
+    )
+    p, _ = _solve(register)
+    assert p["F1"] != p["F2"]
+    p, _ = _solve(register, frozenset({"caseload_limits"}))
+    assert p["F1"] == p["F2"] == ["C1"]  # keeping both wins without the limit
+
+
+def test_existing_assignment_is_kept_over_a_better_fit():
+    register = tiny_register(
+        [staff("C1"), staff("C2", district="Syd")],
+        [family("F1", primary="C2")],
+        team=[("F1", "C1", "familieraadgiver")],
+    )
+    result = assign_coordinators(register)
+    assert result.assignments[0].primary_coordinator == "C2"
+    assert "fastholdt" in result.assignments[0].reason
+
+
+def test_family_choice_is_honoured():
+    register = tiny_register(
+        [staff("C1"), staff("C2", district="Syd")],
+        [family("F1", preferred_coordinator="C2")],
+    )
+    result = assign_coordinators(register)
+    assert result.assignments[0].primary_coordinator == "C2"
+    assert "familiens eget valg" in result.assignments[0].reason
+
+
+def test_kept_assignment_moves_only_when_its_limit_forces_it():
+    register = tiny_register(
+        [staff("C1", points=3.0), staff("C2", points=10.0)],
+        [family("F1", primary="C1", case_points=2.0), family("F2", primary="C1", case_points=2.0)],
+    )
+    result = assign_coordinators(register)
+    primaries = sorted(a.primary_coordinator for a in result.assignments)
+    assert primaries == ["C1", "C2"]
+    assert any("skifter primær koordinator" in p and "sagsloft" in p for p in result.problems)
+
+
+def test_impossible_limits_name_the_families():
+    register = tiny_register(
+        [staff("C1", points=2.0)],
+        [family("F1", case_points=2.0), family("F2", case_points=2.0)],
+    )
+    result = assign_coordinators(register)
+    unassigned = [a.family_id for a in result.assignments if not a.primary_coordinator]
+    assert len(unassigned) == 1
+    assert any(unassigned[0] in p and "ingen primær koordinator" in p for p in result.problems)
+
+
+def test_language_counts():
+    register = tiny_register(
+        [staff("C1"), staff("C2", languages=frozenset({"da", "ar"}), district="Syd")],
+        [family("F1", language="ar")],
+    )
+    assert assign_coordinators(register).assignments[0].primary_coordinator == "C2"
+
+
+def test_balanced_load(sample_like_register):
+    result = assign_coordinators(sample_like_register, time_limit=20)
+    plan = Plan(None, None, result.assignments, [])
+    assert check_assignments(sample_like_register, plan) == []
+    loads = [used / limit for used, limit in result.load.values() if limit]
+    assert max(loads) <= 1.0
+
+
+def test_secondary_given_is_never_made_primary():
+    register = tiny_register(
+        [staff("C1"), staff("C2", district="Syd")],
+        [family("F1", secondary_coordinator="C1", needs_secondary=True)],
+        team=[("F1", "C1", "familieraadgiver")],
+    )
+    a = assign_coordinators(register).assignments[0]
+    assert (a.primary_coordinator, a.secondary_coordinator) == ("C2", "C1")
+
+
+def test_invalid_given_coordinator_is_replaced():
+    register = tiny_register([staff("C1"), staff("X", can_coordinate=False)], [family("F1", primary="X")])
+    fixed = replace(register.families[0])
+    assert assign_coordinators(register.replace(families=(fixed,))).assignments[0].primary_coordinator == "C1"

@@ -1,0 +1,179 @@
+"""Command line: ``workbench plan``, ``validate``, ``check``, ``generate``.
+
+Every user-facing failure ends in a plain message and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+import typer
+from tqdm import tqdm
+
+from workbench.io.problems import RegisterError
+from workbench.io.register import read_register, write_register
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Tværs: screening og planlægning af tværfaglige familieforløb.",
+)
+
+
+def _fail(message: str) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code=2)
+
+
+def _date(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        _fail(f"{option}: '{text}' er ikke en dato på formen ÅÅÅÅ-MM-DD (expected YYYY-MM-DD).")
+        raise  # unreachable, keeps type checkers calm
+
+
+def _load(data: Path):
+    try:
+        register, problems = read_register(data)
+    except Exception as error:  # an unreadable file must still end in a message
+        _fail(f"{data}: kunne ikke læses ({error}).")
+    for problem in problems:
+        if not problem.is_error:
+            typer.echo(str(problem), err=True)
+    if register is None:
+        _fail(str(RegisterError(problems)))
+    return register
+
+
+@app.command()
+def validate(data: Path = typer.Option(..., "--data", help="Mappe med CSV-filer eller en .xlsx")) -> None:
+    """Check a case register and list every problem with file, row and column."""
+    register = _load(data)
+    typer.echo(f"OK: {len(register.staff)} medarbejdere, {len(register.families)} familier, "
+               f"{len(register.team)} teamtilknytninger, {len(register.rules)} opfølgningsregler.")
+
+
+@app.command()
+def plan(
+    data: Path = typer.Option(..., "--data", help="Mappe med CSV-filer eller en .xlsx"),
+    start: str = typer.Option(..., "--start", help="Første dag i planen (ÅÅÅÅ-MM-DD)"),
+    end: str = typer.Option(..., "--end", help="Sidste dag i planen (ÅÅÅÅ-MM-DD)"),
+    out: Path = typer.Option(..., "--out", help="Mappe til assignments.csv, meetings.csv og summary.json"),
+    time_limit: float = typer.Option(60.0, "--time-limit", min=1.0, help="Sekunder til hele planlægningen"),
+    previous: Optional[Path] = typer.Option(None, "--previous", help="Udmeldt meetings.csv at holde planen tæt på"),
+    freeze_until: Optional[str] = typer.Option(None, "--freeze-until", help="Udmeldte møder til og med denne dag fastholdes"),
+    quiet: bool = typer.Option(False, "--quiet", help="Ingen fremdriftslinje"),
+) -> None:
+    """Assign coordinators and pack every family's follow-up meetings over the horizon."""
+    from workbench.scheduling.check import check_plan
+    from workbench.scheduling.plan import read_meetings
+    from workbench.scheduling.planner import PlanOptions, make_plan
+
+    first, last = _date(start, "--start"), _date(end, "--end")
+    if last < first:
+        _fail("--end ligger før --start (end before start).")
+    register = _load(data)
+    announced: tuple = ()
+    if previous is not None:
+        try:
+            announced = tuple(read_meetings(previous))
+        except Exception as error:
+            _fail(f"{previous}: kan ikke læses som meetings.csv ({error}).")
+    freeze = _date(freeze_until, "--freeze-until") if freeze_until else None
+    options = PlanOptions(time_limit=time_limit, previous=announced, freeze_until=freeze)
+    bar = tqdm(total=100, desc="Planlægger", unit="%", disable=quiet, file=sys.stderr,
+               bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}")
+
+    def progress(share: float, text: str) -> None:
+        bar.set_description_str(text)
+        bar.update(max(0, round(100 * share) - bar.n))
+
+    run = make_plan(register, first, last, options, progress=progress)
+    bar.close()
+    report = check_plan(register, run.plan, options.hours, options.load)
+    run.plan.summary["independent_check"] = "ok" if report.ok else report.kinds()
+    run.plan.write(out)
+    s = run.plan.summary
+    typer.echo(
+        f"{s['families']} familier, {s['meetings']} møder, {s['late_meetings']} for sent "
+        f"(højst {s['max_days_late']} dage), status {s['solver_status']}, {s['solve_seconds']} s. "
+        f"Uafhængig kontrol: {'ingen brud' if report.ok else report.kinds()}. Skrevet til {out}/"
+    )
+    for message in run.plan.messages[:20]:
+        typer.echo(f"  - {message}")
+    if len(run.plan.messages) > 20:
+        typer.echo(f"  ... og {len(run.plan.messages) - 20} flere i summary.json")
+    if not report.ok:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def check(
+    data: Path = typer.Option(..., "--data", help="Registret planen er lavet ud fra"),
+    plan_dir: Path = typer.Option(..., "--plan", help="Mappe med assignments.csv, meetings.csv, summary.json"),
+) -> None:
+    """Independently check a written plan for hard-constraint breaches and lateness."""
+    import pandas as pd
+
+    from workbench.scheduling.check import check_plan
+    from workbench.scheduling.plan import Assignment, Plan, read_meetings
+
+    register = _load(data)
+    try:
+        summary = json.loads((plan_dir / "summary.json").read_text("utf-8"))
+        start, end = (date.fromisoformat(d) for d in summary["horizon"])
+        frame = pd.read_csv(plan_dir / "assignments.csv", dtype=str, keep_default_na=False)
+        assignments = [Assignment(r.family_id, r.primary_coordinator or None, r.secondary_coordinator or None)
+                       for r in frame.itertuples(index=False)]
+        meetings = read_meetings(plan_dir / "meetings.csv")
+    except (OSError, KeyError, ValueError, AttributeError) as error:
+        _fail(f"{plan_dir}: planen kan ikke læses ({error}).")
+    report = check_plan(register, Plan(start, end, assignments, meetings))
+    typer.echo(f"{len(meetings)} møder kontrolleret: {len(report.breaches)} brud på hårde krav, "
+               f"{report.late_meetings} for sene (højst {report.max_days_late} dage).")
+    for breach in report.breaches[:50]:
+        typer.echo(f"  - [{breach.kind}] {breach.family_id or breach.staff_id} {breach.meeting_id}: {breach.message}")
+    if not report.ok:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def generate(
+    out: Path = typer.Option(..., "--out", help="Mappe (eller .xlsx) at skrive registret til"),
+    families: int = typer.Option(300, "--families", min=1),
+    staff: int = typer.Option(60, "--staff", min=13),
+    seed: int = typer.Option(2027, "--seed"),
+    start: str = typer.Option("2027-01-01", "--start", help="Første dag i det år data laves til"),
+) -> None:
+    """Write a synthetic municipality (for trying things out; never real people)."""
+    from workbench.synth.municipality import MunicipalitySpec, generate_municipality
+
+    register = generate_municipality(MunicipalitySpec(n_staff=staff, n_families=families, seed=seed,
+                                                      start=_date(start, "--start")))
+    write_register(register, out)
+    typer.echo(f"Skrev {len(register.staff)} medarbejdere og {len(register.families)} familier til {out}")
+
+
+def main() -> None:
+    """Console entry: unexpected errors become one plain line (set TVAERS_DEBUG=1 for the traceback)."""
+    import os
+
+    try:
+        app(standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as error:
+        if os.environ.get("TVAERS_DEBUG"):
+            raise
+        typer.echo(f"Uventet fejl: {error}. Kør igen med TVAERS_DEBUG=1 for detaljer (unexpected error).", err=True)
+        raise SystemExit(3) from None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Reading and writing the case register, the local store and exports."""

@@ -1,0 +1,56 @@
+"""Problems found in user input, phrased for a team leader (Danish, with English)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+CPR_PATTERN = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
+"""Anything shaped like a Danish CPR number (ddmmyy-xxxx) is refused on input."""
+
+
+def looks_like_cpr(text: str) -> bool:
+    return bool(CPR_PATTERN.search(text))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input: where it is and what to do about it."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+    message_en: str = ""
+    severity: str = "fejl"  # "fejl" stops loading, "advarsel" is shown but loading goes on
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "fejl"
+
+    def where(self) -> str:
+        parts = [self.file]
+        if self.row is not None:
+            parts.append(f"række {self.row}")
+        if self.column:
+            parts.append(f"kolonne '{self.column}'")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        text = f"{self.where()}: {self.message}"
+        if self.message_en:
+            text += f" ({self.message_en})"
+        if not self.is_error:
+            text = "Advarsel: " + text
+        return text
+
+
+class RegisterError(Exception):
+    """Raised with every problem at once, so the user can fix them in one go."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = list(problems)
+        errors = [p for p in self.problems if p.is_error]
+        head = f"Sagsregistret kan ikke indlæses: {len(errors)} fejl (the case register has {len(errors)} errors)"
+        super().__init__(head + "\n" + "\n".join(f"  - {p}" for p in self.problems))

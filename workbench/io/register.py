@@ -1,0 +1,683 @@
+"""Load and validate the case register (a folder of CSV files or one .xlsx).
+
+Every problem is collected before anything is refused, so a team leader can fix
+the whole file in one go.  Each problem names the file, the row (as the user
+sees it in Excel: the header is row 1) and the column.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import pandas as pd
+import pandera.pandas as pa
+
+from workbench import catalogue
+from workbench.io.problems import CPR_PATTERN, Problem, RegisterError
+from workbench.model import (
+    WEEKDAY_CODES,
+    Absence,
+    ClosedDay,
+    Family,
+    FamilyUnavailability,
+    FollowupRule,
+    Person,
+    Register,
+    ScreeningRating,
+    Staff,
+    TeamMember,
+)
+from workbench.screening.instrument import FAMILY_PERSON_ID, item_ids
+
+# --------------------------------------------------------------------------- specs
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of the contract."""
+
+    name: str
+    kind: str = "str"  # str | int | float | bool | date | list
+    required: bool = True
+    """The column must be present in the file."""
+    blank_ok: bool = False
+    """A cell may be left empty (then ``default`` is used)."""
+    default: Any = None
+    checks: tuple[pa.Check, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Col, ...]
+    required: bool = True
+    key: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.csv"
+
+    def column(self, name: str) -> Col:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _at_least(bound: float, what: str = "") -> pa.Check:
+    return pa.Check(lambda v: v >= bound, element_wise=True, error=f"skal være mindst {bound}{what}")
+
+
+def _between(low: float, high: float) -> pa.Check:
+    return pa.Check(lambda v: low <= v <= high, element_wise=True, error=f"skal ligge mellem {low} og {high}")
+
+
+def _not_empty_list() -> pa.Check:
+    return pa.Check(lambda v: len(v) > 0, element_wise=True, error="skal have mindst én værdi")
+
+
+def _weekday_codes() -> pa.Check:
+    return pa.Check(
+        lambda v: all(code in WEEKDAY_CODES for code in v),
+        element_wise=True,
+        error=f"ugedage skal skrives som {';'.join(WEEKDAY_CODES[:5])}",
+    )
+
+
+def _known_role() -> pa.Check:
+    return pa.Check(
+        lambda v: v in catalogue.roles(),
+        element_wise=True,
+        error="ukendt rolle; se rollelisten i README (fx familieraadgiver, ppr_psykolog, jobkonsulent)",
+    )
+
+
+def _one_of(values: Iterable[str]) -> pa.Check:
+    allowed = tuple(values)
+    return pa.Check(lambda v: v in allowed, element_wise=True, error=f"skal være en af: {', '.join(allowed)}")
+
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "staff",
+        key=("staff_id",),
+        description="Medarbejdere, der kan indgå i familiens team eller være koordinator.",
+        columns=(
+            Col("staff_id", description="Entydigt id, fx S001"),
+            Col("name", description="Navn (vises kun internt)"),
+            Col("role", checks=(_known_role(),), description="Rollekode fra rollelisten"),
+            Col("department"),
+            Col("can_coordinate", "bool", description="ja/nej: kan være primær eller sekundær koordinator"),
+            Col("max_caseload_points", "float", checks=(_at_least(0),), description="Loft for sagspoint"),
+            Col("max_meetings_per_day", "int", checks=(_between(0, 8),), description="Højst så mange møder om dagen"),
+            Col("workdays", "list", checks=(_not_empty_list(), _weekday_codes()), description="fx mon;tue;wed;thu"),
+            Col("competences", "list", blank_ok=True, default=()),
+            Col("languages", "list", blank_ok=True, default=("da",)),
+            Col("district", blank_ok=True, default=""),
+            Col("base_caseload_points", "float", required=False, blank_ok=True, default=0.0, checks=(_at_least(0),)),
+            Col("email", required=False, blank_ok=True, default=""),
+        ),
+    ),
+    Table(
+        "absences",
+        required=False,
+        description="Fravær (ferie, sygdom, kursus); datoerne er inklusive.",
+        columns=(
+            Col("staff_id"),
+            Col("start_date", "date"),
+            Col("end_date", "date"),
+            Col("reason", blank_ok=True, default=""),
+        ),
+    ),
+    Table(
+        "families",
+        key=("family_id",),
+        description="Familier i den koordinerede indsats (kun pseudonym-id, aldrig CPR eller navne).",
+        columns=(
+            Col("family_id"),
+            Col("district", blank_ok=True, default=""),
+            Col("language", blank_ok=True, default="da"),
+            Col("case_basis", "list", checks=(_not_empty_list(),), description="Nøgler i followup_rules; strengeste gælder"),
+            Col("last_followup_date", "date", blank_ok=True),
+            Col("primary_coordinator", blank_ok=True, description="Tom = skal tildeles; udfyldt = bevares"),
+            Col("secondary_coordinator", blank_ok=True),
+            Col("needs_secondary", "bool", blank_ok=True, default=False),
+            Col("case_points", "float", blank_ok=True, default=1.0, checks=(_at_least(0),)),
+            Col("preferred_coordinator", required=False, blank_ok=True, description="Familiens eget ønske"),
+            Col("case_start_date", "date", required=False, blank_ok=True),
+        ),
+    ),
+    Table(
+        "team",
+        key=("family_id", "staff_id"),
+        description="Fagpersoner i familiens team; alle deltager i opfølgningsmøderne.",
+        columns=(Col("family_id"), Col("staff_id"), Col("role", blank_ok=True, default="")),
+    ),
+    Table(
+        "family_unavailability",
+        required=False,
+        description="Perioder hvor familien ikke kan deltage i møder (inklusive).",
+        columns=(
+            Col("family_id"),
+            Col("start_date", "date"),
+            Col("end_date", "date"),
+            Col("reason", required=False, blank_ok=True, default=""),
+        ),
+    ),
+    Table(
+        "followup_rules",
+        key=("rule_id",),
+        description="Lovkrav og modelkadencer for opfølgning; strengeste regel for familien gælder.",
+        columns=(
+            Col("rule_id"),
+            Col("case_basis"),
+            Col("max_interval_days", "int", checks=(_between(1, 730),)),
+            Col("min_interval_days", "int", checks=(_between(0, 730),)),
+            Col("meeting_minutes", "int", checks=(_between(15, 480),)),
+            Col("description"),
+            Col("source", description="Lov/model og paragraf"),
+            Col("valid_from", "date", required=False, blank_ok=True, default=date(1900, 1, 1)),
+        ),
+    ),
+    Table(
+        "screenings",
+        required=False,
+        description="Screeningsvurderinger 0-3 pr. person og item.",
+        columns=(
+            Col("family_id"),
+            Col("person_id"),
+            Col("item_id"),
+            Col("score", "int", checks=(_between(0, 3),)),
+            Col("screened_on", "date"),
+            Col("screened_by"),
+            Col("strength", "bool", required=False, blank_ok=True, default=False),
+            Col("note", required=False, blank_ok=True, default=""),
+        ),
+    ),
+    Table(
+        "persons",
+        required=False,
+        key=("person_id",),
+        description="Familiemedlemmer med pseudonym og fødselsår (aldrig CPR).",
+        columns=(
+            Col("person_id"),
+            Col("family_id"),
+            Col("kind", checks=(_one_of(("barn", "voksen")),)),
+            Col("birth_year", "int", checks=(_between(1900, 2100),)),
+            Col("label", blank_ok=True, default=""),
+            Col("income", required=False, blank_ok=True, default=""),
+        ),
+    ),
+    Table(
+        "closed_days",
+        required=False,
+        description="Kommunens egne lukkedage ud over helligdage.",
+        columns=(Col("date", "date"), Col("reason", blank_ok=True, default="")),
+    ),
+)
+
+TABLE_BY_NAME = {t.name: t for t in TABLES}
+
+# --------------------------------------------------------------------------- parsing cells
+
+TRUE_WORDS = {"1", "ja", "j", "yes", "y", "true", "sand", "x"}
+FALSE_WORDS = {"0", "nej", "n", "no", "false", "falsk"}
+
+
+class CellError(ValueError):
+    def __init__(self, da: str, en: str):
+        super().__init__(da)
+        self.da, self.en = da, en
+
+
+def _parse_date(text: str) -> date:
+    cleaned = text.strip()
+    if cleaned.endswith(" 00:00:00"):  # Excel dates read as text
+        cleaned = cleaned[: -len(" 00:00:00")]
+    try:
+        return date.fromisoformat(cleaned)
+    except ValueError:
+        raise CellError(f"'{text}' er ikke en dato på formen ÅÅÅÅ-MM-DD", "not an ISO date YYYY-MM-DD") from None
+
+
+def _parse_int(text: str) -> int:
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        raise CellError(f"'{text}' er ikke et helt tal", "not a whole number") from None
+    if number != int(number):
+        raise CellError(f"'{text}' er ikke et helt tal", "not a whole number")
+    return int(number)
+
+
+def _parse_float(text: str) -> float:
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        raise CellError(f"'{text}' er ikke et tal", "not a number") from None
+
+
+def _parse_bool(text: str) -> bool:
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise CellError(f"'{text}' skal være ja eller nej", "must be yes or no")
+
+
+def _parse_list(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(";") if part.strip())
+
+
+PARSERS: dict[str, Callable[[str], Any]] = {
+    "str": lambda text: text.strip(),
+    "int": _parse_int,
+    "float": _parse_float,
+    "bool": _parse_bool,
+    "date": _parse_date,
+    "list": _parse_list,
+}
+
+# --------------------------------------------------------------------------- reading raw tables
+
+
+@dataclass
+class RawTable:
+    table: Table
+    label: str  # what the user calls the file, e.g. "staff.csv" or "register.xlsx, ark staff"
+    frame: pd.DataFrame  # all cells as str, index = row number the user sees
+
+    def row_of(self, index: int) -> int:
+        return int(index)
+
+
+def _read_csv_text(path: Path) -> str:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+def _frame_from_csv(path: Path) -> pd.DataFrame:
+    text = _read_csv_text(path)
+    header = text.splitlines()[0] if text.strip() else ""
+    separator = ";" if ";" in header and "," not in header else ","
+    frame = pd.read_csv(
+        io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, skip_blank_lines=False
+    )
+    return _number_rows(frame)
+
+
+def _number_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Index rows by the line number a user sees (header = 1) and drop blank lines."""
+    frame = frame.fillna("").astype(str)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.index = range(2, len(frame) + 2)
+    blank = frame.apply(lambda row: all(not cell.strip() for cell in row), axis=1) if len(frame) else []
+    return frame[~pd.Series(blank, index=frame.index, dtype=bool)] if len(frame) else frame
+
+
+def _read_raw_tables(path: Path, problems: list[Problem]) -> dict[str, RawTable]:
+    raw: dict[str, RawTable] = {}
+    if path.is_dir():
+        for table in TABLES:
+            file = path / table.filename
+            if file.exists():
+                try:
+                    raw[table.name] = RawTable(table, table.filename, _frame_from_csv(file))
+                except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+                    problems.append(
+                        Problem(table.filename, None, None, f"filen kan ikke læses som CSV: {exc}", "unreadable CSV")
+                    )
+        known = {t.filename for t in TABLES}
+        for extra in sorted(p.name for p in path.glob("*.csv") if p.name not in known):
+            problems.append(
+                Problem(extra, None, None, "filen indgår ikke i datakontrakten og ignoreres", "unknown file ignored", "advarsel")
+            )
+    elif path.suffix.lower() in {".xlsx", ".xlsm"}:
+        try:
+            sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
+        except Exception as exc:  # openpyxl raises many kinds for a broken file
+            problems.append(Problem(path.name, None, None, f"Excel-filen kan ikke læses: {exc}", "unreadable workbook"))
+            return raw
+        for sheet, frame in sheets.items():
+            table = TABLE_BY_NAME.get(str(sheet).strip())
+            if table is None:
+                problems.append(
+                    Problem(f"{path.name}, ark {sheet}", None, None, "arket indgår ikke i datakontrakten og ignoreres",
+                            "unknown sheet ignored", "advarsel")
+                )
+                continue
+            raw[table.name] = RawTable(table, f"{path.name}, ark {sheet}", _number_rows(frame))
+    elif not path.exists():
+        problems.append(Problem(str(path), None, None, "mappen eller filen findes ikke", "no such folder or file"))
+    else:
+        problems.append(
+            Problem(path.name, None, None, "angiv en mappe med CSV-filer eller én .xlsx-fil", "expected a folder or .xlsx")
+        )
+    for table in TABLES:
+        if table.required and table.name not in raw and path.exists():
+            problems.append(
+                Problem(table.filename, None, None, "obligatorisk tabel mangler", "required table is missing")
+            )
+    return raw
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _find_cpr(raw: RawTable, problems: list[Problem]) -> None:
+    for column in raw.frame.columns:
+        if CPR_PATTERN.search(column):
+            problems.append(Problem(raw.label, 1, column, "kolonnenavnet ligner et CPR-nummer", "header looks like a CPR number"))
+        for index, cell in raw.frame[column].items():
+            if CPR_PATTERN.search(cell):
+                problems.append(
+                    Problem(raw.label, raw.row_of(index), column,
+                            "ligner et CPR-nummer; CPR-numre må ikke indlæses – brug pseudonym-id",
+                            "looks like a CPR number, refused")
+                )
+
+
+def _parse_table(raw: RawTable, problems: list[Problem]) -> pd.DataFrame:
+    """Typed values per cell (object columns); cells that fail become None with a problem each."""
+    table = raw.table
+    present = set(raw.frame.columns)
+    for column in raw.frame.columns:
+        if column not in {c.name for c in table.columns}:
+            problems.append(Problem(raw.label, 1, column, "kolonnen kendes ikke og ignoreres", "unknown column ignored", "advarsel"))
+    typed: dict[str, list] = {}
+    for col in table.columns:
+        if col.name not in present:
+            if col.required:
+                problems.append(Problem(raw.label, 1, col.name, "kolonnen mangler", "column is missing"))
+            typed[col.name] = [col.default] * len(raw.frame)
+            continue
+        values = []
+        for index, cell in raw.frame[col.name].items():
+            if not cell.strip():
+                if not col.blank_ok:
+                    problems.append(Problem(raw.label, raw.row_of(index), col.name, "feltet må ikke være tomt", "must not be blank"))
+                values.append(col.default)
+                continue
+            try:
+                values.append(PARSERS[col.kind](cell))
+            except CellError as error:
+                problems.append(Problem(raw.label, raw.row_of(index), col.name, error.da, error.en))
+                values.append(None)
+        typed[col.name] = values
+    return pd.DataFrame(typed, index=raw.frame.index, dtype=object)
+
+
+def _check_values(raw: RawTable, typed: pd.DataFrame, problems: list[Problem]) -> None:
+    table = raw.table
+    schema = pa.DataFrameSchema(
+        {c.name: pa.Column(object, list(c.checks), nullable=True) for c in table.columns if c.checks},
+        strict=False,
+    )
+    try:
+        schema.validate(typed, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        for case in errors.failure_cases.itertuples(index=False):
+            row = None if pd.isna(case.index) else raw.row_of(int(case.index))
+            problems.append(Problem(raw.label, row, case.column, f"'{_show(case.failure_case)}' {case.check}", "invalid value"))
+    if table.key:
+        keys = typed[list(table.key)].astype(str).agg("|".join, axis=1)
+        duplicated = keys[keys.duplicated(keep="first")]
+        for index, key in duplicated.items():
+            first = int(keys[keys == key].index[0])
+            problems.append(
+                Problem(raw.label, raw.row_of(index), "+".join(table.key),
+                        f"'{key}' findes allerede i række {first}", "duplicate key")
+            )
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (tuple, list)):
+        return ";".join(map(str, value))
+    return str(value)
+
+
+def _check_periods(raw: RawTable, typed: pd.DataFrame, owner: str, problems: list[Problem]) -> None:
+    """Reversed periods and overlapping periods of the same owner are refused."""
+    seen: dict[str, list[tuple[date, date, int]]] = {}
+    for index, row in typed.iterrows():
+        start, end, who = row["start_date"], row["end_date"], row[owner]
+        if start is None or end is None:
+            continue
+        if end < start:
+            problems.append(Problem(raw.label, raw.row_of(index), "end_date",
+                                    f"slutdato {end} ligger før startdato {start}", "end date before start date"))
+            continue
+        for other_start, other_end, other_row in seen.get(who, []):
+            if start <= other_end and other_start <= end:
+                problems.append(Problem(raw.label, raw.row_of(index), "start_date",
+                                        f"perioden {start}–{end} overlapper række {other_row} for {who}",
+                                        "overlapping periods"))
+        seen.setdefault(who, []).append((start, end, raw.row_of(index)))
+
+
+def _check_reference(raw: RawTable, typed: pd.DataFrame, column: str, known: Iterable[str], what: str,
+                     problems: list[Problem]) -> None:
+    known = set(known)
+    for index, value in typed[column].items():
+        if value and value not in known:
+            problems.append(Problem(raw.label, raw.row_of(index), column, f"ukendt {what} '{value}'", f"unknown {what}"))
+
+
+def _cross_checks(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
+    staff = typed.get("staff", pd.DataFrame(columns=["staff_id", "can_coordinate"]))
+    staff_ids = set(staff["staff_id"].dropna())
+    coordinators = set(staff.loc[staff["can_coordinate"] == True, "staff_id"])  # noqa: E712 - object column
+    families = typed.get("families", pd.DataFrame(columns=["family_id"]))
+    family_ids = set(families["family_id"].dropna())
+    rules = typed.get("followup_rules", pd.DataFrame(columns=["case_basis"]))
+    bases = set(rules["case_basis"].dropna())
+
+    if "followup_rules" in typed:
+        raw = raws["followup_rules"]
+        for index, row in typed["followup_rules"].iterrows():
+            low, high = row["min_interval_days"], row["max_interval_days"]
+            if low is not None and high is not None and low > high:
+                problems.append(Problem(raw.label, raw.row_of(index), "min_interval_days",
+                                        f"mindste interval {low} er større end største interval {high}",
+                                        "min interval exceeds max interval"))
+        keyed = typed["followup_rules"][["case_basis", "valid_from"]].astype(str).agg("|".join, axis=1)
+        for index in keyed[keyed.duplicated()].index:
+            problems.append(Problem(raw.label, raw.row_of(index), "valid_from",
+                                    "to regler for samme sagsgrundlag gælder fra samme dato", "ambiguous rule versions"))
+
+    if "families" in typed:
+        raw, frame = raws["families"], typed["families"]
+        for index, row in frame.iterrows():
+            for basis in row["case_basis"] or ():
+                if basis not in bases:
+                    problems.append(Problem(raw.label, raw.row_of(index), "case_basis",
+                                            f"sagsgrundlaget '{basis}' findes ikke i followup_rules",
+                                            "case basis has no follow-up rule"))
+            for column in ("primary_coordinator", "secondary_coordinator", "preferred_coordinator"):
+                value = row.get(column)
+                if not value:
+                    continue
+                if value not in staff_ids:
+                    problems.append(Problem(raw.label, raw.row_of(index), column, f"ukendt medarbejder '{value}'", "unknown staff"))
+                elif value not in coordinators:
+                    problems.append(Problem(raw.label, raw.row_of(index), column,
+                                            f"'{value}' kan ikke være koordinator (can_coordinate = nej)",
+                                            "staff cannot coordinate"))
+            if row["primary_coordinator"] and row["primary_coordinator"] == row["secondary_coordinator"]:
+                problems.append(Problem(raw.label, raw.row_of(index), "secondary_coordinator",
+                                        "sekundær koordinator skal være en anden end den primære",
+                                        "secondary must differ from primary"))
+            if row["secondary_coordinator"] and row["needs_secondary"] is False:
+                problems.append(Problem(raw.label, raw.row_of(index), "needs_secondary",
+                                        "der er angivet en sekundær koordinator, men needs_secondary er nej",
+                                        "secondary given although needs_secondary is no", "advarsel"))
+
+    for name, owner, known, what in (
+        ("team", "family_id", family_ids, "familie"),
+        ("absences", "staff_id", staff_ids, "medarbejder"),
+        ("family_unavailability", "family_id", family_ids, "familie"),
+        ("screenings", "family_id", family_ids, "familie"),
+        ("persons", "family_id", family_ids, "familie"),
+    ):
+        if name in typed:
+            _check_reference(raws[name], typed[name], owner, known, what, problems)
+    if "team" in typed:
+        _check_reference(raws["team"], typed["team"], "staff_id", staff_ids, "medarbejder", problems)
+    for name, owner in (("absences", "staff_id"), ("family_unavailability", "family_id")):
+        if name in typed:
+            _check_periods(raws[name], typed[name], owner, problems)
+    if "screenings" in typed:
+        raw, frame = raws["screenings"], typed["screenings"]
+        _check_reference(raw, frame, "item_id", item_ids(), "screeningsitem", problems)
+        _check_reference(raw, frame, "screened_by", staff_ids, "medarbejder", problems)
+        if "persons" in typed:
+            persons = typed["persons"]
+            family_of = dict(zip(persons["person_id"], persons["family_id"]))
+            for index, row in frame.iterrows():
+                person = row["person_id"]
+                if not person or person == FAMILY_PERSON_ID:
+                    continue
+                if person not in family_of:
+                    problems.append(Problem(raw.label, raw.row_of(index), "person_id", f"ukendt person '{person}'", "unknown person"))
+                elif family_of[person] != row["family_id"]:
+                    problems.append(Problem(raw.label, raw.row_of(index), "person_id",
+                                            f"person '{person}' hører til familie {family_of[person]}",
+                                            "person belongs to another family"))
+
+
+# --------------------------------------------------------------------------- building the model
+
+
+def _records(rows: list[dict], cls, **convert) -> tuple:
+    """Dataclass instances from typed rows; ``convert`` maps a column to a function of its value."""
+    names = {f.name for f in fields(cls)}
+    out = []
+    for row in rows:
+        values = {k: v for k, v in row.items() if k in names}
+        for column, function in convert.items():
+            values[column] = function(values[column])
+        out.append(cls(**values))
+    return tuple(out)
+
+
+def _weekday_set(codes: tuple[str, ...]) -> frozenset[int]:
+    return frozenset(WEEKDAY_CODES.index(code) for code in codes)
+
+
+def _build(typed: dict[str, pd.DataFrame], source: str) -> Register:
+    def rows(name: str) -> list[dict]:
+        return typed[name].to_dict("records") if name in typed else []
+
+    def blank_to_none(value):
+        return value or None
+
+    closed = [{"day": r["date"], "reason": r["reason"]} for r in rows("closed_days")]
+    return Register(
+        staff=_records(rows("staff"), Staff, workdays=_weekday_set, competences=frozenset, languages=frozenset),
+        families=_records(rows("families"), Family, case_basis=tuple, primary_coordinator=blank_to_none,
+                          secondary_coordinator=blank_to_none, preferred_coordinator=blank_to_none),
+        rules=_records(rows("followup_rules"), FollowupRule),
+        team=_records(rows("team"), TeamMember),
+        absences=_records(rows("absences"), Absence),
+        family_unavailability=_records(rows("family_unavailability"), FamilyUnavailability),
+        screenings=_records(rows("screenings"), ScreeningRating),
+        persons=_records(rows("persons"), Person),
+        closed_days=_records(closed, ClosedDay),
+        source=source,
+    )
+
+
+def read_register(path: str | Path) -> tuple[Register | None, list[Problem]]:
+    """Validate everything; return the register (None if any error) and all problems and warnings."""
+    path = Path(path)
+    problems: list[Problem] = []
+    raws = _read_raw_tables(path, problems)
+    typed: dict[str, pd.DataFrame] = {}
+    for name, raw in raws.items():
+        _find_cpr(raw, problems)
+        typed[name] = _parse_table(raw, problems)
+        _check_values(raw, typed[name], problems)
+    _cross_checks(raws, typed, problems)
+    if any(p.is_error for p in problems):
+        return None, problems
+    return _build(typed, str(path)), problems
+
+
+def load_register(path: str | Path) -> Register:
+    """The validated register, or :class:`RegisterError` listing every problem."""
+    register, problems = read_register(path)
+    if register is None:
+        raise RegisterError(problems)
+    return register
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, frozenset) and value and all(isinstance(v, int) for v in value):
+        return ";".join(WEEKDAY_CODES[i] for i in sorted(value))
+    if isinstance(value, (frozenset, set)):
+        return ";".join(sorted(value))
+    if isinstance(value, (tuple, list)):
+        return ";".join(map(str, value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def register_frames(register: Register) -> dict[str, pd.DataFrame]:
+    """The register as one string DataFrame per contract table (round-trips through ``read_register``)."""
+    items = {
+        "staff": register.staff,
+        "absences": register.absences,
+        "families": register.families,
+        "team": register.team,
+        "family_unavailability": register.family_unavailability,
+        "followup_rules": register.rules,
+        "screenings": register.screenings,
+        "persons": register.persons,
+        "closed_days": register.closed_days,
+    }
+    frames = {}
+    for name, records in items.items():
+        columns = [c.name for c in TABLE_BY_NAME[name].columns]
+        rows = []
+        for record in records:
+            values = {f.name: getattr(record, f.name) for f in fields(record)}
+            if name == "closed_days":
+                values["date"] = values.pop("day")
+            rows.append({c: _cell(values.get(c)) for c in columns})
+        frames[name] = pd.DataFrame(rows, columns=columns)
+    return frames
+
+
+def write_register(register: Register, target: str | Path) -> Path:
+    """Write a folder of CSV files, or one .xlsx with a sheet per table if ``target`` ends in .xlsx."""
+    target = Path(target)
+    frames = register_frames(register)
+    if target.suffix.lower() == ".xlsx":
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with pd.ExcelWriter(target, engine="xlsxwriter") as writer:
+            for name, frame in frames.items():
+                frame.to_excel(writer, sheet_name=name, index=False)
+        return target
+    target.mkdir(parents=True, exist_ok=True)
+    for name, frame in frames.items():
+        frame.to_csv(target / f"{name}.csv", index=False)
+    return target

@@ -1,0 +1,195 @@
+"""The local store: what users produce (screenings, plans, scenarios, history) in embedded SQLite.
+
+One file on the user's own machine; nothing leaves it.  Text that looks like a
+CPR number is refused here too, because free-text notes are where one slips in.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from contextlib import closing
+from dataclasses import asdict
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+from workbench.io.problems import looks_like_cpr
+from workbench.model import ScreeningRating
+from workbench.scheduling.plan import Assignment, Meeting, Plan
+
+DEFAULT_PATH = Path.home() / ".tvaers" / "tvaers.sqlite3"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS screenings (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    family_id TEXT NOT NULL, person_id TEXT NOT NULL, item_id TEXT NOT NULL,
+    score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 3),
+    strength INTEGER NOT NULL DEFAULT 0, note TEXT NOT NULL DEFAULT '',
+    screened_on TEXT NOT NULL, screened_by TEXT NOT NULL, saved_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS screenings_family ON screenings (family_id, screened_on);
+CREATE TABLE IF NOT EXISTS plans (
+    plan_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    label TEXT NOT NULL, created_at TEXT NOT NULL,
+    start TEXT NOT NULL, "end" TEXT NOT NULL, summary TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS plan_meetings (
+    plan_id INTEGER NOT NULL REFERENCES plans(plan_id) ON DELETE CASCADE,
+    meeting_id TEXT NOT NULL, family_id TEXT NOT NULL, day TEXT NOT NULL,
+    start_minute INTEGER NOT NULL, end_minute INTEGER NOT NULL, attendees TEXT NOT NULL,
+    rule_id TEXT NOT NULL, deadline TEXT NOT NULL, days_late INTEGER NOT NULL,
+    PRIMARY KEY (plan_id, meeting_id)
+);
+CREATE TABLE IF NOT EXISTS plan_assignments (
+    plan_id INTEGER NOT NULL REFERENCES plans(plan_id) ON DELETE CASCADE,
+    family_id TEXT NOT NULL, primary_coordinator TEXT, secondary_coordinator TEXT, reason TEXT,
+    PRIMARY KEY (plan_id, family_id)
+);
+CREATE TABLE IF NOT EXISTS documents (
+    kind TEXT NOT NULL, key TEXT NOT NULL, saved_at TEXT NOT NULL, payload TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+);
+CREATE TABLE IF NOT EXISTS history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL
+);
+"""
+
+
+class CprRefused(ValueError):
+    """Raised when text handed to the store looks like a CPR number."""
+
+
+def _refuse_cpr(values: Iterable[Any]) -> None:
+    for value in values:
+        if isinstance(value, str) and looks_like_cpr(value):
+            raise CprRefused("Teksten ligner et CPR-nummer og gemmes ikke (looks like a CPR number, refused).")
+
+
+def _json(payload: Any) -> str:
+    text = json.dumps(payload, ensure_ascii=False, default=str, sort_keys=True)
+    _refuse_cpr([text])
+    return text
+
+
+class Store:
+    """A small repository over one SQLite file; each call opens and closes its own connection."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path or os.environ.get("TVAERS_DB") or DEFAULT_PATH)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(self._connect()) as db:
+            db.executescript(SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path)
+        db.execute("PRAGMA foreign_keys = ON")
+        return db
+
+    @staticmethod
+    def _now() -> str:
+        return datetime.now().isoformat(timespec="seconds")
+
+    # ------------------------------------------------------------------ screenings
+
+    def save_screening(self, ratings: Iterable[ScreeningRating]) -> int:
+        ratings = list(ratings)
+        _refuse_cpr(v for r in ratings for v in (r.family_id, r.person_id, r.note, r.screened_by))
+        now = self._now()
+        with closing(self._connect()) as db, db:
+            db.executemany(
+                "INSERT INTO screenings (family_id, person_id, item_id, score, strength, note, screened_on, screened_by, saved_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(r.family_id, r.person_id, r.item_id, r.score, int(r.strength), r.note, r.screened_on.isoformat(),
+                  r.screened_by, now) for r in ratings],
+            )
+        self.log("screening", {"family_id": ratings[0].family_id if ratings else "", "items": len(ratings)})
+        return len(ratings)
+
+    def screenings(self, family_id: str | None = None) -> list[ScreeningRating]:
+        query = "SELECT family_id, person_id, item_id, score, screened_on, screened_by, strength, note FROM screenings"
+        args: tuple = ()
+        if family_id is not None:
+            query += " WHERE family_id = ?"
+            args = (family_id,)
+        with closing(self._connect()) as db:
+            rows = db.execute(query + " ORDER BY screened_on, id", args).fetchall()
+        return [ScreeningRating(f, p, i, s, date.fromisoformat(on), by, bool(st), note) for f, p, i, s, on, by, st, note in rows]
+
+    # ------------------------------------------------------------------ plans
+
+    def save_plan(self, plan: Plan, label: str = "") -> int:
+        with closing(self._connect()) as db, db:
+            cursor = db.execute(
+                'INSERT INTO plans (label, created_at, start, "end", summary) VALUES (?, ?, ?, ?, ?)',
+                (label or f"Plan {self._now()}", self._now(), plan.start.isoformat(), plan.end.isoformat(),
+                 _json(dict(plan.summary, messages=plan.messages))),
+            )
+            plan_id = cursor.lastrowid
+            db.executemany(
+                "INSERT INTO plan_meetings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(plan_id, m.meeting_id, m.family_id, m.day.isoformat(), m.start_minute, m.end_minute,
+                  ";".join(m.attendees), m.rule_id, m.deadline.isoformat(), m.days_late) for m in plan.meetings],
+            )
+            db.executemany(
+                "INSERT INTO plan_assignments VALUES (?, ?, ?, ?, ?)",
+                [(plan_id, a.family_id, a.primary_coordinator, a.secondary_coordinator, a.reason) for a in plan.assignments],
+            )
+        self.log("plan", {"plan_id": plan_id, "meetings": len(plan.meetings)})
+        return int(plan_id)
+
+    def plans(self) -> list[dict]:
+        with closing(self._connect()) as db:
+            rows = db.execute('SELECT plan_id, label, created_at, start, "end", summary FROM plans ORDER BY plan_id').fetchall()
+        return [dict(plan_id=i, label=l, created_at=c, start=s, end=e, summary=json.loads(j)) for i, l, c, s, e, j in rows]
+
+    def load_plan(self, plan_id: int) -> Plan:
+        with closing(self._connect()) as db:
+            head = db.execute('SELECT start, "end", summary FROM plans WHERE plan_id = ?', (plan_id,)).fetchone()
+            if head is None:
+                raise KeyError(f"Plan {plan_id} findes ikke")
+            meetings = db.execute("SELECT * FROM plan_meetings WHERE plan_id = ? ORDER BY day, start_minute", (plan_id,)).fetchall()
+            assignments = db.execute("SELECT * FROM plan_assignments WHERE plan_id = ? ORDER BY family_id", (plan_id,)).fetchall()
+        summary = json.loads(head[2])
+        messages = summary.pop("messages", [])
+        return Plan(
+            date.fromisoformat(head[0]), date.fromisoformat(head[1]),
+            [Assignment(f, p, s, r or "") for _, f, p, s, r in assignments],
+            [Meeting(mid, f, date.fromisoformat(d), s, e, tuple(a.split(";")) if a else (), rule, date.fromisoformat(dl), late)
+             for _, mid, f, d, s, e, a, rule, dl, late in meetings],
+            summary, messages,
+        )
+
+    # ------------------------------------------------------------------ documents and history
+
+    def put(self, kind: str, key: str, payload: Any) -> None:
+        """Save any JSON-able document (team proposals, scenarios, cached results) under (kind, key)."""
+        with closing(self._connect()) as db, db:
+            db.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?)", (kind, key, self._now(), _json(payload)))
+
+    def get(self, kind: str, key: str, default: Any = None) -> Any:
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT payload FROM documents WHERE kind = ? AND key = ?", (kind, key)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def keys(self, kind: str) -> list[str]:
+        with closing(self._connect()) as db:
+            return [k for (k,) in db.execute("SELECT key FROM documents WHERE kind = ? ORDER BY saved_at, key", (kind,))]
+
+    def log(self, kind: str, payload: Any) -> None:
+        with closing(self._connect()) as db, db:
+            db.execute("INSERT INTO history (at, kind, payload) VALUES (?, ?, ?)", (self._now(), kind, _json(payload)))
+
+    def history(self, kind: str | None = None) -> list[dict]:
+        query, args = "SELECT at, kind, payload FROM history", ()
+        if kind:
+            query, args = query + " WHERE kind = ?", (kind,)
+        with closing(self._connect()) as db:
+            rows = db.execute(query + " ORDER BY id", args).fetchall()
+        return [dict(at=a, kind=k, payload=json.loads(p)) for a, k, p in rows]
+
+
+def as_json(value: Any) -> Any:
+    """Dataclasses to plain dicts for :meth:`Store.put`."""
+    return asdict(value) if hasattr(value, "__dataclass_fields__") else value

@@ -1,0 +1,220 @@
+"""The pure domain model: what a municipality's case register holds.
+
+Everything here is immutable and free of I/O so that screening, scheduling and
+exports can share one vocabulary and be tested without files.  Loading and
+validation live in :mod:`workbench.io.register`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import Iterable, Mapping
+
+WEEKDAY_CODES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+"""Codes used in ``staff.workdays``; index = ``date.weekday()``."""
+
+WEEKDAY_DA: tuple[str, ...] = ("man", "tir", "ons", "tor", "fre", "lør", "søn")
+
+
+@dataclass(frozen=True)
+class Staff:
+    """A professional who can sit on a family's team and/or coordinate."""
+
+    staff_id: str
+    name: str
+    role: str
+    department: str
+    can_coordinate: bool
+    max_caseload_points: float
+    max_meetings_per_day: int
+    workdays: frozenset[int]
+    competences: frozenset[str] = frozenset()
+    languages: frozenset[str] = frozenset({"da"})
+    district: str = ""
+    base_caseload_points: float = 0.0
+    """Points already used by cases outside the coordinated model."""
+    email: str = ""
+
+    def works_on(self, day: date) -> bool:
+        return day.weekday() in self.workdays
+
+    @property
+    def free_caseload_points(self) -> float:
+        return self.max_caseload_points - self.base_caseload_points
+
+
+@dataclass(frozen=True)
+class Absence:
+    """Inclusive period in which a staff member cannot attend meetings."""
+
+    staff_id: str
+    start_date: date
+    end_date: date
+    reason: str = ""
+
+    def covers(self, day: date) -> bool:
+        return self.start_date <= day <= self.end_date
+
+
+@dataclass(frozen=True)
+class Family:
+    """A family in the coordinated model, identified only by a pseudonym id."""
+
+    family_id: str
+    district: str
+    language: str
+    case_basis: tuple[str, ...]
+    last_followup_date: date | None
+    primary_coordinator: str | None = None
+    secondary_coordinator: str | None = None
+    needs_secondary: bool = False
+    case_points: float = 1.0
+    preferred_coordinator: str | None = None
+    """The coordinator the family has asked for (Hedensted: the family chooses)."""
+    case_start_date: date | None = None
+    """When the case started; the first follow-up counts from here if no follow-up was held yet."""
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    """A professional on a family's team; attends every follow-up meeting."""
+
+    family_id: str
+    staff_id: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class FamilyUnavailability:
+    family_id: str
+    start_date: date
+    end_date: date
+    reason: str = ""
+
+    def covers(self, day: date) -> bool:
+        return self.start_date <= day <= self.end_date
+
+
+@dataclass(frozen=True)
+class FollowupRule:
+    """A legal or model cadence; rules are data so law changes need no code change."""
+
+    rule_id: str
+    case_basis: str
+    max_interval_days: int
+    min_interval_days: int
+    meeting_minutes: int
+    description: str = ""
+    source: str = ""
+    valid_from: date = date(1900, 1, 1)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A family member, by pseudonym label and birth year only (never CPR)."""
+
+    person_id: str
+    family_id: str
+    kind: str  # "barn" or "voksen"
+    birth_year: int
+    label: str = ""
+    income: str = ""
+    """Main income for adults, e.g. ``kontanthjælp``, ``løn``, ``sygedagpenge``."""
+
+    def age_on(self, day: date) -> int:
+        return day.year - self.birth_year
+
+
+@dataclass(frozen=True)
+class ScreeningRating:
+    family_id: str
+    person_id: str
+    item_id: str
+    score: int
+    screened_on: date
+    screened_by: str
+    strength: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ClosedDay:
+    """A municipality-specific closing day on top of the public holidays."""
+
+    day: date
+    reason: str = ""
+
+
+def _group(items: Iterable, key: str) -> dict[str, tuple]:
+    grouped: dict[str, list] = {}
+    for item in items:
+        grouped.setdefault(getattr(item, key), []).append(item)
+    return {k: tuple(v) for k, v in grouped.items()}
+
+
+@dataclass(frozen=True)
+class Register:
+    """The whole case register of one municipality, validated and typed."""
+
+    staff: tuple[Staff, ...]
+    families: tuple[Family, ...]
+    rules: tuple[FollowupRule, ...]
+    team: tuple[TeamMember, ...] = ()
+    absences: tuple[Absence, ...] = ()
+    family_unavailability: tuple[FamilyUnavailability, ...] = ()
+    screenings: tuple[ScreeningRating, ...] = ()
+    persons: tuple[Person, ...] = ()
+    closed_days: tuple[ClosedDay, ...] = ()
+    source: str = field(default="", compare=False)
+
+    @cached_property
+    def staff_by_id(self) -> Mapping[str, Staff]:
+        return {s.staff_id: s for s in self.staff}
+
+    @cached_property
+    def family_by_id(self) -> Mapping[str, Family]:
+        return {f.family_id: f for f in self.families}
+
+    @cached_property
+    def team_by_family(self) -> Mapping[str, tuple[TeamMember, ...]]:
+        return _group(self.team, "family_id")
+
+    @cached_property
+    def absences_by_staff(self) -> Mapping[str, tuple[Absence, ...]]:
+        return _group(self.absences, "staff_id")
+
+    @cached_property
+    def unavailability_by_family(self) -> Mapping[str, tuple[FamilyUnavailability, ...]]:
+        return _group(self.family_unavailability, "family_id")
+
+    @cached_property
+    def persons_by_family(self) -> Mapping[str, tuple[Person, ...]]:
+        return _group(self.persons, "family_id")
+
+    @cached_property
+    def rules_by_basis(self) -> Mapping[str, tuple[FollowupRule, ...]]:
+        return _group(self.rules, "case_basis")
+
+    def team_staff_ids(self, family_id: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(m.staff_id for m in self.team_by_family.get(family_id, ())))
+
+    def rule_for(self, family: Family, on: date) -> FollowupRule:
+        """The strictest rule (shortest max interval) among the family's case bases valid on ``on``."""
+        candidates = []
+        for basis in family.case_basis:
+            versions = [r for r in self.rules_by_basis.get(basis, ()) if r.valid_from <= on]
+            if not versions:
+                versions = sorted(self.rules_by_basis.get(basis, ()), key=lambda r: r.valid_from)[:1]
+            if versions:
+                candidates.append(max(versions, key=lambda r: r.valid_from))
+        if not candidates:
+            raise KeyError(f"no follow-up rule for {family.family_id} ({';'.join(family.case_basis)})")
+        return min(candidates, key=lambda r: (r.max_interval_days, -r.min_interval_days, -r.meeting_minutes))
+
+    def replace(self, **changes) -> "Register":
+        """A copy with some tables swapped (used by what-if scenarios)."""
+        from dataclasses import replace as dc_replace
+
+        return dc_replace(self, **changes)

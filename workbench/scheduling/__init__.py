@@ -1,0 +1,1 @@
+"""Coordinator assignment and follow-up meeting packing (OR-Tools CP-SAT)."""

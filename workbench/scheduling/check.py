@@ -1,0 +1,192 @@
+"""An independent check of a plan against the register.
+
+Written apart from the solvers on purpose: it recomputes holidays, workdays,
+absences, caps, overlaps and legal intervals from the raw register, so a bug in
+a model cannot hide itself.  Lateness is reported, not counted as a breach:
+it is what the solvers minimise when it cannot be avoided.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import holidays
+
+from workbench.model import Register
+from workbench.scheduling.plan import Plan
+from workbench.settings import DEFAULT_HOURS, DEFAULT_LOAD, LoadWeights, MeetingHours
+
+
+@dataclass(frozen=True)
+class Breach:
+    kind: str
+    message: str
+    family_id: str = ""
+    staff_id: str = ""
+    meeting_id: str = ""
+
+
+@dataclass
+class CheckReport:
+    breaches: list[Breach] = field(default_factory=list)
+    late: list[tuple[str, str, int]] = field(default_factory=list)
+    """(family_id, meeting_id or 'mangler', days late) for every late or missing follow-up."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.breaches
+
+    @property
+    def late_meetings(self) -> int:
+        return len(self.late)
+
+    @property
+    def max_days_late(self) -> int:
+        return max((days for *_, days in self.late), default=0)
+
+    def kinds(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for breach in self.breaches:
+            counts[breach.kind] += 1
+        return dict(counts)
+
+
+def _closed_days(register: Register, start: date, end: date) -> set[date]:
+    years = range(start.year, end.year + 1)
+    closed = set(holidays.Denmark(years=list(years), categories=("public", "optional")).keys())
+    return closed | {c.day for c in register.closed_days}
+
+
+def _strictest(register: Register, family, on: date):
+    best = None
+    for basis in family.case_basis:
+        versions = sorted((r for r in register.rules if r.case_basis == basis), key=lambda r: r.valid_from)
+        current = [r for r in versions if r.valid_from <= on] or versions[:1]
+        if current:
+            rule = current[-1]
+            if best is None or (rule.max_interval_days, -rule.min_interval_days, -rule.meeting_minutes) < (
+                best.max_interval_days, -best.min_interval_days, -best.meeting_minutes
+            ):
+                best = rule
+    return best
+
+
+def check_assignments(register: Register, plan: Plan, load: LoadWeights = DEFAULT_LOAD) -> list[Breach]:
+    breaches: list[Breach] = []
+    staff = register.staff_by_id
+    assigned = {a.family_id: a for a in plan.assignments}
+    share = defaultdict(float)  # (person, family) -> the largest share of the family's points they carry
+    for member in register.team:
+        share[(member.staff_id, member.family_id)] = load.team
+    for family in register.families:
+        a = assigned.get(family.family_id)
+        if a is None or not a.primary_coordinator:
+            breaches.append(Breach("ingen_koordinator", "familien har ingen primær koordinator", family.family_id))
+            continue
+        for who, role in ((a.primary_coordinator, "primær"), (a.secondary_coordinator, "sekundær")):
+            if who and (who not in staff or not staff[who].can_coordinate):
+                breaches.append(Breach("ikke_koordinator", f"{who} kan ikke være {role} koordinator", family.family_id, who))
+        if family.needs_secondary and not a.secondary_coordinator:
+            breaches.append(Breach("mangler_sekundær", "familien skal have en sekundær koordinator", family.family_id))
+        if a.secondary_coordinator and a.secondary_coordinator == a.primary_coordinator:
+            breaches.append(Breach("samme_koordinator", "primær og sekundær er samme person", family.family_id))
+        key = (a.primary_coordinator, family.family_id)
+        share[key] = max(share[key], load.primary)
+        if a.secondary_coordinator:
+            key = (a.secondary_coordinator, family.family_id)
+            share[key] = max(share[key], load.secondary)
+    used = defaultdict(float, {s.staff_id: s.base_caseload_points for s in register.staff})
+    for (person, family_id), part in share.items():
+        used[person] += part * register.family_by_id[family_id].case_points
+    for staff_id, points in used.items():
+        limit = staff[staff_id].max_caseload_points
+        if points > limit + 1e-6:
+            breaches.append(Breach("sagsloft", f"{points:g} sagspoint over loftet {limit:g}", staff_id=staff_id))
+    return breaches
+
+
+def check_plan(register: Register, plan: Plan, hours: MeetingHours = DEFAULT_HOURS,
+               load: LoadWeights = DEFAULT_LOAD) -> CheckReport:
+    report = CheckReport(check_assignments(register, plan, load))
+    start, end = plan.start, plan.end
+    closed = _closed_days(register, start, end)
+    staff = register.staff_by_id
+    assigned = {a.family_id: a for a in plan.assignments}
+    absences = defaultdict(list)
+    for absence in register.absences:
+        absences[absence.staff_id].append((absence.start_date, absence.end_date))
+    away = defaultdict(list)
+    for period in register.family_unavailability:
+        away[period.family_id].append((period.start_date, period.end_date))
+
+    per_person_day = defaultdict(list)
+    per_family = defaultdict(list)
+    add = report.breaches.append
+    for m in plan.meetings:
+        family = register.family_by_id.get(m.family_id)
+        if family is None:
+            add(Breach("ukendt_familie", "mødet hører til en ukendt familie", m.family_id, meeting_id=m.meeting_id))
+            continue
+        per_family[m.family_id].append(m)
+        rule = _strictest(register, family, start)
+        a = assigned.get(m.family_id)
+        required = {m2.staff_id for m2 in register.team if m2.family_id == m.family_id}
+        if a:
+            required |= {p for p in (a.primary_coordinator, a.secondary_coordinator) if p}
+        missing = required - set(m.attendees)
+        if missing:
+            add(Breach("mangler_deltager", f"{', '.join(sorted(missing))} er ikke med", m.family_id, meeting_id=m.meeting_id))
+        if not start <= m.day <= end:
+            add(Breach("uden_for_periode", f"{m.day} ligger uden for planperioden", m.family_id, meeting_id=m.meeting_id))
+        if m.day.weekday() >= 5 or m.day in closed:
+            add(Breach("lukket_dag", f"{m.day} er weekend, helligdag eller lukkedag", m.family_id, meeting_id=m.meeting_id))
+        if any(s <= m.day <= e for s, e in away[m.family_id]):
+            add(Breach("familie_utilgængelig", f"familien kan ikke {m.day}", m.family_id, meeting_id=m.meeting_id))
+        if m.start_minute < hours.start_minute or m.end_minute > hours.end_minute or m.end_minute <= m.start_minute:
+            add(Breach("mødetid", f"{m.start}-{m.end} ligger uden for mødetiden", m.family_id, meeting_id=m.meeting_id))
+        if rule and m.end_minute - m.start_minute != rule.meeting_minutes:
+            add(Breach("mødelængde", f"mødet varer ikke {rule.meeting_minutes} minutter", m.family_id, meeting_id=m.meeting_id))
+        for person in m.attendees:
+            s = staff.get(person)
+            if s is None:
+                add(Breach("ukendt_deltager", f"ukendt deltager {person}", m.family_id, person, m.meeting_id))
+                continue
+            if m.day.weekday() not in s.workdays:
+                add(Breach("ikke_arbejdsdag", f"{person} arbejder ikke {m.day:%A}", m.family_id, person, m.meeting_id))
+            if any(a0 <= m.day <= a1 for a0, a1 in absences[person]):
+                add(Breach("fravær", f"{person} er fraværende {m.day}", m.family_id, person, m.meeting_id))
+            per_person_day[(person, m.day)].append(m)
+
+    for (person, day), meetings in per_person_day.items():
+        if len(meetings) > staff[person].max_meetings_per_day:
+            add(Breach("dagsloft", f"{person} har {len(meetings)} møder {day} (loft {staff[person].max_meetings_per_day})",
+                       staff_id=person))
+        ordered = sorted(meetings, key=lambda m: m.start_minute)
+        for first, second in zip(ordered, ordered[1:]):
+            if second.start_minute < first.end_minute:
+                add(Breach("dobbeltbooking", f"{person} har overlappende møder {day}", staff_id=person,
+                           meeting_id=second.meeting_id))
+
+    for family in register.families:
+        rule = _strictest(register, family, start)
+        meetings = sorted(per_family[family.family_id], key=lambda m: m.day)
+        previous = family.last_followup_date
+        anchor = previous or family.case_start_date or start
+        for m in meetings:
+            if previous is not None and (m.day - previous).days < rule.min_interval_days:
+                add(Breach("for_tæt", f"kun {(m.day - previous).days} dage siden sidste opfølgning (mindst "
+                           f"{rule.min_interval_days})", family.family_id, meeting_id=m.meeting_id))
+            deadline = anchor + timedelta(days=rule.max_interval_days)
+            late = max(0, (m.day - deadline).days)
+            if m.deadline != deadline or m.days_late != late:
+                add(Breach("forkert_frist", f"planen angiver frist {m.deadline}/{m.days_late} dage, korrekt er "
+                           f"{deadline}/{late}", family.family_id, meeting_id=m.meeting_id))
+            if late:
+                report.late.append((family.family_id, m.meeting_id, late))
+            previous = anchor = m.day
+        deadline = anchor + timedelta(days=rule.max_interval_days)
+        if deadline <= end:
+            report.late.append((family.family_id, "mangler", (end - deadline).days + 1))
+    return report

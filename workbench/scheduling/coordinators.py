@@ -1,0 +1,276 @@
+"""Primary and secondary coordinators for every family, within caseload limits.
+
+Priorities, strongest first (each weight dwarfs everything below it):
+1. every family gets a primary (and a secondary where needed) - an explicit
+   "unassigned" option keeps the model feasible so we can say who is left out;
+2. existing assignments are kept;
+3. the family's own choice is honoured;
+4. continuity and fit: someone already on the family's team, the family's
+   language, disability know-how for disability cases, the same district;
+5. balance: the highest relative caseload is kept as low as possible.
+Caseload limits are hard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from workbench.model import Family, Register, Staff
+from workbench.scheduling.plan import Assignment
+from workbench.settings import DEFAULT_LOAD, LoadWeights
+
+SCALE = 100  # caseload points are kept to two decimals in the model
+
+W_UNASSIGNED = 10_000_000
+W_KEEP = 100_000
+W_CHOICE = 20_000
+W_BALANCE = 2
+"""Per percent of the highest relative caseload: continuity (40) outweighs a 20-point shift in the peak."""
+
+
+def fit_score(register: Register, family: Family, person: Staff) -> tuple[int, list[str]]:
+    """How well a coordinator fits a family, with the reasons in Danish (higher is better)."""
+    score, reasons = 0, []
+    if person.staff_id in register.team_staff_ids(family.family_id):
+        score += 40
+        reasons.append("kender allerede familien (i teamet)")
+    if family.language and family.language != "da":
+        if family.language in person.languages:
+            score += 30
+            reasons.append(f"taler familiens sprog ({family.language})")
+    if "BL86" in family.case_basis and (person.role == "handicapraadgiver" or "handicap" in person.competences):
+        score += 25
+        reasons.append("handicapfaglig viden")
+    if family.district and person.district == family.district:
+        score += 10
+        reasons.append(f"samme distrikt ({family.district})")
+    return score, reasons
+
+
+@dataclass
+class AssignmentResult:
+    assignments: list[Assignment]
+    status: str
+    problems: list[str] = field(default_factory=list)
+    """Danish explanations: who could not be assigned or had to change, and which limit forced it."""
+    load: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """staff_id -> (caseload points used, limit)."""
+    seconds: float = 0.0
+
+
+def coordination_load(register: Register, family: Family, staff_id: str, share: float, load: LoadWeights) -> float:
+    """Points added by coordinating a family, on top of the team share the person may already carry."""
+    on_team = staff_id in register.team_staff_ids(family.family_id)
+    return max(0.0, share - (load.team if on_team else 0.0)) * family.case_points
+
+
+def _team_load(register: Register, load: LoadWeights) -> dict[str, float]:
+    used = {s.staff_id: s.base_caseload_points for s in register.staff}
+    for member in register.team:
+        used[member.staff_id] += load.team * register.family_by_id[member.family_id].case_points
+    return used
+
+
+class CoordinatorModel:
+    """CP-SAT model; one method per constraint so each can be tested on its own."""
+
+    def __init__(self, register: Register, load: LoadWeights = DEFAULT_LOAD,
+                 free: set[tuple[str, str]] | None = None, disabled: frozenset[str] = frozenset()) -> None:
+        """``free`` holds (family_id, "primary"|"secondary") decisions to make; all others are kept as given."""
+        self.register, self.loadw = register, load
+        self.model = cp_model.CpModel()
+        self.coordinators = [s for s in register.staff if s.can_coordinate]
+        self.base = _team_load(register, load)
+        if free is None:
+            free = {(f.family_id, "primary") for f in register.families}
+            free |= {(f.family_id, "secondary") for f in register.families if f.needs_secondary or f.secondary_coordinator}
+        self.free = free
+        self.primary: dict[tuple[str, str], cp_model.IntVar] = {}
+        self.secondary: dict[tuple[str, str], cp_model.IntVar] = {}
+        self.no_primary: dict[str, cp_model.IntVar] = {}
+        self.no_secondary: dict[str, cp_model.IntVar] = {}
+        self.fixed_load = {c.staff_id: 0.0 for c in self.coordinators}
+        for family in register.families:
+            fid = family.family_id
+            for kind, variables, missing, given, share in (
+                ("primary", self.primary, self.no_primary, family.primary_coordinator, load.primary),
+                ("secondary", self.secondary, self.no_secondary, family.secondary_coordinator, load.secondary),
+            ):
+                if (fid, kind) not in free:
+                    if given:
+                        self.fixed_load[given] = self.fixed_load.get(given, 0.0) + self.extra_load(family, given, share)
+                    continue
+                for c in self.coordinators:
+                    variables[(fid, c.staff_id)] = self.model.new_bool_var(f"{kind}_{fid}_{c.staff_id}")
+                missing[fid] = self.model.new_bool_var(f"no_{kind}_{fid}")
+        for name in ("one_primary", "secondary_when_needed", "primary_differs_from_secondary", "caseload_limits"):
+            if name not in disabled:
+                getattr(self, name)()
+        self._objective()
+
+    def extra_load(self, family: Family, staff_id: str, share: float) -> float:
+        return coordination_load(self.register, family, staff_id, share, self.loadw)
+
+    def load_terms(self, staff_id: str) -> list:
+        """Scaled caseload points this coordinator would take on, one term per decision variable."""
+        if not hasattr(self, "_load_terms"):
+            terms: dict[str, list] = {c.staff_id: [] for c in self.coordinators}
+            for variables, share in ((self.primary, self.loadw.primary), (self.secondary, self.loadw.secondary)):
+                for (family_id, person), var in variables.items():
+                    family = self.register.family_by_id[family_id]
+                    terms[person].append(round(SCALE * self.extra_load(family, person, share)) * var)
+            self._load_terms = terms
+        return self._load_terms[staff_id]
+
+    def options(self, variables: dict, family_id: str) -> list:
+        return [variables[(family_id, c.staff_id)] for c in self.coordinators if (family_id, c.staff_id) in variables]
+
+    def chosen(self, solver: cp_model.CpSolver, variables: dict, family_id: str) -> str | None:
+        return next((c.staff_id for c in self.coordinators
+                     if (family_id, c.staff_id) in variables and solver.boolean_value(variables[(family_id, c.staff_id)])), None)
+
+    # ------------------------------------------------------------------ constraints
+
+    def one_primary(self) -> None:
+        """Every family has exactly one primary coordinator (or is reported as unassigned)."""
+        for family_id, missing in self.no_primary.items():
+            self.model.add_exactly_one(self.options(self.primary, family_id) + [missing])
+
+    def secondary_when_needed(self) -> None:
+        """Families that need a secondary coordinator get exactly one (or are reported)."""
+        for family_id, missing in self.no_secondary.items():
+            self.model.add_exactly_one(self.options(self.secondary, family_id) + [missing])
+
+    def primary_differs_from_secondary(self) -> None:
+        """One person cannot be both coordinators of the same family."""
+        for (family_id, staff_id), var in self.secondary.items():
+            family = self.register.family_by_id[family_id]
+            if (family_id, staff_id) in self.primary:
+                self.model.add_bool_or([var.Not(), self.primary[(family_id, staff_id)].Not()])
+            elif family.primary_coordinator == staff_id and (family_id, "primary") not in self.free:
+                self.model.add(var == 0)
+        for (family_id, staff_id), var in self.primary.items():
+            family = self.register.family_by_id[family_id]
+            if family.secondary_coordinator == staff_id and (family_id, "secondary") not in self.free:
+                self.model.add(var == 0)
+
+    def caseload_limits(self) -> None:
+        """Nobody's caseload points exceed their limit."""
+        for c in self.coordinators:
+            room = c.max_caseload_points - self.base[c.staff_id] - self.fixed_load.get(c.staff_id, 0.0)
+            terms = self.load_terms(c.staff_id)
+            if terms:
+                self.model.add(sum(terms) <= max(0, int(SCALE * room + 1e-6)))
+
+    # ------------------------------------------------------------------ objective
+
+    def _objective(self) -> None:
+        terms = [W_UNASSIGNED * v for v in self.no_primary.values()]
+        terms += [W_UNASSIGNED * v for v in self.no_secondary.values()]
+        for (family_id, staff_id), var in self.primary.items():
+            family = self.register.family_by_id[family_id]
+            if family.primary_coordinator == staff_id:
+                terms.append(-W_KEEP * var)
+            if family.preferred_coordinator == staff_id:
+                terms.append(-W_CHOICE * var)
+            terms.append(-fit_score(self.register, family, self.register.staff_by_id[staff_id])[0] * var)
+        for (family_id, staff_id), var in self.secondary.items():
+            family = self.register.family_by_id[family_id]
+            if family.secondary_coordinator == staff_id:
+                terms.append(-W_KEEP * var)
+            terms.append(-(fit_score(self.register, family, self.register.staff_by_id[staff_id])[0] // 2) * var)
+        peak = self.model.new_int_var(0, 10 * SCALE, "peak_load_percent")
+        for c in self.coordinators:
+            if c.max_caseload_points <= 0:
+                continue
+            load_terms = self.load_terms(c.staff_id)
+            fixed = round(SCALE * (self.base[c.staff_id] + self.fixed_load.get(c.staff_id, 0.0)))
+            # peak >= 100 * load / limit, in whole percent
+            self.model.add(peak * round(SCALE * c.max_caseload_points) >= 100 * (fixed + sum(load_terms)))
+        terms.append(W_BALANCE * peak)
+        self.model.minimize(sum(terms))
+
+
+def _overloaded_by_given(register: Register, load: LoadWeights) -> set[str]:
+    """Coordinators whose kept assignments alone break their limit."""
+    used = _team_load(register, load)
+    for family in register.families:
+        for who, share in ((family.primary_coordinator, load.primary), (family.secondary_coordinator, load.secondary)):
+            if who:
+                used[who] += coordination_load(register, family, who, share, load)
+    return {s.staff_id for s in register.staff if used[s.staff_id] > s.max_caseload_points + 1e-9}
+
+
+def assign_coordinators(register: Register, load: LoadWeights = DEFAULT_LOAD, time_limit: float = 20.0,
+                        workers: int = 2) -> AssignmentResult:
+    """Assign coordinators; kept assignments only change where a limit makes keeping them impossible."""
+    overloaded = _overloaded_by_given(register, load)
+    free: set[tuple[str, str]] = set()
+    for family in register.families:
+        for kind, given in (("primary", family.primary_coordinator), ("secondary", family.secondary_coordinator)):
+            wanted = kind == "primary" or family.needs_secondary or given
+            valid = given and given in register.staff_by_id and register.staff_by_id[given].can_coordinate
+            if wanted and (not valid or given in overloaded):
+                free.add((family.family_id, kind))
+    model = CoordinatorModel(register, load, free)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = workers
+    status = solver.solve(model.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return AssignmentResult([], solver.status_name(status), ["Koordinatorfordelingen fandt ingen løsning inden for tidsgrænsen."],
+                                seconds=solver.wall_time)
+    assignments, problems = [], []
+    used = dict(model.base)
+    for family in register.families:
+        fid = family.family_id
+        primary = model.chosen(solver, model.primary, fid) if (fid, "primary") in free else family.primary_coordinator
+        secondary = (model.chosen(solver, model.secondary, fid) if (fid, "secondary") in free
+                     else family.secondary_coordinator)
+        reasons = []
+        if primary:
+            reasons = fit_score(register, family, register.staff_by_id[primary])[1]
+            if family.primary_coordinator == primary:
+                reasons.insert(0, "fastholdt")
+            elif family.preferred_coordinator == primary:
+                reasons.insert(0, "familiens eget valg")
+        assignments.append(Assignment(fid, primary, secondary, "; ".join(reasons)))
+        for who, share in ((primary, load.primary), (secondary, load.secondary)):
+            if who:
+                used[who] = used.get(who, 0.0) + model.extra_load(family, who, share)
+    problems.extend(_explain(register, model, assignments, used, overloaded))
+    load_table = {c.staff_id: (round(used.get(c.staff_id, 0.0), 2), c.max_caseload_points) for c in model.coordinators}
+    return AssignmentResult(assignments, solver.status_name(status), problems, load_table, solver.wall_time)
+
+
+def _explain(register: Register, model: CoordinatorModel, assignments: list[Assignment], used: dict[str, float],
+             overloaded: set[str]) -> list[str]:
+    problems = []
+    room = sum(max(0.0, c.max_caseload_points - used.get(c.staff_id, 0.0)) for c in model.coordinators)
+    for a in assignments:
+        family = register.family_by_id[a.family_id]
+        if not a.primary_coordinator:
+            problems.append(
+                f"Familie {a.family_id} ({family.case_points:g} sagspoint) fik ingen primær koordinator: "
+                f"koordinatorernes ledige kapacitet er i alt {room:g} point, og ingen har plads til "
+                f"{family.case_points * model.loadw.primary:g} point."
+            )
+        if family.needs_secondary and not a.secondary_coordinator:
+            problems.append(
+                f"Familie {a.family_id} fik ingen sekundær koordinator: ingen anden koordinator har plads til "
+                f"{family.case_points * model.loadw.secondary:g} point."
+            )
+        if family.primary_coordinator and a.primary_coordinator != family.primary_coordinator:
+            person = register.staff_by_id.get(family.primary_coordinator)
+            why = (f"{person.name} ({person.staff_id}) er over sit sagsloft på {person.max_caseload_points:g} point"
+                   if person and person.staff_id in overloaded else "den hidtidige koordinator kan ikke koordinere")
+            problems.append(f"Familie {a.family_id} skifter primær koordinator til {a.primary_coordinator}: {why}.")
+        if family.preferred_coordinator and a.primary_coordinator != family.preferred_coordinator and not family.primary_coordinator:
+            person = register.staff_by_id[family.preferred_coordinator]
+            problems.append(
+                f"Familie {a.family_id} ønskede {person.name} ({person.staff_id}), men vedkommende har ikke plads "
+                f"(bruger {used.get(person.staff_id, 0):g} af {person.max_caseload_points:g} point)."
+            )
+    return problems

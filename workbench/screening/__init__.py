@@ -1,0 +1,1 @@
+"""Intake screening of the whole family and the team it calls for."""

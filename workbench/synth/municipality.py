@@ -1,0 +1,383 @@
+"""A seeded generator of an obviously fictional municipality ("Tværby Kommune").
+
+Names are made up and carry tell-tale synthetic surnames; families are only
+pseudonym ids with birth years.  The same seed always gives the same register,
+so tests and benchmarks can ask for larger municipalities.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+from dateutil.easter import easter
+
+from workbench import catalogue
+from workbench.catalogue import data_path
+from workbench.model import (
+    Absence,
+    ClosedDay,
+    Family,
+    FamilyUnavailability,
+    FollowupRule,
+    Person,
+    Register,
+    ScreeningRating,
+    Staff,
+    TeamMember,
+)
+from workbench.screening.instrument import FAMILY_PERSON_ID, load_instrument
+from workbench.settings import DEFAULT_LOAD, LoadWeights
+
+DISTRICTS = ("Nord", "Syd", "Øst", "Vest")
+FIRST_NAMES = (
+    "Anne", "Mette", "Lars", "Søren", "Camilla", "Jonas", "Maria", "Peter", "Louise", "Mads", "Sofie",
+    "Rasmus", "Ida", "Thomas", "Line", "Kasper", "Julie", "Anders", "Nanna", "Mikkel", "Karen", "Ahmed",
+    "Fatima", "Olena", "Piotr", "Hanne", "Birgitte", "Henrik", "Signe", "Emil",
+)
+SYNTHETIC_SURNAMES = (
+    "Fiktivsen", "Eksempelsen", "Prøvegaard", "Testrup", "Demosen", "Opdigtsen", "Skabelonsen",
+    "Attrapsen", "Modelgaard", "Pseudonymsen", "Øvelsesen", "Dummybjerg",
+)
+OTHER_LANGUAGES = ("en", "ar", "tr", "so", "uk", "pl")
+COMPETENCES = (
+    "traumer", "autisme", "ADHD", "vold i nære relationer", "unge 15-17", "småbørn 0-6", "rusmidler",
+    "gæld", "psykiatri", "handicap", "netværksmøder", "Signs of Safety", "ICS", "tolkesamtaler",
+)
+
+# share of staff per role (sums to 1); can_coordinate per role
+STAFF_MIX: tuple[tuple[str, float, bool], ...] = (
+    ("koordinator", 0.14, True),
+    ("familieraadgiver", 0.20, True),
+    ("handicapraadgiver", 0.08, True),
+    ("skolesocialraadgiver", 0.05, False),
+    ("familiebehandler", 0.07, False),
+    ("jobkonsulent", 0.13, False),
+    ("uu_vejleder", 0.05, False),
+    ("sundhedsplejerske", 0.07, False),
+    ("ppr_psykolog", 0.07, False),
+    ("tale_hoere", 0.02, False),
+    ("oekonomiraadgiver", 0.05, False),
+    ("bostoette", 0.04, False),
+    ("misbrugskonsulent", 0.03, False),
+)
+
+NEED_TO_ROLE = {
+    "school": "ppr_psykolog",
+    "attendance": "skolesocialraadgiver",
+    "speech": "tale_hoere",
+    "infant": "sundhedsplejerske",
+    "youth": "uu_vejleder",
+    "treatment": "familiebehandler",
+    "employment": "jobkonsulent",
+    "debt": "oekonomiraadgiver",
+    "mental": "bostoette",
+    "substance": "misbrugskonsulent",
+    "disability": "handicapraadgiver",
+}
+
+NEED_PRIORITY = (
+    "treatment", "employment", "school", "disability", "debt", "infant", "youth", "mental", "attendance",
+    "substance", "speech",
+)
+MAX_TEAM_FROM_NEEDS = 3
+"""Keep the number of professionals around one family small (Hedensted: as few as possible)."""
+
+NEED_ITEMS = {
+    "school": ("B_SKO_2",),
+    "attendance": ("B_SKO_1",),
+    "speech": ("B_UDV_2",),
+    "infant": ("B_UDV_2",),
+    "youth": ("B_FRI_2",),
+    "treatment": ("B_UDV_1", "B_SIK_1", "V_FOR_1"),
+    "employment": ("V_BES_1", "V_BES_2"),
+    "debt": ("V_OEK_1", "V_OEK_2"),
+    "mental": ("V_PSY_1",),
+    "substance": ("V_MIS_1",),
+    "disability": ("B_HAN_1", "B_HAN_2"),
+}
+
+
+@dataclass(frozen=True)
+class MunicipalitySpec:
+    n_staff: int = 60
+    n_families: int = 300
+    start: date = date(2027, 1, 1)
+    """First day of the planning year the data is made for."""
+    seed: int = 2027
+    part_time_share: float = 0.2
+    share_unassigned: float = 0.25
+    """Families whose primary coordinator is still to be assigned."""
+    load: LoadWeights = DEFAULT_LOAD
+
+
+def default_rules() -> tuple[FollowupRule, ...]:
+    frame = pd.read_csv(data_path("followup_rules.csv"), dtype=str, keep_default_na=False)
+    return tuple(
+        FollowupRule(
+            r.rule_id, r.case_basis, int(r.max_interval_days), int(r.min_interval_days), int(r.meeting_minutes),
+            r.description, r.source, date.fromisoformat(r.valid_from),
+        )
+        for r in frame.itertuples(index=False)
+    )
+
+
+def _role_counts(n_staff: int) -> dict[str, int]:
+    counts = {role: max(1, round(share * n_staff)) for role, share, _ in STAFF_MIX}
+    while sum(counts.values()) > n_staff:
+        biggest = max(counts, key=counts.get)
+        counts[biggest] -= 1
+    while sum(counts.values()) < n_staff:
+        counts["familieraadgiver"] += 1
+    return counts
+
+
+def _make_staff(spec: MunicipalitySpec, rng: random.Random) -> list[Staff]:
+    coordinates = {role: can for role, _, can in STAFF_MIX}
+    staff: list[Staff] = []
+    number = 0
+    for role, count in _role_counts(spec.n_staff).items():
+        department = catalogue.roles()[role]["department"]
+        for i in range(count):
+            number += 1
+            days = ["mon", "tue", "wed", "thu", "fri"]
+            if rng.random() < spec.part_time_share:
+                for _ in range(rng.choice((1, 1, 2))):
+                    days.remove(rng.choice(days))
+            fraction = len(days) / 5
+            can = coordinates[role]
+            languages = {"da"}
+            if rng.random() < 0.2:
+                languages.add(rng.choice(OTHER_LANGUAGES))
+            staff.append(
+                Staff(
+                    staff_id=f"S{number:03d}",
+                    name=f"{rng.choice(FIRST_NAMES)} {rng.choice(SYNTHETIC_SURNAMES)}",
+                    role=role,
+                    department=department,
+                    can_coordinate=can,
+                    max_caseload_points=round(40 * fraction, 1),
+                    max_meetings_per_day=3 if can and fraction == 1 else 2,
+                    workdays=frozenset(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].index(d) for d in days),
+                    competences=frozenset(rng.sample(COMPETENCES, rng.randint(1, 3))),
+                    languages=frozenset(languages),
+                    district=DISTRICTS[i % len(DISTRICTS)],
+                    base_caseload_points=0.0 if can else round(rng.uniform(0, 10) * fraction, 1),
+                    email=f"s{number:03d}@tvaerby.invalid",
+                )
+            )
+    return staff
+
+
+def _absences(staff: list[Staff], year: int, rng: random.Random) -> list[Absence]:
+    absences: list[Absence] = []
+    long_sick = rng.choice(staff).staff_id if staff else None
+    for person in staff:
+        periods: list[tuple[date, date, str]] = []
+        summer_start = date(year, 7, 1) + timedelta(weeks=rng.randint(0, 2))
+        summer_start -= timedelta(days=summer_start.weekday())
+        periods.append((summer_start, summer_start + timedelta(days=20), "Sommerferie"))
+        if rng.random() < 0.5:
+            autumn = date(year, 10, 11) + timedelta(weeks=rng.randint(0, 1))
+            autumn -= timedelta(days=autumn.weekday())
+            periods.append((autumn, autumn + timedelta(days=4), "Efterårsferie"))
+        if rng.random() < 0.35:
+            sick = date(year, 1, 4) + timedelta(days=rng.randint(0, 150))
+            periods.append((sick, sick + timedelta(days=rng.randint(0, 4)), "Sygdom"))
+        if rng.random() < 0.2:
+            course = date(year, 9, 1) + timedelta(days=rng.randint(0, 60))
+            periods.append((course, course + timedelta(days=1), "Kursus"))
+        if person.staff_id == long_sick:
+            periods.append((date(year, 3, 1), date(year, 4, 11), "Langtidssygemelding"))
+        periods.sort()
+        kept: list[tuple[date, date, str]] = []
+        for start, end, reason in periods:
+            if kept and start <= kept[-1][1]:
+                continue  # keep the register free of overlaps
+            kept.append((start, end, reason))
+        absences.extend(Absence(person.staff_id, s, e, r) for s, e, r in kept)
+    return absences
+
+
+def _family_needs(persons: list[Person], on: date, rng: random.Random) -> set[str]:
+    needs: set[str] = set()
+    children = [p for p in persons if p.kind == "barn"]
+    adults = [p for p in persons if p.kind == "voksen"]
+    for child in children:
+        age = child.age_on(on)
+        if 6 <= age <= 16 and rng.random() < 0.35:
+            needs.add("school")
+        if 6 <= age <= 16 and rng.random() < 0.15:
+            needs.add("attendance")
+        if age <= 5 and rng.random() < 0.5:
+            needs.add("infant")
+        if age <= 8 and rng.random() < 0.05:
+            needs.add("speech")
+        if 15 <= age <= 17 and rng.random() < 0.6:
+            needs.add("youth")
+    for adult in adults:
+        if adult.income in {"kontanthjælp", "sygedagpenge"} and rng.random() < 0.85:
+            needs.add("employment")
+        if rng.random() < 0.3:
+            needs.add("debt")
+        if rng.random() < 0.12:
+            needs.add("mental")
+        if rng.random() < 0.06:
+            needs.add("substance")
+    return needs
+
+
+def _case_basis(needs: set[str], persons: list[Person], rng: random.Random) -> tuple[str, ...]:
+    draw = rng.random()
+    if "disability" in needs and draw < 0.6:
+        basis = ["BL86"]
+    elif "disability" in needs:
+        basis = ["BL86", "BL32"]
+    elif draw < 0.12:
+        basis = ["BL20"]
+    elif draw < 0.17:
+        basis = ["BL46"]
+    elif draw < 0.30:
+        basis = ["HEF"]
+    elif draw < 0.38:
+        basis = ["SVE"]
+    else:
+        basis = ["BL32"]
+    if any(p.income == "kontanthjælp" for p in persons if p.kind == "voksen") and rng.random() < 0.5:
+        basis.append("LAB_AKT")
+    return tuple(basis)
+
+
+def _screenings(family_id: str, persons: list[Person], needs: set[str], on: date, by: str,
+                rng: random.Random) -> list[ScreeningRating]:
+    hot_items = {item for need in needs for item in NEED_ITEMS.get(need, ())}
+    ratings = []
+    for item in load_instrument():
+        targets = [p for p in persons if p.kind == item.applies_to and item.min_age <= p.age_on(on) <= item.max_age]
+        ids = [p.person_id for p in targets] if item.applies_to != "familie" else [FAMILY_PERSON_ID]
+        for person_id in ids:
+            if item.item_id in hot_items:
+                score = rng.choice((2, 2, 3))
+            else:
+                score = rng.choices((0, 1, 2), weights=(6, 3, 1))[0]
+            ratings.append(ScreeningRating(family_id, person_id, item.item_id, score, on, by, strength=score == 0 and rng.random() < 0.3))
+    return ratings
+
+
+class _Capacity:
+    """Tracks caseload points so that generated assignments respect every limit."""
+
+    def __init__(self, staff: list[Staff]):
+        self.free = {s.staff_id: s.free_caseload_points for s in staff}
+
+    def take(self, staff_id: str, points: float) -> bool:
+        if self.free[staff_id] + 1e-9 < points:
+            return False
+        self.free[staff_id] -= points
+        return True
+
+
+def _pick(candidates: list[Staff], district: str, language: str, points: float, capacity: _Capacity,
+          rng: random.Random, exclude: set[str] = frozenset()) -> Staff | None:
+    def score(s: Staff) -> tuple:
+        return (s.district != district, language not in s.languages, -capacity.free[s.staff_id], rng.random())
+
+    for person in sorted((c for c in candidates if c.staff_id not in exclude), key=score):
+        if capacity.take(person.staff_id, points):
+            return person
+    return None
+
+
+def generate_municipality(spec: MunicipalitySpec = MunicipalitySpec()) -> Register:
+    """A complete, valid, synthetic register sized by ``spec``."""
+    rng = random.Random(spec.seed)
+    start = spec.start
+    staff = _make_staff(spec, rng)
+    rules = default_rules()
+    by_role: dict[str, list[Staff]] = {}
+    for person in staff:
+        by_role.setdefault(person.role, []).append(person)
+    coordinators = [s for s in staff if s.can_coordinate]
+    capacity = _Capacity(staff)
+    rule_lookup = Register(staff=(), families=(), rules=rules)
+
+    families: list[Family] = []
+    persons: list[Person] = []
+    team: list[TeamMember] = []
+    screenings: list[ScreeningRating] = []
+    unavailability: list[FamilyUnavailability] = []
+    for number in range(1, spec.n_families + 1):
+        family_id = f"F{number:04d}"
+        district = rng.choice(DISTRICTS)
+        language = "da" if rng.random() < 0.88 else rng.choice(OTHER_LANGUAGES)
+        members: list[Person] = []
+        for a in range(rng.choice((1, 1, 2, 2, 2))):
+            income = rng.choices(
+                ("kontanthjælp", "løn", "sygedagpenge", "fleksjob", "førtidspension", "SU"), weights=(45, 25, 10, 6, 6, 8)
+            )[0]
+            members.append(Person(f"{family_id}-V{a + 1}", family_id, "voksen", start.year - rng.randint(22, 55),
+                                  f"Voksen {a + 1}", income))
+        for c in range(rng.choice((1, 1, 2, 2, 3, 4))):
+            members.append(Person(f"{family_id}-B{c + 1}", family_id, "barn", start.year - rng.randint(0, 17),
+                                  f"Barn {c + 1}"))
+        needs = _family_needs(members, start, rng)
+        if rng.random() < 0.22:
+            needs.add("disability")
+        basis = _case_basis(needs, members, rng)
+        if any(b in {"BL32", "BL46", "HEF"} for b in basis) and rng.random() < 0.5:
+            needs.add("treatment")
+        points = float(1 + (len(needs) >= 3) + (len(needs) >= 5))
+        needs_secondary = "HEF" in basis or points >= 3 or rng.random() < 0.1
+        rule = rule_lookup.rule_for(Family(family_id, district, language, basis, None), start)
+        new_case = rng.random() < 0.05
+        last = None if new_case else start - timedelta(days=rng.randint(7, rule.max_interval_days - 5))
+        case_start = start - timedelta(days=rng.randint(0, 20)) if new_case else last - timedelta(days=rng.randint(60, 700))
+
+        primary = secondary = preferred = None
+        if rng.random() >= spec.share_unassigned:
+            chosen = _pick(coordinators, district, language, points * spec.load.primary, capacity, rng)
+            primary = chosen.staff_id if chosen else None
+        elif rng.random() < 0.35:
+            preferred = rng.choice([c for c in coordinators if c.district == district] or coordinators).staff_id
+        if primary and needs_secondary and rng.random() < 0.5:
+            chosen = _pick(coordinators, district, language, points * spec.load.secondary, capacity, rng, {primary})
+            secondary = chosen.staff_id if chosen else None
+
+        on_team = {primary, secondary} - {None}
+        for need in sorted(needs, key=NEED_PRIORITY.index)[:MAX_TEAM_FROM_NEEDS]:
+            role = NEED_TO_ROLE[need]
+            if role == "handicapraadgiver" and any(
+                s and next(p for p in staff if p.staff_id == s).role == role for s in on_team
+            ):
+                continue
+            chosen = _pick(by_role.get(role, []), district, language, points * spec.load.team, capacity, rng, on_team)
+            if chosen:
+                team.append(TeamMember(family_id, chosen.staff_id, role))
+                on_team.add(chosen.staff_id)
+
+        screener = primary or rng.choice(coordinators).staff_id
+        screenings.extend(_screenings(family_id, members, needs, case_start, screener, rng))
+        if rng.random() < 0.1:
+            away = date(start.year, 7, 1) + timedelta(days=rng.randint(0, 40))
+            unavailability.append(FamilyUnavailability(family_id, away, away + timedelta(days=rng.randint(6, 20)), "Ferie"))
+        persons.extend(members)
+        families.append(
+            Family(family_id, district, language, basis, last, primary, secondary, needs_secondary, points,
+                   preferred, case_start)
+        )
+
+    closed = (ClosedDay(easter(start.year) + timedelta(days=40), "Lukkedag (fredag efter Kristi himmelfartsdag)"),)
+    return Register(
+        staff=tuple(staff),
+        families=tuple(families),
+        rules=rules,
+        team=tuple(team),
+        absences=tuple(_absences(staff, start.year, rng)),
+        family_unavailability=tuple(unavailability),
+        screenings=tuple(screenings),
+        persons=tuple(persons),
+        closed_days=closed,
+        source=f"Tværby Kommune (syntetisk, seed {spec.seed})",
+    )

@@ -1,0 +1,1 @@
+"""Danish ipywidgets panels that the thin notebooks build."""

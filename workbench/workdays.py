@@ -1,0 +1,79 @@
+"""Which days a meeting can be held: Danish holidays, weekdays, absences.
+
+One place answers "can this person / this family meet on this day?" so the
+planner, the baselines, the independent checker and the exports agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cached_property
+from typing import Iterable, Iterator
+
+import holidays
+
+from workbench.model import Register
+
+HOLIDAY_CATEGORIES: tuple[str, ...] = ("public", "optional")
+"""Public holidays plus the days municipal offices close (Grundlovsdag, 24/12, 31/12, 1/5)."""
+
+
+def danish_closed_days(years: Iterable[int]) -> dict[date, str]:
+    """Danish public holidays and customary closing days, with Danish names."""
+    calendar = holidays.Denmark(years=sorted(set(years)), categories=HOLIDAY_CATEGORIES, language="da")
+    return {day: str(name) for day, name in calendar.items()}
+
+
+def days_between(start: date, end: date) -> Iterator[date]:
+    """Every calendar day from ``start`` to ``end`` inclusive."""
+    day = start
+    while day <= end:
+        yield day
+        day += timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Availability of people and families over a planning horizon."""
+
+    register: Register
+    start: date
+    end: date
+
+    @cached_property
+    def closed(self) -> dict[date, str]:
+        closed = danish_closed_days(range(self.start.year - 1, self.end.year + 2))
+        closed.update({c.day: c.reason or "Lukkedag" for c in self.register.closed_days})
+        return closed
+
+    def is_open(self, day: date) -> bool:
+        """A weekday on which the municipality is open."""
+        return day.weekday() < 5 and day not in self.closed
+
+    @cached_property
+    def open_days(self) -> tuple[date, ...]:
+        return tuple(d for d in days_between(self.start, self.end) if self.is_open(d))
+
+    def staff_available(self, staff_id: str, day: date) -> bool:
+        staff = self.register.staff_by_id[staff_id]
+        if not self.is_open(day) or not staff.works_on(day):
+            return False
+        return not any(a.covers(day) for a in self.register.absences_by_staff.get(staff_id, ()))
+
+    def family_available(self, family_id: str, day: date) -> bool:
+        return not any(u.covers(day) for u in self.register.unavailability_by_family.get(family_id, ()))
+
+    def why_unavailable(self, staff_id: str, day: date) -> str | None:
+        """A Danish reason, or None if the person can meet that day."""
+        staff = self.register.staff_by_id[staff_id]
+        if day.weekday() >= 5:
+            return "weekend"
+        if day in self.closed:
+            return f"helligdag/lukkedag ({self.closed[day]})"
+        if not staff.works_on(day):
+            return "ikke arbejdsdag (deltid)"
+        for absence in self.register.absences_by_staff.get(staff_id, ()):
+            if absence.covers(day):
+                return f"fravær ({absence.reason or 'fravær'})"
+        return None
