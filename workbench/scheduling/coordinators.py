@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from workbench.caseload import caseload, extra_load_of_role, team_only_caseload
 from workbench.model import Family, Register, Staff
 from workbench.scheduling.plan import Assignment
 from workbench.settings import DEFAULT_LOAD, LoadWeights
@@ -60,19 +61,6 @@ class AssignmentResult:
     seconds: float = 0.0
 
 
-def coordination_load(register: Register, family: Family, staff_id: str, share: float, load: LoadWeights) -> float:
-    """Points added by coordinating a family, on top of the team share the person may already carry."""
-    on_team = staff_id in register.team_staff_ids(family.family_id)
-    return max(0.0, share - (load.team if on_team else 0.0)) * family.case_points
-
-
-def _team_load(register: Register, load: LoadWeights) -> dict[str, float]:
-    used = {s.staff_id: s.base_caseload_points for s in register.staff}
-    for member in register.team:
-        used[member.staff_id] += load.team * register.family_by_id[member.family_id].case_points
-    return used
-
-
 class CoordinatorModel:
     """CP-SAT model; one method per constraint so each can be tested on its own."""
 
@@ -82,7 +70,7 @@ class CoordinatorModel:
         self.register, self.loadw = register, load
         self.model = cp_model.CpModel()
         self.coordinators = [s for s in register.staff if s.can_coordinate]
-        self.base = _team_load(register, load)
+        self.base = team_only_caseload(register, load)
         if free is None:
             free = {(f.family_id, "primary") for f in register.families}
             free |= {(f.family_id, "secondary") for f in register.families if f.needs_secondary or f.secondary_coordinator}
@@ -111,7 +99,7 @@ class CoordinatorModel:
         self._objective()
 
     def extra_load(self, family: Family, staff_id: str, share: float) -> float:
-        return coordination_load(self.register, family, staff_id, share, self.loadw)
+        return extra_load_of_role(self.register, family, staff_id, share, self.loadw)
 
     def load_terms(self, staff_id: str) -> list:
         """Scaled caseload points this coordinator would take on, one term per decision variable."""
@@ -195,11 +183,7 @@ class CoordinatorModel:
 
 def _overloaded_by_given(register: Register, load: LoadWeights) -> set[str]:
     """Coordinators whose kept assignments alone break their limit."""
-    used = _team_load(register, load)
-    for family in register.families:
-        for who, share in ((family.primary_coordinator, load.primary), (family.secondary_coordinator, load.secondary)):
-            if who:
-                used[who] += coordination_load(register, family, who, share, load)
+    used = caseload(register, load=load)
     return {s.staff_id for s in register.staff if used[s.staff_id] > s.max_caseload_points + 1e-9}
 
 

@@ -1,0 +1,143 @@
+"""Shared pieces of the Danish widget panels: data location, messages, and never a traceback.
+
+Every panel is a plain object whose widgets tests can drive (set values, call
+``.click()``) and whose ``widget`` attribute a notebook displays.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+import os
+from pathlib import Path
+from typing import Callable
+
+import ipywidgets as w
+
+from workbench.io.problems import Problem
+from workbench.io.register import read_register
+from workbench.model import Register
+
+log = logging.getLogger("workbench.ui")
+
+STYLE = """
+<style>
+.tvaers-msg {padding: 6px 10px; border-radius: 4px; margin: 4px 0; font-family: sans-serif;}
+.tvaers-ok {background: #e8f5e9; border-left: 4px solid #2e7d32;}
+.tvaers-warn {background: #fff8e1; border-left: 4px solid #f9a825;}
+.tvaers-error {background: #ffebee; border-left: 4px solid #c62828;}
+.tvaers-help {color: #455a64; font-family: sans-serif; font-size: 0.95em;}
+</style>
+"""
+
+
+def default_data_dir() -> Path:
+    """``TVAERS_DATA`` if set, else the nearest ``sample_data`` folder above the working directory."""
+    if os.environ.get("TVAERS_DATA"):
+        return Path(os.environ["TVAERS_DATA"])
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "sample_data").is_dir():
+            return folder / "sample_data"
+    return here / "sample_data"
+
+
+def message_html(text: str, kind: str = "ok") -> str:
+    """A coloured Danish message box (kind: ok, warn, error)."""
+    return f'{STYLE}<div class="tvaers-msg tvaers-{kind}">{html.escape(text)}</div>'
+
+
+def help_html(text: str) -> w.HTML:
+    """A short explanation shown above a control, in plain Danish."""
+    return w.HTML(f'{STYLE}<div class="tvaers-help">{html.escape(text)}</div>')
+
+
+def problems_html(problems: list[Problem], limit: int = 30) -> str:
+    errors = [p for p in problems if p.is_error]
+    warnings = [p for p in problems if not p.is_error]
+    parts = []
+    if errors:
+        items = "".join(f"<li>{html.escape(str(p))}</li>" for p in errors[:limit])
+        more = f"<li>... og {len(errors) - limit} flere</li>" if len(errors) > limit else ""
+        parts.append(f'<div class="tvaers-msg tvaers-error"><b>Data kan ikke bruges ({len(errors)} fejl). '
+                     f"Ret filerne og prøv igen:</b><ul>{items}{more}</ul></div>")
+    if warnings:
+        items = "".join(f"<li>{html.escape(str(p))}</li>" for p in warnings[:limit])
+        parts.append(f'<div class="tvaers-msg tvaers-warn"><b>Bemærk:</b><ul>{items}</ul></div>')
+    return STYLE + "".join(parts)
+
+
+class MessageArea:
+    """Where a panel tells the user what happened; tests read ``.text`` and ``.kind``."""
+
+    def __init__(self) -> None:
+        self.widget = w.HTML()
+        self.text = ""
+        self.kind = ""
+
+    def show(self, text: str, kind: str = "ok") -> None:
+        self.text, self.kind = text, kind
+        self.widget.value = message_html(text, kind)
+
+    def show_html(self, markup: str, text: str, kind: str) -> None:
+        self.text, self.kind = text, kind
+        self.widget.value = markup
+
+    def clear(self) -> None:
+        self.text, self.kind, self.widget.value = "", "", ""
+
+
+def guarded(messages_attr: str = "messages") -> Callable:
+    """Decorate a panel callback: any exception becomes a Danish message, never a traceback."""
+
+    def decorate(method: Callable) -> Callable:
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except Exception as error:  # the UI must explain, not crash
+                log.exception("UI action failed")
+                area: MessageArea = getattr(self, messages_attr)
+                area.show(f"Noget gik galt: {error}. Prøv igen, eller kontakt den, der har sat værktøjet op.", "error")
+                return None
+
+        return wrapper
+
+    return decorate
+
+
+class RegisterLoader:
+    """A path field and a button that load and validate a case register, with every problem listed."""
+
+    def __init__(self, on_loaded: Callable[[Register], None] | None = None, path: Path | None = None) -> None:
+        self.on_loaded = on_loaded
+        self.register: Register | None = None
+        self.path = w.Text(value=str(path or default_data_dir()), description="Data:",
+                           layout=w.Layout(width="60%"), style={"description_width": "initial"})
+        self.button = w.Button(description="Indlæs data", button_style="primary", icon="folder-open")
+        self.messages = MessageArea()
+        self.button.on_click(lambda _: self.load())
+        self.widget = w.VBox([
+            help_html("Angiv mappen med kommunens CSV-filer (eller én Excel-fil) og tryk 'Indlæs data'. "
+                      "Alle fejl vises på én gang med fil, række og kolonne."),
+            w.HBox([self.path, self.button]),
+            self.messages.widget,
+        ])
+
+    @guarded()
+    def load(self) -> Register | None:
+        register, problems = read_register(self.path.value.strip())
+        if register is None:
+            errors = sum(p.is_error for p in problems)
+            self.messages.show_html(problems_html(problems), f"{errors} fejl i data", "error")
+            return None
+        self.register = register
+        note = f"Indlæst: {len(register.staff)} medarbejdere og {len(register.families)} familier."
+        if problems:
+            self.messages.show_html(message_html(note) + problems_html(problems), note, "warn")
+        else:
+            self.messages.show(note)
+        if self.on_loaded:
+            self.on_loaded(register)
+        return register
