@@ -304,10 +304,10 @@ def hire_template(register: Register, role: str) -> Staff:
     full = [s for s in peers if len(s.workdays) >= 5] or peers
     info = catalogue.roles().get(role, {})
     if full:
-        caps = sorted(s.max_caseload_points for s in full)
+        caps = sorted(s.max_caseload_points * 5 / max(1, len(s.workdays)) for s in full)  # as full time
         meetings = sorted(s.max_meetings_per_day for s in full)
         can = any(s.can_coordinate for s in peers)
-        cap, per_day = caps[len(caps) // 2], meetings[len(meetings) // 2]
+        cap, per_day = round(caps[len(caps) // 2], 1), meetings[len(meetings) // 2]
     else:
         coordinating = {"koordinator", "familieraadgiver", "handicapraadgiver"}
         can, cap, per_day = role in coordinating, 40.0, 3 if role in coordinating else 2
