@@ -100,3 +100,29 @@ def run_scenarios(base: Register, scenarios: Iterable[Scenario], start: date, en
         results.append(run_scenario(base, scenario, start, end, options, store, step, stop, fingerprint))
     progress(1.0, "Færdig")
     return results
+
+
+def run_staffing(base: Register, scenario: Scenario, start: date, end: date,
+                 options: "StaffingOptions | None" = None, store: Store | None = None,
+                 progress: ProgressCallback = no_progress, stop: StopToken | None = None) -> "StaffingResult":
+    """Minimal staffing for a scenario (e.g. the base plus 30 families), cached like scenario results."""
+    from workbench.whatif.staffing import StaffingOptions, StaffingResult, minimal_staffing
+
+    options = options or StaffingOptions()
+    key = cache_key("staffing", register_fingerprint(base), scenario.to_dict(), start.isoformat(), end.isoformat(),
+                    options)
+    if store is not None:
+        cached = store.get("staffing", key)
+        if cached is not None:
+            progress(1.0, "Hentet fra tidligere beregning")
+            result = StaffingResult.from_dict(cached)
+            result.cached = True
+            return result
+    applied = apply_scenario(base, scenario, start, options.load)
+    result = minimal_staffing(applied.register, start, end, options, applied.vacant_places, progress, stop)
+    result.key = key
+    result.messages = list(applied.notes) + result.messages
+    if store is not None and not (stop is not None and stop.stopped):
+        store.put("staffing", key, result.to_dict())
+        store.log("staffing", {"scenario": scenario.name, "key": key, "hires": result.hires})
+    return result
