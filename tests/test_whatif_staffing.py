@@ -379,10 +379,12 @@ def _feasible_by_brute_force(register, hires: dict[str, int]) -> bool:
     return False
 
 
+@pytest.mark.parametrize("meetings", ["exact", "auto"])
 @pytest.mark.parametrize("seed", range(8))
-def test_minimal_staffing_is_the_true_minimum_on_small_cases(seed):
+def test_minimal_staffing_is_the_true_minimum_on_small_cases(seed, meetings):
+    """"exact" decides holders and days in one model; "auto" (the default) starts relaxed and checks per day."""
     register = _random_case(seed)
-    result = minimal_staffing(register, START, END, StaffingOptions(roles=ROLES, max_per_role=2, meetings="exact"))
+    result = minimal_staffing(register, START, END, StaffingOptions(roles=ROLES, max_per_role=2, meetings=meetings))
     vectors = [dict(zip(ROLES, v)) for v in itertools.product(range(3), repeat=len(ROLES))]
     feasible = [v for v in vectors if _feasible_by_brute_force(register, v)]
     if not feasible:  # both must agree that two newcomers per role cannot do it

@@ -123,8 +123,8 @@ class StaffingOptions:
     rounds: int = 3
     meetings: str = "auto"
     """"exact" (per day, caps and minutes), "relaxed" (availability + capacity), "auto" (exact when small)."""
-    exact_limit: int = 6000
-    """Largest number of day variables for which "auto" chooses the exact meeting model."""
+    exact_limit: int = 1500
+    """Largest number of day variables for which "auto" escalates to the exact meeting model."""
     load: LoadWeights = DEFAULT_LOAD
     workers: int = 2
 
@@ -917,59 +917,80 @@ def _plan_from_days(problem: StaffingProblem, register: Register, solution: Staf
     return Plan(problem.start, problem.end, assignments, meetings)
 
 
+def _verified_plan(problem: StaffingProblem, staffed: Register, solution: StaffingSolution, exact: bool,
+                   time_limit: float, stop: StopToken) -> tuple[StaffingSolution, Plan] | None:
+    """A checked plan with no avoidable lateness built from the model's own days (exact) or from an
+    exact per-day check of the chosen holders (relaxed); None if there is none."""
+    if problem.unavoidable:
+        return None  # their meetings are not in the day model, so only the planner can show the whole picture
+    if not exact:
+        checked = verify_by_days(problem, solution, time_limit, stop)
+        if checked is None:
+            return None
+        solution = checked
+    plan = _plan_from_days(problem, staffed, solution)
+    if plan is None:
+        return None
+    report = check_plan(staffed, plan)
+    return (solution, plan) if report.ok and not report.late else None
+
+
 def minimal_staffing(register: Register, start: date, end: date, options: StaffingOptions = StaffingOptions(),
                      vacant_places: tuple[tuple[str, str], ...] = (), progress: ProgressCallback = no_progress,
                      stop: StopToken | None = None) -> StaffingResult:
-    """The fewest newcomers per role that make every legal interval hold, verified by a real plan."""
+    """The fewest newcomers per role that make every legal interval hold, verified by a checked plan.
+
+    Round 1 solves the model (relaxed meetings unless told otherwise); its optimum is a proven
+    lower bound.  The answer is verified by an exact per-day schedule (timed and checked
+    independently).  In "auto" mode a failed check on a small instance escalates to the exact
+    day model; otherwise the real planner is run and families it leaves late force a handover in
+    the next round (then the answer is an upper bound with the proven lower bound beside it).
+    """
     began = time.perf_counter()
     stop = stop or StopToken()
     progress(0.0, "Opstiller bemandingsmodellen")
     problem = StaffingProblem(register, start, end, options, vacant_places)
-    exact = options.meetings == "exact" or (options.meetings == "auto" and problem.day_variables() <= options.exact_limit)
+    exact = options.meetings == "exact"
+    can_escalate = options.meetings == "auto" and problem.day_variables() <= options.exact_limit
     bounds = problem.bounds
     unavoidable = [{"family_id": u.family_id, "deadline": u.deadline.isoformat(), "reason": u.reason}
                    for u in problem.unavoidable.values()]
-    cuts: list[tuple[str, tuple[Place, ...]]] = []
-    lower_bound = 0
-    proven = True
-    messages = []
+    cuts: list[tuple[str, tuple[tuple[Place, str], ...]]] = []
+    lower_bound, proven, messages = 0, True, []
     result = None
     rounds = 0
-    for round_no in range(1, options.rounds + 2):
-        rounds = round_no
+    total_rounds = options.rounds + 1
+
+    def step(share: float, text: str) -> None:
+        progress(0.05 + 0.9 * min(1.0, share / total_rounds), text)
+
+    while rounds < total_rounds + (1 if can_escalate else 0):
+        rounds += 1
         if stop.stopped:
-            messages.append("Beregningen blev stoppet.")
+            messages.append("Beregningen blev stoppet; svaret er ikke færdigt.")
             break
-        progress(0.05 + 0.9 * (round_no - 1) / (options.rounds + 1), f"Finder mindste bemanding (runde {round_no})")
+        step(rounds - 1, f"Finder mindste bemanding (runde {rounds})")
         solution = solve_staffing(problem, exact, cuts, options.time_limit, stop)
         if solution is None:
             messages.append(
-                f"Ingen bemanding med højst {options.max_per_role} nye pr. rolle ({', '.join(problem.hire_roles)}) "
-                "kan holde alle frister inden for tidsgrænsen. Tillad flere nye, flere roller eller mere tid.")
+                f"Ingen bemanding med højst {options.max_per_role} nye pr. rolle "
+                f"({', '.join(catalogue.role_label(r).lower() for r in problem.hire_roles)}) kan holde alle frister "
+                "inden for tidsgrænsen. Tillad flere nye, flere roller eller mere tid.")
             break
-        if round_no == 1:
-            lower_bound = max(solution.lower_bound, sum(max(0, b.hires) for b in bounds))
+        if not cuts:  # no cut yet: the model is a relaxation of the true question, its bound is valid
+            lower_bound = max(lower_bound, solution.lower_bound, sum(max(0, b.hires) for b in bounds))
             proven = solution.status == "OPTIMAL"
         staffed = staffed_register(problem, solution)
-        run = None
-        plan = None
-        if exact:
-            plan = _plan_from_days(problem, staffed, solution)
-        elif not problem.unavoidable:
-            progress(0.05 + 0.9 * (round_no - 0.7) / (options.rounds + 1),
-                     f"Kontrollerer hver dag præcist (runde {round_no})")
-            checked = verify_by_days(problem, solution, options.plan_time_limit, stop)
-            if checked is not None:
-                solution = checked
-                plan = _plan_from_days(problem, staffed, solution)
-        if plan is not None:
-            report = check_plan(staffed, plan)
-            late_ok = not any(fid not in problem.unavoidable for fid, _, _ in report.late)
-            verified = report.ok and late_ok and not problem.unavoidable
-            if verified:
-                result = (solution, staffed, plan, None)
-                break
-        progress(0.05 + 0.9 * (round_no - 0.5) / (options.rounds + 1), f"Kontrollerer med planlæggeren (runde {round_no})")
+        step(rounds - 0.7, f"Kontrollerer hver dag præcist (runde {rounds})")
+        verified = _verified_plan(problem, staffed, solution, exact, options.plan_time_limit, stop)
+        if verified is not None:
+            solution, plan = verified
+            result = (solution, staffed, plan, None)
+            break
+        if can_escalate and not exact and not cuts:
+            exact = True  # small enough: let the exact day model choose holders and days together
+            continue
+        step(rounds - 0.5, f"Kontrollerer med planlæggeren (runde {rounds})")
         in_cuts = {q for _, pairs in cuts for q, _ in pairs}
         planner_decides = frozenset(q for q in problem.places if q.kind != "team" and problem.is_open(q)
                                     and q.family_id not in problem.stuck_families and q not in in_cuts)
@@ -982,33 +1003,29 @@ def minimal_staffing(register: Register, start: date, end: date, options: Staffi
             result = (solution, staffed, Plan(start, end, [], []), None)
             break
         late = _late_families(problem, run)
-        progress(0.05 + 0.9 * (round_no - 0.2) / (options.rounds + 1),
-                 f"Runde {round_no}: {sum(solution.hires.values())} nye, {sum(len(w) for w in late.values())} "
-                 f"for sene møder i kontrolplanen")
-        unassigned = run.plan.summary.get("unassigned_families", 0)
-        if not late and not unassigned:
+        n_late = sum(len(w) for w in late.values())
+        step(rounds - 0.2, f"Runde {rounds}: {sum(solution.hires.values())} nye, {n_late} for sene møder i kontrolplanen")
+        if not late and not run.plan.summary.get("unassigned_families", 0):
             result = (solution, staffed, run.plan, run)
             break
-        if round_no > options.rounds or stop.stopped:
-            messages.append(f"Efter {round_no} runder havde planen stadig {sum(len(w) for w in late.values())} "
-                            "for sene møder, der kunne undgås; svaret er derfor ikke kontrolleret.")
+        if rounds >= total_rounds or stop.stopped:
+            messages.append(f"Efter {rounds} runder havde kontrolplanen stadig {n_late} for sene møder, der kunne "
+                            "undgås; svaret er derfor ikke kontrolleret.")
             result = (solution, staffed, run.plan, run)
             break
         for fid, windows in late.items():
             cuts.append((fid, _blocked_places(problem, staffed, run, fid, windows)))
-        proven = False
     progress(1.0, "Færdig")
+    model_name = "præcis pr. dag" if exact else "lempet (tilgængelighed og kapacitet) + præcis kontrol"
     if result is None:
-        return StaffingResult({}, 0, lower_bound, False, False, bounds, [], unavoidable, rounds,
-                              "præcis" if exact else "lempet", messages, {}, time.perf_counter() - began)
+        return StaffingResult({}, 0, lower_bound, False, False, bounds, [], unavoidable, rounds, model_name, messages,
+                              {}, time.perf_counter() - began)
     solution, staffed, plan, run = result
     feasible = not messages
-    handovers = _handovers(problem, staffed, plan)
     total = sum(solution.hires.values())
-    if proven and feasible:
-        lower_bound = total
+    proven = proven and feasible and not cuts and lower_bound >= total
     summary = dict(plan.summary) if plan.summary else {"meetings": len(plan.meetings)}
-    return StaffingResult({r: n for r, n in sorted(solution.hires.items()) if n}, total, min(lower_bound, total),
-                          proven and feasible and lower_bound >= total, feasible, bounds, handovers, unavoidable,
-                          rounds, "præcis" if exact else "lempet", messages, summary, time.perf_counter() - began,
-                          run=run, register=staffed)
+    return StaffingResult({r: n for r, n in sorted(solution.hires.items()) if n}, total,
+                          total if proven else min(lower_bound, total), proven, feasible, bounds,
+                          _handovers(problem, staffed, plan), unavoidable, rounds, model_name, messages, summary,
+                          time.perf_counter() - began, run=run, register=staffed)
