@@ -566,21 +566,50 @@ class StaffingSolution:
     seconds: float
 
 
-def solve_staffing(problem: StaffingProblem, exact_meetings: bool, cuts=(), time_limit: float = 60.0,
-                   stop: StopToken | None = None, disabled: frozenset[str] = frozenset(),
-                   fixed_hires: dict[str, int] | None = None) -> StaffingSolution | None:
-    """Fewest hires first, then fewest handovers; None if no staffing within the slots works."""
-    began = time.perf_counter()
-    sm = StaffingModel(problem, exact_meetings, list(cuts), disabled)
-    if fixed_hires is not None:
-        by_role: dict[str, list] = defaultdict(list)
-        for slot in problem.slots:
-            by_role[slot.role].append(sm.hired[slot.staff_id])
-        for role, variables in by_role.items():
-            sm.model.add(sum(variables) == fixed_hires.get(role, 0))
+MEETING_CONSTRAINTS = frozenset({"meeting_chain", "meeting_days_available", "meeting_capacity", "daily_caps",
+                                 "daily_minutes"})
+
+
+def _caseload_stage(problem: StaffingProblem, cuts, time_limit: float, disabled: frozenset[str],
+                    stop: StopToken | None) -> tuple[int, dict, bool] | None:
+    """Fewest hires for places and caseloads alone (fast): a valid lower bound and a starting point."""
+    sm = StaffingModel(problem, False, list(cuts), disabled | MEETING_CONSTRAINTS)
     sm.model.minimize(sm.hires())
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.5, 0.6 * time_limit)
+    solver.parameters.max_time_in_seconds = max(0.2, time_limit)
+    solver.parameters.num_workers = problem.options.workers
+    if stop is not None:
+        stop.attach(solver)
+    status = solver.solve(sm.model)
+    if stop is not None:
+        stop.detach()
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    hint = {("hired", k): solver.value(v) for k, v in sm.hired.items()}
+    hint.update({("hold", k): solver.value(v) for k, v in sm.hold.items()})
+    return math.ceil(solver.best_objective_bound - 1e-6), hint, status == cp_model.OPTIMAL
+
+
+def solve_staffing(problem: StaffingProblem, exact_meetings: bool, cuts=(), time_limit: float = 60.0,
+                   stop: StopToken | None = None, disabled: frozenset[str] = frozenset()) -> StaffingSolution | None:
+    """Fewest hires first, then fewest handovers; None if no staffing within the slots works.
+
+    A quick first stage without the meetings gives a lower bound and a starting solution, so
+    the full model mostly has to confirm that the meetings fit with that many newcomers.
+    """
+    began = time.perf_counter()
+    sm = StaffingModel(problem, exact_meetings, list(cuts), disabled)
+    meetings_on = bool(MEETING_CONSTRAINTS - disabled) and bool(sm.c or not exact_meetings)
+    if meetings_on:
+        stage = _caseload_stage(problem, cuts, 0.25 * time_limit, disabled, stop)
+        if stage is not None:
+            floor, hint, _ = stage
+            sm.model.add(sm.hires() >= floor)
+            for (kind, key), value in hint.items():
+                sm.model.add_hint(sm.hired[key] if kind == "hired" else sm.hold[key], value)
+    sm.model.minimize(sm.hires())
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.5, 0.6 * time_limit - (time.perf_counter() - began))
     solver.parameters.num_workers = problem.options.workers
     if stop is not None:
         stop.attach(solver)
@@ -799,7 +828,8 @@ class StaffingResult:
         parts = ", ".join(f"{n} {catalogue.role_label(r).lower()}" for r, n in sorted(self.hires.items()))
         proof = ("Det er bevist det mindste antal." if self.proven_minimal else
                  f"Mindst {self.lower_bound} er bevist nødvendige; den fundne løsning bruger {self.total}.")
-        return f"Der skal {self.total} flere til: {parts}. {proof}"
+        more = "mere" if self.total == 1 else "flere"
+        return f"Der skal {self.total} {more} til: {parts}. {proof}"
 
 
 def _late_families(problem: StaffingProblem, run: PlanRun) -> dict[str, list[tuple[date, date]]]:
