@@ -298,9 +298,11 @@ def _why_excluded(c: Candidate, need: Need) -> str:
 def explain_unstaffed(register: Register, model: TeamModel, need: Need) -> str:
     """Why nobody covers ``need``: nobody with the role or competence, or each one named with the limit that stops them."""
     able = [c for c in model.candidates if can_cover(c.staff, need)]
+    if not able and need.coordinator:
+        return "Ingen medarbejder i registret kan være koordinator (can_coordinate = ja i staff.csv)."
     if not able:
         return (f"Ingen medarbejder i registret er {need.who_can_cover()}. Overvej at købe ydelsen eksternt "
-                f"eller at tilføje kompetencen til en medarbejder i staff.csv.")
+                f"eller at registrere rollen eller kompetencen på en medarbejder i staff.csv.")
     reasons = [_why_excluded(c, need) for c in able]
     shown = "; ".join(reasons[:8]) + (f"; og {len(reasons) - 8} flere" if len(reasons) > 8 else "")
     return f"Alle {len(able)} mulige ({need.who_can_cover()}) er optaget: {shown}."
@@ -364,15 +366,17 @@ def propose_team(register: Register, family: Family, needs: list[Need], on: date
     for c in model.candidates:
         if c.attached and not c.coordinator and c.staff.staff_id not in chosen:
             useful = [n.label for n in model.needs if can_cover(c.staff, n)]
+            who = f"{c.staff.name} ({c.staff.staff_id}, {catalogue.role_label(c.staff.role)})"
+            absent = f" Vedkommende er desuden fraværende til {c.absent_until:%d.%m.%Y}." if c.absent_until else ""
             if c.extra > c.room + 1e-9:
-                why = (f"har ikke plads til de {_fmt(c.extra)} ekstra sagspoint, familiens nye sagspoint giver "
-                       f"(bruger {_fmt(c.used)} af {_fmt(c.staff.max_caseload_points)})")
+                proposal.leaving.append(
+                    f"{who} er i teamet i dag, men har ikke plads til de {_fmt(c.extra)} ekstra sagspoint, som "
+                    f"familiens nye sagspoint giver (bruger {_fmt(c.used)} af {_fmt(c.staff.max_caseload_points)}). "
+                    f"Tal med lederen om sagsloftet, hvis {c.staff.name} skal fortsætte.{absent}")
             elif useful:
-                why = f"behovene ({', '.join(useful)}) dækkes af andre i teamet"
+                proposal.leaving.append(f"{who} er i teamet i dag, men behovene ({', '.join(useful)}) dækkes af "
+                                        f"andre i teamet: kan udgå, så færre fagpersoner er om familien.{absent}")
             else:
-                why = "ingen af screeningens behov kalder på rollen"
-            if c.absent_until:
-                why += f"; er desuden fraværende til {c.absent_until:%d.%m.%Y}"
-            proposal.leaving.append(f"{c.staff.name} ({c.staff.staff_id}, {catalogue.role_label(c.staff.role)}) "
-                                    f"er i teamet i dag, men {why}: kan udgå, så færre fagpersoner er om familien.")
+                proposal.leaving.append(f"{who} er i teamet i dag, men ingen af screeningens behov kalder på rollen: "
+                                        f"kan udgå, så færre fagpersoner er om familien.{absent}")
     return proposal
