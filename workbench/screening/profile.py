@@ -38,6 +38,7 @@ def profile_figure(areas: list[Area], title: str = "Behovsprofil") -> go.Figure:
         colorbar=dict(title="Vurdering", tickvals=list(LEVEL_LABELS),
                       ticktext=[f"{k} {v}" for k, v in LEVEL_LABELS.items()]),
     ))
-    figure.update_layout(title=title, height=140 + 45 * max(1, len(people)), margin=dict(l=10, r=10, t=50, b=10),
+    figure.update_layout(title=dict(text=title, y=0.98, yanchor="top"), height=190 + 45 * max(1, len(people)),
+                         margin=dict(l=10, r=10, t=150, b=10),
                          yaxis=dict(autorange="reversed"), xaxis=dict(side="top", tickangle=-30))
     return figure

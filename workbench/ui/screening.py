@@ -121,11 +121,12 @@ class ScreeningPanel:
         self.prefill_note = w.HTML()
         self.form = _classes(w.Accordion(children=[]), "tvaers-screening-form")
         self.propose_button = _classes(w.Button(description="Foreslå team", button_style="primary", icon="users",
+                                                layout=w.Layout(width="auto"),
                                                 tooltip="Vurder behovene og find det mindste team"), "tvaers-propose")
         self.save_button = _classes(w.Button(description="Gem screening og forslag", button_style="success",
-                                             icon="save", disabled=True,
+                                             icon="save", disabled=True, layout=w.Layout(width="auto"),
                                              tooltip="Gemmer vurderingerne og teamforslaget lokalt"), "tvaers-save")
-        self.clear_button = _classes(w.Button(description="Ryd vurderinger", icon="eraser",
+        self.clear_button = _classes(w.Button(description="Ryd vurderinger", icon="eraser", layout=w.Layout(width="auto"),
                                               tooltip="Sæt alle punkter til 'ikke vurderet'"), "tvaers-clear")
         self.result = _classes(w.HTML(), "tvaers-result")
         self.profile_output = _classes(w.Output(), "tvaers-profile-chart")
