@@ -251,3 +251,44 @@ def test_proposal_serialises_for_the_store():
     data = propose_team(register, register.families[0], [need("ppr", ["ppr_psykolog"])], ON).to_json()
     assert data["on"] == "2027-03-01" and data["contact_count"] == 1
     assert data["members"][0]["staff_id"] == "P1"
+
+
+# ------------------------------------------------------------------ the caseworker's own choices
+
+
+def test_caseworker_choices_bite():
+    register = tiny_register(
+        [staff("P1", "ppr_psykolog", False, district="Nord"), staff("P2", "ppr_psykolog", False, district="Syd"),
+         staff("J1", "jobkonsulent", False)],
+        [family("F1")],
+    )
+    needs = [need("ppr", ["ppr_psykolog"])]
+    fam = register.families[0]
+
+    def team(disabled=frozenset(), **choices):
+        model = TeamModel(register, fam, needs, ON, disabled=frozenset(disabled), **choices)
+        solver = cp_model.CpSolver()
+        assert solver.solve(model.model) == cp_model.OPTIMAL
+        return {s for s, v in model.x.items() if solver.boolean_value(v)}
+
+    assert team() == {"P1"}
+    assert team(exclude=frozenset({"P1"})) == {"P2"}
+    assert team(include=frozenset({"J1"})) == {"P1", "J1"}
+    assert team({"caseworker_choices"}, exclude=frozenset({"P1"}), include=frozenset({"J1"})) == {"P1"}
+
+
+def test_choices_are_recorded_and_limits_still_hold():
+    register = tiny_register(
+        [staff("P1", "ppr_psykolog", False, district="Nord"), staff("P2", "ppr_psykolog", False, district="Syd"),
+         staff("J1", "jobkonsulent", False, points=5.0, base_caseload_points=5.0), staff("C1", "koordinator")],
+        [family("F1", primary="C1", case_points=2.0)], team=[("F1", "P1", "ppr_psykolog")],
+    )
+    proposal = propose_team(register, register.families[0], [need("ppr", ["ppr_psykolog"])], ON,
+                            include=frozenset({"J1"}), exclude=frozenset({"P1", "C1"}))
+    assert proposal.staff_ids() == {"C1", "P2"}
+    assert any("J1" in n and "ikke plads" in n for n in proposal.choices)
+    assert any("C1" in n and "kan ikke fravælges" in n for n in proposal.choices)
+    assert any("fravalgt af sagsbehandleren" in text for text in proposal.leaving)
+    alone = propose_team(register, register.families[0], [need("ppr", ["ppr_psykolog"])], ON,
+                         exclude=frozenset({"P1", "P2"}))
+    assert "fravalgt af sagsbehandleren" in alone.unstaffed[0].explanation

@@ -135,3 +135,19 @@ def test_key_controls_have_stable_classes(panel):
     row = next(iter(panel.rows.values()))
     assert "tvaers-score" in row.score._dom_classes
     assert f"tvaers-score-{row.person_id}-{row.item.item_id}" in row.score._dom_classes
+
+
+def test_caseworker_choices_are_honoured_and_saved(panel, store):
+    panel.propose_button.click()
+    first = panel.outcome.proposal
+    leaving = next(m.staff_id for m in first.members if not m.coordinator)
+    panel.exclude.value = (leaving,)
+    assert panel.outcome is None  # a new choice needs a new proposal
+    panel.propose_button.click()
+    assert leaving not in panel.outcome.proposal.staff_ids()
+    assert "fravalgt af sagsbehandleren" in panel.result.value
+    panel.save_button.click()
+    saved = store.get("team_proposal", panel.family.value)
+    assert any(leaving in note for note in saved["team"]["choices"])
+    panel.family.value = panel.family.options[1][1]
+    assert panel.exclude.value == ()  # choices belong to one family

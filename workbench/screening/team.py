@@ -51,6 +51,7 @@ CONSTRAINTS = (
     "attached_coordinators_stay",
     "no_long_absence",
     "coordinator_candidate_has_room",
+    "caseworker_choices",
 )
 
 
@@ -102,8 +103,8 @@ def _long_absence(register: Register, staff_id: str, on: date, days: int) -> tup
 
 
 def candidates_for(register: Register, family: Family, needs: list[Need], on: date, case_points: float,
-                   load: LoadWeights = DEFAULT_LOAD) -> list[Candidate]:
-    """Everyone who could cover a need, plus everyone already attached to the family."""
+                   load: LoadWeights = DEFAULT_LOAD, wanted: frozenset[str] = frozenset()) -> list[Candidate]:
+    """Everyone who could cover a need, everyone already attached to the family, and anyone in ``wanted``."""
     used = caseload(register, load=load)
     current = shares(register, load=load)
     old_points = register.family_by_id[family.family_id].case_points if family.family_id in register.family_by_id else 0.0
@@ -112,7 +113,7 @@ def candidates_for(register: Register, family: Family, needs: list[Need], on: da
     out = []
     for person in register.staff:
         attached = person.staff_id in team_ids or person.staff_id in coordinators
-        if not attached and not any(can_cover(person, n) for n in needs):
+        if not attached and person.staff_id not in wanted and not any(can_cover(person, n) for n in needs):
             continue
         share_now = current.get((person.staff_id, family.family_id), 0.0)
         carried = share_now * old_points
@@ -129,11 +130,14 @@ class TeamModel:
 
     def __init__(self, register: Register, family: Family, needs: list[Need], on: date,
                  case_points: float | None = None, load: LoadWeights = DEFAULT_LOAD,
-                 disabled: frozenset[str] = frozenset()) -> None:
+                 disabled: frozenset[str] = frozenset(), include: frozenset[str] = frozenset(),
+                 exclude: frozenset[str] = frozenset()) -> None:
+        """``include``/``exclude``: staff the caseworker wants on or off the team (e.g. the family's wish)."""
         self.register, self.family, self.on = register, family, on
+        self.include, self.exclude = frozenset(include), frozenset(exclude)
         self.case_points = family.case_points if case_points is None else case_points
         self.needs = [n for n in needs if n.staffed]
-        self.candidates = candidates_for(register, family, self.needs, on, self.case_points, load)
+        self.candidates = candidates_for(register, family, self.needs, on, self.case_points, load, self.include)
         self.by_id = {c.staff.staff_id: c for c in self.candidates}
         self.model = cp_model.CpModel()
         self.x = {c.staff.staff_id: self.model.new_bool_var(f"on_team_{c.staff.staff_id}") for c in self.candidates}
@@ -186,6 +190,14 @@ class TeamModel:
             extra = round(SCALE * c.extra_as_coordinator)
             if extra > 0:
                 self.model.add(extra * var <= max(0, int(SCALE * c.room + 1e-6)))
+
+    def caseworker_choices(self) -> None:
+        """Staff the caseworker puts on or takes off the team; the choice is logged with the proposal."""
+        for c in self.candidates:
+            if c.staff.staff_id in self.include:
+                self.model.add(self.x[c.staff.staff_id] == 1)
+            elif c.staff.staff_id in self.exclude:
+                self.model.add(self.x[c.staff.staff_id] == 0)
 
     # ------------------------------------------------------------------ objective
 
@@ -261,6 +273,8 @@ class TeamProposal:
     """Needs the coordinator handles without another professional (leisure, civil society, own doctor)."""
     need_reasons: dict[str, list[str]] = field(default_factory=dict)
     """need label -> the Danish reasons (with source) that called for it."""
+    choices: list[str] = field(default_factory=list)
+    """The caseworker's own choices (on or off the team), and any that could not be honoured, in Danish."""
 
     @property
     def contact_count(self) -> int:
@@ -284,8 +298,10 @@ def _fmt(points: float) -> str:
     return f"{points:.1f}".replace(".", ",").replace(",0", "")
 
 
-def _why_excluded(c: Candidate, need: Need) -> str:
+def _why_excluded(c: Candidate, need: Need, excluded: frozenset[str] = frozenset()) -> str:
     person = f"{c.staff.name} ({c.staff.staff_id})"
+    if c.staff.staff_id in excluded:
+        return f"{person} er fravalgt af sagsbehandleren"
     if c.absent_until and not c.attached:
         return f"{person} er fraværende ({c.absence_reason or 'fravær'}) til {c.absent_until:%d.%m.%Y}"
     extra = c.extra_as_coordinator if need.coordinator else c.extra
@@ -303,13 +319,15 @@ def explain_unstaffed(register: Register, model: TeamModel, need: Need) -> str:
     if not able:
         return (f"Ingen medarbejder i registret er {need.who_can_cover()}. Overvej at købe ydelsen eksternt "
                 f"eller at registrere rollen eller kompetencen på en medarbejder i staff.csv.")
-    reasons = [_why_excluded(c, need) for c in able]
+    reasons = [_why_excluded(c, need, model.exclude) for c in able]
     shown = "; ".join(reasons[:8]) + (f"; og {len(reasons) - 8} flere" if len(reasons) > 8 else "")
     return f"Alle {len(able)} mulige ({need.who_can_cover()}) er optaget: {shown}."
 
 
 def _member_reasons(model: TeamModel, c: Candidate, covered: list[Need]) -> list[str]:
     family, reasons = model.family, []
+    if c.staff.staff_id in model.include:
+        reasons.append("valgt til af sagsbehandleren")
     if c.coordinator:
         reasons.append("er familiens koordinator og dermed allerede i kontakt med familien")
     elif c.attached:
@@ -329,15 +347,61 @@ def _member_reasons(model: TeamModel, c: Candidate, covered: list[Need]) -> list
     return reasons
 
 
+def _screen_choices(register: Register, family: Family, needs: list[Need], on: date, case_points: float,
+                    load: LoadWeights, include: frozenset[str], exclude: frozenset[str]
+                    ) -> tuple[frozenset[str], frozenset[str], list[str]]:
+    """Keep the caseworker's choices that respect the hard limits; explain the rest."""
+    notes = []
+    known = register.staff_by_id
+    by_id = {c.staff.staff_id: c for c in candidates_for(register, family, needs, on, case_points, load, include)}
+    keep_in, keep_out = set(), set()
+    for staff_id in sorted(include | exclude):
+        person = known.get(staff_id)
+        if person is None:
+            notes.append(f"Ukendt medarbejder '{staff_id}' ignoreres.")
+            continue
+        who = f"{person.name} ({staff_id})"
+        c = by_id.get(staff_id)
+        if staff_id in include and staff_id in exclude:
+            notes.append(f"{who} er både valgt til og fra; fravalget gælder.")
+        if staff_id in exclude:
+            if c is not None and c.coordinator:
+                notes.append(f"{who} er familiens koordinator og kan ikke fravælges her; skift koordinator i "
+                             "koordinatorplanen.")
+            else:
+                keep_out.add(staff_id)
+                notes.append(f"{who} er fravalgt af sagsbehandleren.")
+            continue
+        if c.absent_until and not c.attached:
+            notes.append(f"{who} kan ikke komme med: fraværende ({c.absence_reason or 'fravær'}) til "
+                         f"{c.absent_until:%d.%m.%Y}.")
+        elif c.extra > c.room + 1e-9 and not c.coordinator:
+            notes.append(f"{who} kan ikke komme med: bruger {_fmt(c.used)} af {_fmt(person.max_caseload_points)} "
+                         f"sagspoint og har ikke plads til {_fmt(c.extra)} point mere.")
+        else:
+            keep_in.add(staff_id)
+            notes.append(f"{who} er valgt til af sagsbehandleren.")
+    return frozenset(keep_in), frozenset(keep_out), notes
+
+
 def propose_team(register: Register, family: Family, needs: list[Need], on: date, case_points: float | None = None,
-                 load: LoadWeights = DEFAULT_LOAD, time_limit: float = 10.0) -> TeamProposal:
-    """The minimal team for ``needs`` with a Danish reason for every person and every gap."""
+                 load: LoadWeights = DEFAULT_LOAD, time_limit: float = 10.0, include: frozenset[str] = frozenset(),
+                 exclude: frozenset[str] = frozenset()) -> TeamProposal:
+    """The minimal team for ``needs`` with a Danish reason for every person and every gap.
+
+    ``include``/``exclude`` are the caseworker's own choices (e.g. the family does not want someone); they
+    are honoured within the hard limits and recorded in the proposal.
+    """
     needs = list(needs)
     if not family.primary_coordinator and not any(n.coordinator for n in needs):
         needs.append(coordinator_need())
-    model = TeamModel(register, family, needs, on, case_points, load)
+    points = family.case_points if case_points is None else case_points
+    staffed = [n for n in needs if n.staffed]
+    include, exclude, notes = _screen_choices(register, family, staffed, on, points, load,
+                                              frozenset(include), frozenset(exclude))
+    model = TeamModel(register, family, needs, on, case_points, load, include=include, exclude=exclude)
     solver, status = model.solve(time_limit)
-    proposal = TeamProposal(family.family_id, on, solver.status_name(status))
+    proposal = TeamProposal(family.family_id, on, solver.status_name(status), choices=notes)
     proposal.need_reasons = {n.label: [f"{r.text} ({r.source})" if r.source else r.text for r in n.reasons]
                              for n in needs}
     proposal.coordinator_tasks = [f"{n.label}: " + "; ".join(r.text for r in n.reasons) for n in needs if not n.staffed]
@@ -368,7 +432,9 @@ def propose_team(register: Register, family: Family, needs: list[Need], on: date
             useful = [n.label for n in model.needs if can_cover(c.staff, n)]
             who = f"{c.staff.name} ({c.staff.staff_id}, {catalogue.role_label(c.staff.role)})"
             absent = f" Vedkommende er desuden fraværende til {c.absent_until:%d.%m.%Y}." if c.absent_until else ""
-            if c.extra > c.room + 1e-9:
+            if c.staff.staff_id in model.exclude:
+                proposal.leaving.append(f"{who} er i teamet i dag, men er fravalgt af sagsbehandleren.{absent}")
+            elif c.extra > c.room + 1e-9:
                 proposal.leaving.append(
                     f"{who} er i teamet i dag, men har ikke plads til de {_fmt(c.extra)} ekstra sagspoint, som "
                     f"familiens nye sagspoint giver (bruger {_fmt(c.used)} af {_fmt(c.staff.max_caseload_points)}). "

@@ -32,8 +32,11 @@ class ScreeningOutcome:
 
 def screen(register: Register, family_id: str, ratings: Iterable[ScreeningRating], on: date,
            load: LoadWeights = DEFAULT_LOAD, policy: CasePointsPolicy = DEFAULT_POINTS,
-           time_limit: float = 10.0) -> ScreeningOutcome:
-    """Assess the ratings and propose the minimal team for the family as it will be after the screening."""
+           time_limit: float = 10.0, include: Iterable[str] = (), exclude: Iterable[str] = ()) -> ScreeningOutcome:
+    """Assess the ratings and propose the minimal team for the family as it will be after the screening.
+
+    ``include``/``exclude``: staff the caseworker puts on or keeps off the team (recorded with the proposal).
+    """
     family = register.family_by_id.get(family_id)
     if family is None:
         raise ScreeningInputError(f"Familien '{family_id}' findes ikke i registret.")
@@ -42,7 +45,7 @@ def screen(register: Register, family_id: str, ratings: Iterable[ScreeningRating
         raise ScreeningInputError(f"Ingen punkter er vurderet for familie {family_id}; vurder mindst ét punkt.")
     assessment = assess(register, family, ratings, on, policy)
     proposal = propose_team(register, assessment.family_with_points(), list(assessment.needs), on,
-                            assessment.case_points, load, time_limit)
+                            assessment.case_points, load, time_limit, frozenset(include), frozenset(exclude))
     return ScreeningOutcome(assessment, proposal)
 
 
@@ -74,7 +77,8 @@ def save_outcome(store: Store, outcome: ScreeningOutcome) -> int:
     saved = store.save_screening(outcome.assessment.ratings)
     store.put(PROPOSAL_KIND, outcome.family_id, outcome_json(outcome))
     store.log(PROPOSAL_KIND, {"family_id": outcome.family_id, "on": outcome.assessment.on.isoformat(),
-                              "members": sorted(outcome.proposal.staff_ids())})
+                              "members": sorted(outcome.proposal.staff_ids()),
+                              "choices": outcome.proposal.choices})
     return saved
 
 
@@ -105,6 +109,7 @@ def outcome_lines(outcome: ScreeningOutcome) -> list[str]:
     for m in p.members:
         covers = ", ".join(m.covers) or "ingen særskilte behov"
         lines.append(f"  - {m.name} ({m.staff_id}, {m.role_label}): dækker {covers}; " + "; ".join(m.reasons))
+    lines += [f"  Sagsbehandlerens valg: {note}" for note in p.choices]
     for gap in p.unstaffed:
         lines.append(f"  ! Kan ikke bemandes: {gap.label}. {gap.explanation}")
     for text in p.leaving:

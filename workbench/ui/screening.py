@@ -15,6 +15,7 @@ import ipywidgets as w
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from workbench import catalogue
 from workbench.io.problems import looks_like_cpr
 from workbench.io.store import Store
 from workbench.model import Register, ScreeningRating
@@ -128,11 +129,25 @@ class ScreeningPanel:
                                              tooltip="Gemmer vurderingerne og teamforslaget lokalt"), "tvaers-save")
         self.clear_button = _classes(w.Button(description="Ryd vurderinger", icon="eraser", layout=w.Layout(width="auto"),
                                               tooltip="Sæt alle punkter til 'ikke vurderet'"), "tvaers-clear")
+        self.include = _classes(w.SelectMultiple(description="Skal med:", options=[], rows=6,
+                                                 layout=w.Layout(width="440px"), style={"description_width": "90px"}),
+                                "tvaers-include")
+        self.exclude = _classes(w.SelectMultiple(description="Ikke med:", options=[], rows=6,
+                                                 layout=w.Layout(width="440px"), style={"description_width": "90px"}),
+                                "tvaers-exclude")
+        self.choices = w.Accordion(children=[w.VBox([
+            help_html("Valgfrit: vælg fagpersoner, der skal med (fx familiens ønske) eller ikke må være med. "
+                      "Sagsloft og fravær gælder stadig; dine valg gemmes sammen med forslaget. "
+                      "Hold Ctrl nede for at vælge flere."),
+            w.HBox([self.include, self.exclude])])], titles=("Sagsbehandlerens valg",))
+        self.choices.selected_index = None
         self.result = _classes(w.HTML(), "tvaers-result")
         self.profile_output = _classes(w.Output(), "tvaers-profile-chart")
         self.progress_output = _classes(w.Output(), "tvaers-progress-chart")
 
         self.family.observe(lambda change: self.select_family(change["new"]), names="value")
+        for choice in (self.include, self.exclude):
+            choice.observe(lambda _: self._forget_outcome(), names="value")
         self.screened_on.observe(lambda _: self.rebuild_form(), names="value")
         self.propose_button.on_click(lambda _: self.propose())
         self.save_button.on_click(lambda _: self.save())
@@ -146,7 +161,7 @@ class ScreeningPanel:
                       "Punkter, der ikke er vurderet (–), tæller ikke med."),
             self.loader.widget,
             w.HBox([self.family]), w.HBox([self.screened_on, self.screened_by]),
-            self.prefill_note, self.form,
+            self.prefill_note, self.form, self.choices,
             w.HBox([self.propose_button, self.save_button, self.clear_button]),
             self.messages.widget, self.result, self.profile_output, self.progress_output,
         ]), "tvaers-screening-panel")
@@ -158,6 +173,9 @@ class ScreeningPanel:
     def _on_loaded(self, register: Register) -> None:
         self.register = register
         self.screened_by.options = [(f"{s.name} ({s.staff_id})", s.staff_id) for s in register.staff]
+        people = [(f"{s.name} ({catalogue.role_label(s.role)}, {s.staff_id})", s.staff_id) for s in register.staff]
+        self.include.options = people
+        self.exclude.options = people
         options = []
         for f in register.families:
             persons = register.persons_by_family.get(f.family_id, ())
@@ -188,6 +206,8 @@ class ScreeningPanel:
         self._forget_outcome()
         self.result.value = ""
         self.messages.clear()
+        if self._form_family != self.family.value:
+            self.include.value, self.exclude.value = (), ()
         if self.register is None or not self.family.value:
             return
         family_id, on = self.family.value, self.screened_on.value or date.today()
@@ -275,7 +295,8 @@ class ScreeningPanel:
         if not ratings:
             self.messages.show("Vurder mindst ét punkt, før du beder om et teamforslag.", "error")
             return None
-        outcome = screen(self.register, self.family.value, ratings, self.screened_on.value or date.today())
+        outcome = screen(self.register, self.family.value, ratings, self.screened_on.value or date.today(),
+                         include=self.include.value, exclude=self.exclude.value)
         self.outcome = outcome
         self.save_button.disabled = False
         self.result.value = self.render(outcome)
@@ -344,6 +365,9 @@ class ScreeningPanel:
             parts.append(f"<tr class='tvaers-member'><td>{_esc(m.name)} ({_esc(m.staff_id)})</td><td>{_esc(m.role_label)}</td>"
                          f"<td>{_esc(', '.join(m.covers) or '–')}</td><td>{_esc('; '.join(m.reasons))}</td></tr>")
         parts.append("</table>")
+        if p.choices:
+            parts.append("<div class='tvaers-msg tvaers-warn'><b>Sagsbehandlerens valg:</b><ul>"
+                         + "".join(f"<li>{_esc(t)}</li>" for t in p.choices) + "</ul></div>")
         if p.unstaffed:
             parts.append('<div class="tvaers-msg tvaers-error tvaers-unstaffed"><b>Kan ikke bemandes:</b><ul>'
                          + "".join(f"<li><b>{_esc(u.label)}</b>: {_esc(u.explanation)}</li>" for u in p.unstaffed)
