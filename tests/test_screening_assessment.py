@@ -111,7 +111,10 @@ def test_history_merges_register_and_store_and_shows_progress(store):
     table = domain_table(snapshots)
     assert table.loc["Økonomi og gæld"].tolist() == [3, 1]
     figure = progress_figure(snapshots)
-    assert {t.name for t in figure.data} == {"Økonomi og gæld", "Skole/dagtilbud og fremmøde"}
+    assert list(figure.data[0].x) == ["01.09.2026", "01.12.2026"]
+    assert set(figure.data[0].y) == {"Økonomi og gæld", "Skole/dagtilbud og fremmøde"}
+    row = list(figure.data[0].y).index("Økonomi og gæld")
+    assert list(figure.data[0].z[row]) == [3, 1]
 
 
 def test_saved_rating_overrides_the_register_on_the_same_day(store):

@@ -11,7 +11,7 @@ LEVEL_COLOURS = ("#2e7d32", "#f9a825", "#ef6c00", "#c62828")
 """0 green (no need), 1 yellow (watch), 2 orange (act), 3 red (act now)."""
 
 
-def _discrete_scale() -> list:
+def discrete_scale() -> list:
     scale = []
     for level, colour in enumerate(LEVEL_COLOURS):
         scale += [[level / 4, colour], [(level + 1) / 4, colour]]
@@ -33,7 +33,7 @@ def profile_figure(areas: list[Area], title: str = "Behovsprofil") -> go.Figure:
     text = [["" if v is None else f"{v} {LEVEL_LABELS[v]}" for v in row] for row in z]
     figure = go.Figure(go.Heatmap(
         z=z, x=domains, y=people, text=text, texttemplate="%{text}", zmin=-0.5, zmax=3.5,
-        colorscale=_discrete_scale(), xgap=2, ygap=2, hoverongaps=False,
+        colorscale=discrete_scale(), xgap=2, ygap=2, hoverongaps=False,
         hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
         colorbar=dict(title="Vurdering", tickvals=list(LEVEL_LABELS),
                       ticktext=[f"{k} {v}" for k, v in LEVEL_LABELS.items()]),

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from workbench.io.store import Store
 from workbench.model import Register, ScreeningRating
 from workbench.screening.instrument import LEVEL_LABELS, domain_labels, item_by_id
+from workbench.screening.profile import discrete_scale
 
 
 @dataclass(frozen=True)
@@ -83,18 +84,19 @@ def changes(snapshots: list[Snapshot]) -> list[str]:
 
 
 def progress_figure(snapshots: list[Snapshot]) -> go.Figure:
-    """One line per domain: the family's highest rating at each screening (lower is better)."""
+    """Domains down, screenings across, coloured by the family's highest rating: progress reads left to right."""
+
     table = domain_table(snapshots)
-    figure = go.Figure()
-    days = [pd.Timestamp(c) for c in table.columns]
-    for label, row in table.iterrows():
-        figure.add_trace(go.Scatter(x=days, y=list(row.values), mode="lines+markers", name=label,
-                                    hovertemplate=f"{label}<br>%{{x|%d.%m.%Y}}: %{{y}}<extra></extra>"))
-    title = ("Udvikling pr. område (højeste vurdering i familien; lavere er bedre)" if len(snapshots) > 1 else
+    days = [date.fromisoformat(c).strftime("%d.%m.%Y") for c in table.columns]
+    z = [[None if pd.isna(v) else int(v) for v in row] for row in table.values.tolist()]
+    text = [["" if v is None else f"{v} {LEVEL_LABELS[v]}" for v in row] for row in z]
+    figure = go.Figure(go.Heatmap(
+        z=z, x=days, y=list(table.index), text=text, texttemplate="%{text}", zmin=-0.5, zmax=3.5,
+        colorscale=discrete_scale(), xgap=2, ygap=2, hoverongaps=False, showscale=False,
+        hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
+    ))
+    title = ("Udvikling pr. område (højeste vurdering i familien; grønnere er bedre)" if len(snapshots) > 1 else
              "Kun én screening indtil videre – udviklingen vises efter næste screening")
-    figure.update_layout(
-        title=title, height=380, margin=dict(l=40, r=10, t=50, b=40), legend_title_text="Område",
-        yaxis=dict(range=[-0.2, 3.2], tickvals=list(LEVEL_LABELS), ticktext=[f"{k} {v}" for k, v in LEVEL_LABELS.items()]),
-        xaxis=dict(title="Screeningsdato", tickformat="%d.%m.%Y"),
-    )
+    figure.update_layout(title=title, height=120 + 30 * len(table.index), margin=dict(l=10, r=10, t=50, b=30),
+                         yaxis=dict(autorange="reversed"), xaxis=dict(type="category", title="Screeningsdato"))
     return figure

@@ -120,7 +120,8 @@ class ScreeningPanel:
         self.screened_by = _classes(w.Dropdown(description="Screenet af:", options=[], layout=w.Layout(width="420px"),
                                                style={"description_width": "90px"}), "tvaers-screener")
         self.prefill_note = w.HTML()
-        self.form = _classes(w.Accordion(children=[]), "tvaers-screening-form")
+        self.form = _classes(w.VBox([]), "tvaers-screening-form")
+        self.section_titles: list[str] = []
         self.propose_button = _classes(w.Button(description="Foreslå team", button_style="primary", icon="users",
                                                 layout=w.Layout(width="auto"),
                                                 tooltip="Vurder behovene og find det mindste team"), "tvaers-propose")
@@ -228,11 +229,12 @@ class ScreeningPanel:
             title = describe_person(person_id, persons, on)
             if person and person.income:
                 title += f" – {person.income}"
-            sections.append(w.VBox([r.widget for r in rows]))
+            heading = w.HTML(f"<h4 style='font-family:sans-serif;margin:10px 0 2px 0'>{_esc(title)}</h4>")
+            sections.append(_classes(w.VBox([heading] + [r.widget for r in rows]), "tvaers-person",
+                                     f"tvaers-person-{person_id}"))
             titles.append(title)
         self.form.children = sections
-        self.form.titles = tuple(titles)
-        self.form.selected_index = 0 if sections else None
+        self.section_titles = titles
         self._form_family = family_id
         if kept is None:
             self._prefill()
