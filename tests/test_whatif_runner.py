@@ -51,6 +51,14 @@ def test_results_are_cached_by_content_and_survive_the_store(small_register, sto
     assert other.key != first.key and not other.cached
 
 
+def test_cache_keys_never_look_like_cpr_numbers():
+    from workbench.io.problems import looks_like_cpr
+    from workbench.whatif.cache import cache_key
+
+    keys = [cache_key("scenario", n) for n in range(3000)]
+    assert len(set(keys)) == 3000 and not any(looks_like_cpr(k) or any(c.isdigit() for c in k) for k in keys)
+
+
 def test_fingerprint_follows_content_not_identity(small_register):
     same = small_register.replace(source="andet navn")
     changed = small_register.replace(staff=small_register.staff[1:])

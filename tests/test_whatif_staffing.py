@@ -11,6 +11,9 @@ import pytest
 from ortools.sat.python import cp_model
 
 from workbench.caseload import caseload
+from workbench.scheduling.exact import solve_exact
+from workbench.scheduling.instance import build_instance
+from workbench.scheduling.plan import Assignment
 from workbench.model import TeamMember
 from workbench.whatif.lateness import on_time_chain_exists, unavoidable_lateness
 from workbench.whatif.scenario import new_staff
@@ -395,6 +398,11 @@ def test_minimal_staffing_is_the_true_minimum_on_small_cases(seed, meetings):
     assert result.total == true_minimum
     answer = {role: result.hires.get(role, 0) for role in ROLES}
     assert _feasible_by_brute_force(register, answer)
+    # and with clock times too: the planner's exact single model finds no late follow-up for the staffed register
+    staffed = result.register
+    assignments = [Assignment(f.family_id, f.primary_coordinator, f.secondary_coordinator) for f in staffed.families]
+    exact = solve_exact(build_instance(staffed, assignments, START, END), time_limit=20, workers=1)
+    assert exact.late == 0
     for role in ROLES:  # one fewer of any role fails
         if answer[role]:
             assert not _feasible_by_brute_force(register, {**answer, role: answer[role] - 1})

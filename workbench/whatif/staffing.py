@@ -570,10 +570,63 @@ MEETING_CONSTRAINTS = frozenset({"meeting_chain", "meeting_days_available", "mee
                                  "daily_minutes"})
 
 
+def greedy_start(problem: StaffingProblem) -> dict[Place, str]:
+    """A quick staffing to start the search from: kept places stay, open places go to the suitable
+    person with most room left, and a newcomer is taken on only when nobody has room.
+
+    Not minimal and not checked against meetings - only a hint that gives the solver a good first
+    solution on large registers.
+    """
+    load = problem.options.load
+    share = {"primary": load.primary, "secondary": load.secondary, "team": load.team}
+    room = {pid: person.max_caseload_points - person.base_caseload_points for pid, person in problem.people.items()}
+    holders: dict[Place, str] = {}
+    carried: dict[tuple[str, str], float] = defaultdict(float)
+
+    def take(place: Place, person: str) -> None:
+        points = problem.register.family_by_id[place.family_id].case_points * share[place.kind]
+        extra = max(0.0, points - carried[(person, place.family_id)])
+        carried[(person, place.family_id)] = max(carried[(person, place.family_id)], points)
+        room[person] -= extra
+        holders[place] = person
+
+    open_places = []
+    for place in problem.places:
+        if problem.is_open(place) or place.holder not in problem.options_of[place]:
+            open_places.append(place)
+        else:
+            take(place, place.holder)
+    open_places.sort(key=lambda q: (-problem.register.family_by_id[q.family_id].case_points, q.kind != "primary", q.name))
+    for place in open_places:
+        points = problem.register.family_by_id[place.family_id].case_points * share[place.kind]
+        taken_here = {holders[q] for q in problem.places if q.family_id == place.family_id and q in holders
+                      and (q.kind == "team") == (place.kind == "team")}
+        options = [p for p in problem.options_of[place] if p not in taken_here]
+        existing = [p for p in options if p not in problem.slot_ids and room[p] + 1e-9 >= points]
+        if existing:
+            take(place, max(existing, key=lambda p: (room[p], p)))
+            continue
+        newcomers = [p for p in options if p in problem.slot_ids]
+        used = [p for p in newcomers if room[p] < problem.people[p].max_caseload_points - 1e-9]
+        fitting = [p for p in used if room[p] + 1e-9 >= points] or \
+            [p for p in newcomers if p not in used and room[p] + 1e-9 >= points]
+        if fitting:
+            take(place, fitting[0])
+        elif options:
+            take(place, max(options, key=lambda p: (room[p], p)))
+    return holders
+
+
 def _caseload_stage(problem: StaffingProblem, cuts, time_limit: float, disabled: frozenset[str],
                     stop: StopToken | None) -> tuple[int, dict, bool] | None:
     """Fewest hires for places and caseloads alone (fast): a valid lower bound and a starting point."""
     sm = StaffingModel(problem, False, list(cuts), disabled | MEETING_CONSTRAINTS)
+    start = greedy_start(problem)
+    used_slots = set(start.values()) & problem.slot_ids
+    for slot_id, var in sm.hired.items():
+        sm.model.add_hint(var, int(slot_id in used_slots))
+    for (place, person), var in sm.hold.items():
+        sm.model.add_hint(var, int(start.get(place) == person))
     sm.model.minimize(sm.hires())
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.2, time_limit)
@@ -810,7 +863,8 @@ class StaffingResult:
             "bounds": [vars(b) | {"hires": b.hires, "hire_roles": list(b.hire_roles)} for b in self.bounds],
             "handovers": self.handovers,
             "unavoidable": self.unavoidable, "rounds": self.rounds, "meeting_model": self.meeting_model,
-            "messages": self.messages, "plan_summary": self.plan_summary, "seconds": self.seconds, "key": self.key,
+            "messages": self.messages, "plan_summary": self.plan_summary, "seconds": round(self.seconds, 1),
+            "key": self.key,
         }
 
     @classmethod
