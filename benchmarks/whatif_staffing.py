@@ -12,7 +12,9 @@ from pathlib import Path
 
 from workbench.io.register import read_register
 from workbench.whatif.runner import default_horizon, run_staffing
-from workbench.whatif.scenario import AddFamilies, Scenario, SetCaseloadCap
+from datetime import date
+
+from workbench.whatif.scenario import AddAbsence, AddFamilies, RemoveStaff, Scenario, SetCaseloadCap
 from workbench.whatif.staffing import StaffingOptions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,6 +23,8 @@ QUESTIONS = [
     Scenario("I dag", ()),
     Scenario("30 flere familier", (AddFamilies(30),)),
     Scenario("100 flere familier", (AddFamilies(100),)),
+    Scenario("Sygemelding S003 jan-mar", (AddAbsence("S003", date(2027, 1, 11), date(2027, 3, 31)),)),
+    Scenario("S003 stopper + 30 flere familier", (RemoveStaff("S003"), AddFamilies(30))),
     Scenario("Sagsloft 25 point + 30 flere familier", (SetCaseloadCap(25), AddFamilies(30))),
 ]
 
