@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 from workbench.io.register import read_register
 from workbench.whatif.runner import default_horizon, run_staffing
-from datetime import date
-
 from workbench.whatif.scenario import AddAbsence, AddFamilies, RemoveStaff, Scenario, SetCaseloadCap
 from workbench.whatif.staffing import StaffingOptions
 

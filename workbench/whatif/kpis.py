@@ -180,7 +180,7 @@ KPI_LABELS_DA: dict[str, str] = {
     "vacant_places": "Ubesatte teampladser",
     "meetings": "Møder i perioden",
     "late_meetings": "For sene/manglende møder",
-    "avoidable_late": "Heraf kunne undgås med flere folk",
+    "avoidable_late": "Heraf kunne undgås (ikke uundgåelige)",
     "unavoidable_families": "Familier der ikke kan nås uanset bemanding",
     "total_days_late": "Dage for sent i alt",
     "max_days_late": "Flest dage for sent",
