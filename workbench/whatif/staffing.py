@@ -676,7 +676,8 @@ def solve_staffing(problem: StaffingProblem, exact_meetings: bool, cuts=(), time
         stop.attach(solver)
     # Ask "does it work with `floor` newcomers?" first, then one more, ...: on large registers this
     # finds the minimum far sooner than a plain minimisation starting from a poor first solution.
-    deadline = began + 0.6 * time_limit
+    reserve = 0.2 * time_limit  # kept for a plain minimisation if no trial answers in time
+    deadline = began + 0.55 * time_limit
     status, proven_floor, limit = cp_model.UNKNOWN, True, floor
     while limit <= len(problem.slots) and not (stop and stop.stopped):
         left = deadline - time.perf_counter()
@@ -684,7 +685,7 @@ def solve_staffing(problem: StaffingProblem, exact_meetings: bool, cuts=(), time
             break
         trial = sm.model.clone()
         trial.add(sm.hires() <= limit)
-        solver.parameters.max_time_in_seconds = max(0.2, left / 2 if limit == floor else left)
+        solver.parameters.max_time_in_seconds = max(0.2, left / 2)
         status = solver.solve(trial)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break
@@ -693,9 +694,9 @@ def solve_staffing(problem: StaffingProblem, exact_meetings: bool, cuts=(), time
         elif proven_floor:
             floor = limit + 1
         limit += 1
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        solver.parameters.max_time_in_seconds = max(0.5, 0.6 * time_limit - (time.perf_counter() - began))
-        status = solver.solve(sm.model) if not (stop and stop.stopped) else status
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and not (stop and stop.stopped):
+        solver.parameters.max_time_in_seconds = max(reserve, 0.75 * time_limit - (time.perf_counter() - began))
+        status = solver.solve(sm.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if stop is not None:
             stop.detach()
@@ -706,10 +707,11 @@ def solve_staffing(problem: StaffingProblem, exact_meetings: bool, cuts=(), time
     # phase 2: same number of hires, fewest handovers
     day_vars = [v for days in sm.c.values() for v in days.values()]
     values = {var: solver.value(var) for var in list(sm.hired.values()) + list(sm.hold.values()) + day_vars}
+    sm.model.clear_hints()
     for var, value in values.items():
         sm.model.add_hint(var, value)
     sm.model.add(sm.hires() <= best)
-    sm.model.minimize(sm.handovers())
+    sm.model.minimize(1_000_000 * sm.hires() + sm.handovers())  # hires may still fall if phase 1 was cut short
     solver.parameters.max_time_in_seconds = max(0.5, time_limit - (time.perf_counter() - began))
     second = solver.solve(sm.model) if not (stop and stop.stopped) else cp_model.UNKNOWN
     if stop is not None:
@@ -729,6 +731,8 @@ def solve_staffing(problem: StaffingProblem, exact_meetings: bool, cuts=(), time
     days = {}
     for fid, chain in sm.chains.items():
         days[fid] = [d for k in range(chain.slots) for d, v in sm.c[(fid, k)].items() if read(v)]
+    if sum(hires.values()) <= bound:
+        first_status = "OPTIMAL"
     return StaffingSolution(dict(hires), hired_ids, holders, days, first_status, bound, time.perf_counter() - began)
 
 
