@@ -711,7 +711,10 @@ def solve_staffing(problem: StaffingProblem, exact_meetings: bool, cuts=(), time
     for var, value in values.items():
         sm.model.add_hint(var, value)
     sm.model.add(sm.hires() <= best)
-    sm.model.minimize(1_000_000 * sm.hires() + sm.handovers())  # hires may still fall if phase 1 was cut short
+    if best <= bound:
+        sm.model.minimize(sm.handovers())
+    else:  # phase 1 was cut short: hires may still fall
+        sm.model.minimize(1_000_000 * sm.hires() + sm.handovers())
     solver.parameters.max_time_in_seconds = max(0.5, time_limit - (time.perf_counter() - began))
     second = solver.solve(sm.model) if not (stop and stop.stopped) else cp_model.UNKNOWN
     if stop is not None:
