@@ -715,7 +715,9 @@ def solve_staffing(problem: StaffingProblem, exact_meetings: bool, cuts=(), time
         sm.model.minimize(sm.handovers())
     else:  # phase 1 was cut short: hires may still fall
         sm.model.minimize(1_000_000 * sm.hires() + sm.handovers())
-    solver.parameters.max_time_in_seconds = max(0.5, time_limit - (time.perf_counter() - began))
+    # handovers are secondary: a quarter of the time at most once the number of hires is proven
+    left = max(0.5, time_limit - (time.perf_counter() - began))
+    solver.parameters.max_time_in_seconds = min(left, 0.25 * time_limit) if best <= bound else left
     second = solver.solve(sm.model) if not (stop and stop.stopped) else cp_model.UNKNOWN
     if stop is not None:
         stop.detach()
