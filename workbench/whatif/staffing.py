@@ -679,6 +679,9 @@ def solve_staffing(problem: StaffingProblem, exact_meetings: bool, cuts=(), time
     reserve = 0.2 * time_limit  # kept for a plain minimisation if no trial answers in time
     deadline = began + 0.55 * time_limit
     status, proven_floor, limit = cp_model.UNKNOWN, True, floor
+    if previous is not None and sum(previous.hires.values()) > floor:
+        # after a cut the previous answer's size is the likeliest: try it first (the floor stays unproven)
+        limit, proven_floor = sum(previous.hires.values()), False
     while limit <= len(problem.slots) and not (stop and stop.stopped):
         left = deadline - time.perf_counter()
         if left <= 0.2:
