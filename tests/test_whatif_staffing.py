@@ -22,6 +22,7 @@ from workbench.whatif.staffing import (
     StaffingOptions,
     StaffingProblem,
     capacity_bounds,
+    greedy_solution,
     minimal_staffing,
     required_meetings,
 )
@@ -413,3 +414,14 @@ def test_brute_force_cases_are_not_all_trivial():
                                                                                meetings="exact")) for seed in range(8)]
     totals = [r.total for r in results if r.feasible]
     assert len(totals) >= 6 and any(t >= 2 for t in totals) and 0 in totals
+
+
+def test_greedy_candidate_respects_limits_and_availability():
+    # F2 has no coordinator; C1 is full, C2 is away for F2's whole first interval, so only a newcomer fits
+    register = tiny_register([staff("C1", points=1.0), staff("C2")],
+                             [family("F1", primary="C1", last=LAST), family("F2", last=LAST)],
+                             rules=[rule(max_days=7, min_days=2)], absences=[("C2", START, date(2027, 3, 12))])
+    problem = _problem(register)
+    candidate = greedy_solution(problem, 0)
+    assert candidate.hires == {"koordinator": 1}
+    assert candidate.holders[next(q for q in problem.places if q.family_id == "F2")] == "NY-koordinator-1"

@@ -574,8 +574,8 @@ def greedy_start(problem: StaffingProblem) -> dict[Place, str]:
     """A quick staffing to start the search from: kept places stay, open places go to the suitable
     person with most room left, and a newcomer is taken on only when nobody has room.
 
-    Not minimal and not checked against meetings - only a hint that gives the solver a good first
-    solution on large registers.
+    Open places only go to people with whom the family can still meet on time (absences, part
+    time); daily caps are left to the check.  Not minimal - a hint and a fallback candidate.
     """
     load = problem.options.load
     share = {"primary": load.primary, "secondary": load.secondary, "team": load.team}
@@ -602,6 +602,17 @@ def greedy_start(problem: StaffingProblem) -> dict[Place, str]:
         taken_here = {holders[q] for q in problem.places if q.family_id == place.family_id and q in holders
                       and (q.kind == "team") == (place.kind == "team")}
         options = [p for p in problem.options_of[place] if p not in taken_here]
+        chain = problem.chains.get(place.family_id)
+        if chain is not None and chain.required:
+            present = {holders[q] for q in problem.places if q.family_id == place.family_id and q in holders}
+            days = [d for d in chain.days if all(problem.available(x, d) for x in present)]
+
+            def keeps_chain(person: str) -> bool:
+                usable = [d for d in days if problem.available(person, d)]
+                return on_time_chain_exists(usable, chain.prev, chain.prev_is_meeting, chain.min_gap,
+                                            chain.max_gap, problem.n_days)
+
+            options = [p for p in options if keeps_chain(p)] or options
         existing = [p for p in options if p not in problem.slot_ids and room[p] + 1e-9 >= points]
         if existing:
             take(place, max(existing, key=lambda p: (room[p], p)))
@@ -615,6 +626,38 @@ def greedy_start(problem: StaffingProblem) -> dict[Place, str]:
         elif options:
             take(place, max(options, key=lambda p: (room[p], p)))
     return holders
+
+
+def greedy_solution(problem: StaffingProblem, lower_bound: int) -> StaffingSolution | None:
+    """The greedy start as a candidate answer (caseload limits checked; meetings are checked later)."""
+    holders = greedy_start(problem)
+    if len(holders) != len(problem.places):
+        return None
+    load = problem.options.load
+    share = {"primary": load.primary, "secondary": load.secondary, "team": load.team}
+    carried: dict[tuple[str, str], float] = defaultdict(float)
+    for place, person in holders.items():
+        points = problem.register.family_by_id[place.family_id].case_points * share[place.kind]
+        carried[(person, place.family_id)] = max(carried[(person, place.family_id)], points)
+    used: dict[str, float] = defaultdict(float)
+    for (person, _), points in carried.items():
+        used[person] += points
+    if any(used[p] > problem.people[p].max_caseload_points - problem.people[p].base_caseload_points + 1e-6
+           for p in used):
+        return None
+    by_family: dict[str, list[tuple[Place, str]]] = defaultdict(list)
+    for place, person in holders.items():
+        by_family[place.family_id].append((place, person))
+    for pairs in by_family.values():
+        coordinators = [p for q, p in pairs if q.kind != "team"]
+        team = [p for q, p in pairs if q.kind == "team"]
+        if len(set(coordinators)) < len(coordinators) or len(set(team)) < len(team):
+            return None
+    hired_ids = set(holders.values()) & problem.slot_ids
+    hires: dict[str, int] = defaultdict(int)
+    for slot_id in hired_ids:
+        hires[problem.people[slot_id].role] += 1
+    return StaffingSolution(dict(hires), hired_ids, holders, {}, "FEASIBLE", lower_bound, 0.0)
 
 
 def _caseload_stage(problem: StaffingProblem, cuts, time_limit: float, disabled: frozenset[str],
@@ -1109,7 +1152,17 @@ def minimal_staffing(register: Register, start: date, end: date, options: Staffi
         last_solution = solution
         staffed = staffed_register(problem, solution)
         step(rounds - 0.7, f"Kontrollerer hver dag præcist (runde {rounds})")
-        verified = _verified_plan(problem, staffed, solution, exact, options.plan_time_limit, stop)
+        verified = None
+        if not cuts and not exact and sum(solution.hires.values()) > solution.lower_bound:
+            # the search was cut short: a simple greedy staffing may be smaller - check it the same way
+            greedy = greedy_solution(problem, solution.lower_bound)
+            if greedy is not None and sum(greedy.hires.values()) < sum(solution.hires.values()):
+                greedy_staffed = staffed_register(problem, greedy)
+                verified = _verified_plan(problem, greedy_staffed, greedy, False, options.plan_time_limit, stop)
+                if verified is not None:
+                    solution, staffed = greedy, greedy_staffed
+        if verified is None:
+            verified = _verified_plan(problem, staffed, solution, exact, options.plan_time_limit, stop)
         if verified is not None:
             solution, plan = verified
             result = (solution, staffed, plan, None)
