@@ -45,7 +45,11 @@ class NegotiationOptions:
     announced_discount: float = 0.6
     """Share of a day's price taken off when it is the day already announced for that meeting (re-planning)."""
     stall_rounds: int = 8
-    """Rounds without fewer overbooked person-days before lateness is let in as a way out."""
+    """Rounds without fewer overbooked person-days before lateness is let in as a way out..."""
+    release_after_share: float = 0.5
+    """... and only after this share of the negotiation's time is used."""
+    hand_off_at: int = 12
+    """When stalled with at most this many overbooked person-days, stop and leave them to booking and repair."""
     released_late_cost: float = 10.0
     released_late_day_cost: float = 10.0
     """Once stalled, a late meeting costs about as much as a much-contested day: only families whose every
@@ -86,6 +90,8 @@ class Negotiator:
         self.pressure = options.first_pressure
         self.history_peak = 0.0
         self.released = False
+        self.total_rounds = 0
+        self.spent = 0.0
         """True once negotiation has stalled: capacity is short, and lateness becomes the way out."""
         self.fixed_days = fixed_days or {}
         self.announced = announced or {}
@@ -195,17 +201,24 @@ class Negotiator:
         over = self.overbooked() > 0
         return [i for i, path in enumerate(self.paths) if path and over[np.ix_(self.attendees[i], path)].any()]
 
-    def run(self, seconds: float, order: list[int] | None = None, should_stop=lambda: False) -> Negotiation:
+    def run(self, seconds: float, order: list[int] | None = None, should_stop=lambda: False,
+            release_after: float | None = None) -> Negotiation:
+        """Negotiate for up to ``seconds``; may be called again to go on from where it stopped.
+
+        ``release_after``: seconds of negotiation in all (this call and earlier ones) after which a stall lets
+        lateness in (default: ``release_after_share`` of this call's time)."""
         began = time.perf_counter()
         order = order if order is not None else list(range(len(self.instance.families)))
+        release_after = release_after if release_after is not None else self.options.release_after_share * seconds
         history: list[int] = []
         rounds = 0
         best, since_best = None, 0
         while True:
-            todo = order if rounds < 2 else self.contested_families()
+            todo = order if self.total_rounds < 2 else self.contested_families()
             for i in todo:
                 self._lay(i)
             rounds += 1
+            self.total_rounds += 1
             over = self.overbooked()
             history.append(int((over > 0).sum()))
             if not over.any() or should_stop() or time.perf_counter() - began > seconds:
@@ -214,11 +227,17 @@ class Negotiator:
                 best, since_best = history[-1], 0
             else:
                 since_best += 1
-            if since_best >= self.options.stall_rounds and not self.released:
+            if since_best >= self.options.stall_rounds and history[-1] <= self.options.hand_off_at:
+                break  # a few contested person-days: the booking and the CP-SAT repair settle those faster
+            # let lateness in only when negotiation has stalled for a while and used half of its time:
+            # a zero-late plan may still be a few rounds away
+            halfway = self.spent + time.perf_counter() - began > release_after
+            if since_best >= self.options.stall_rounds and halfway and not self.released:
                 self.released = True
             self.history += self.options.history_step * over
             self.history_peak = float(self.history.max())
             self.pressure = min(MAX_PRESSURE, self.pressure * self.options.pressure_growth)
+        self.spent += time.perf_counter() - began
         return Negotiation([list(p) for p in self.paths], rounds, history, time.perf_counter() - began, self.released)
 
 
