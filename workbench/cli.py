@@ -217,6 +217,14 @@ def _notebooks_folder() -> Path:
     return here if here.is_dir() else Path.cwd() / "notebooks"
 
 
+def voila_command(folder: Path, port: int) -> list[str]:
+    """Voilà serving ``folder`` on 127.0.0.1 only, without tracebacks, without opening a browser itself."""
+    return [sys.executable, "-m", "voila", str(folder), "--no-browser", f"--port={port}",
+            "--Voila.ip=127.0.0.1", "--show_tracebacks=False", "--Voila.port_retries=0",
+            # kernels of closed browser tabs are shut down after half an hour; open tabs are never culled
+            "--MappingKernelManager.cull_idle_timeout=1800", "--MappingKernelManager.cull_interval=300"]
+
+
 @app.command(name="app")
 def run_app(
     port: int = typer.Option(8866, "--port", help="Port på 127.0.0.1 (en ledig vælges, hvis den er optaget)"),
@@ -241,10 +249,7 @@ def run_app(
             _fail(f"Datamappen {data} findes ikke.")
         env["TVAERS_DATA"] = str(data.resolve())
     chosen = _free_port(port)
-    command = [sys.executable, "-m", "voila", str(folder), "--no-browser", f"--port={chosen}",
-               "--Voila.ip=127.0.0.1", "--show_tracebacks=False", "--Voila.port_retries=0",
-               # kernels of closed browser tabs are shut down after half an hour; open tabs are never culled
-               "--MappingKernelManager.cull_idle_timeout=1800", "--MappingKernelManager.cull_interval=300"]
+    command = voila_command(folder, chosen)
     address = f"http://127.0.0.1:{chosen}/voila/render/00_start.ipynb"
 
     def stop_on_term(signum, frame):  # a service manager's SIGTERM stops Voilà too, like Ctrl+C

@@ -145,9 +145,9 @@ def wheel_figure(wheel: Wheel) -> go.Figure:
     ))
     figure.add_trace(go.Scatterpolar(
         r=[0.85] * len(wheel.meetings), theta=[wheel.angle(m.day) for m in wheel.meetings], mode="markers+text",
-        marker={"size": 14, "color": DOT_COLOUR, "line": {"color": "white", "width": 1}},
+        marker={"size": 30, "color": DOT_COLOUR, "line": {"color": "white", "width": 1}},
         text=[f"{m.day.day}/{m.day.month}" for m in wheel.meetings], textposition="middle center",
-        textfont={"size": 9, "color": "white"},
+        textfont={"size": 10, "color": "white"},
         hovertext=[f"Opfølgningsmøde<br>{danish_date(m.day)}<br>{_time_text(m)}" for m in wheel.meetings],
         hoverinfo="text", name="Møder", showlegend=False,
     ))
@@ -158,7 +158,7 @@ def wheel_figure(wheel: Wheel) -> go.Figure:
                             "tickvals": [30 * i + 15 for i in range(12)], "ticktext": labels, "showgrid": False,
                             "tickfont": {"size": 13}},
             "radialaxis": {"visible": False, "range": [0, 1.25]},
-            "hole": 0.2,
+            "hole": 0.2, "bgcolor": "white",
         },
         width=520, height=520, margin={"l": 40, "r": 40, "t": 60, "b": 30}, paper_bgcolor="white",
     )

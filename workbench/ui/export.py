@@ -79,6 +79,7 @@ class ExportPanel:
         self.messages = MessageArea()
         self.loader = RegisterLoader(on_loaded=self._data_loaded, path=data_path)
         self.loader.button.add_class("tvaers-load-data")
+        self.loader.path.add_class("tvaers-data-path")
 
         # -- where the plan comes from
         self.source = w.ToggleButtons(options=[("Gemt plan", "gemt"), ("Plan-mappe", "mappe"), ("Ny plan", "ny")],
@@ -166,7 +167,8 @@ class ExportPanel:
             _heading("1. Data"), self.loader.widget,
             _heading("2. Plan"), self.source, self.source_area, self.plan_messages.widget,
             _heading("3. Kalendere (Outlook), Excel og årshjul"),
-            help_html("Kalenderfilerne (.ics) importeres i Outlook. Importerer du en ny udgave, opdateres møderne "
+            help_html("Kalenderfilerne (.ics) importeres i Outlook: Filer → Åbn og eksportér → Importér/eksportér → "
+                      "'Importér en iCalendar-fil (.ics)' → Importér. Importerer du en ny udgave, opdateres møderne "
                       "i stedet for at blive dobbelte, og aflyste møder forsvinder. Titlerne nævner kun familiens "
                       "nummer og mødetypen – aldrig navne på familiens medlemmer."),
             w.HBox([self.out, self.export_button]), self.export_messages.widget, self.export_links,
@@ -200,6 +202,7 @@ class ExportPanel:
             options.append((f"{plan['label']} · {plan['start']} – {plan['end']} · {meetings} møder "
                             f"(gemt {plan['created_at'][:16].replace('T', ' ')})", plan["plan_id"]))
         self.saved.options = options
+        self.saved.value = options[0][1] if options else None
 
     def _data_loaded(self, register: Register) -> None:
         self.register = register
