@@ -288,6 +288,16 @@ def new_calendar(name: str) -> icalendar.Calendar:
     return calendar
 
 
+_END = b"END:VCALENDAR\r\n"
+
+
+def calendar_bytes(name: str, events: list[bytes]) -> bytes:
+    """A whole VCALENDAR from already serialised VEVENTs (the same as adding them and calling to_ical)."""
+    head = new_calendar(name).to_ical()
+    assert head.endswith(_END)
+    return head[: -len(_END)] + b"".join(events) + _END
+
+
 @dataclass
 class CalendarSet:
     """Every calendar of one export, as bytes keyed by file name, plus what happened."""
@@ -362,19 +372,21 @@ def build_calendars(plan: Plan, register: Register, history: ExportHistory | Non
     files: dict[str, bytes] = {}
     staff_files: dict[str, str] = {}
     family_files: dict[str, str] = {}
+    serialised: dict[int, bytes] = {}  # an event sits in several calendars: write it once
+
+    def content(name: str, events: list[icalendar.Event]) -> bytes:
+        for event in events:
+            if id(event) not in serialised:
+                serialised[id(event)] = event.to_ical()
+        return calendar_bytes(name, [serialised[id(e)] for e in events])
+
     for staff_id in sorted(per_staff):
         person = register.staff_by_id.get(staff_id)
-        calendar = new_calendar(f"Tværs – {person.name if person else staff_id}")
-        for event in per_staff[staff_id]:
-            calendar.add_component(event)
         staff_files[staff_id] = staff_file_name(register, staff_id)
-        files[staff_files[staff_id]] = calendar.to_ical()
+        files[staff_files[staff_id]] = content(f"Tværs – {person.name if person else staff_id}", per_staff[staff_id])
     for family_id in sorted(per_family):
-        calendar = new_calendar(f"Tværs – familie {family_id}")
-        for event in per_family[family_id]:
-            calendar.add_component(event)
         family_files[family_id] = family_file_name(family_id)
-        files[family_files[family_id]] = calendar.to_ical()
+        files[family_files[family_id]] = content(f"Tværs – familie {family_id}", per_family[family_id])
     changed = sum(1 for uid, e in history.events.items() if uid in before and before[uid] != (e.sequence, e.status))
     return CalendarSet(files, staff_files, family_files, changed, cancelled, history.series)
 
