@@ -173,11 +173,12 @@ class ExportPanel:
                       "nummer og mødetypen – aldrig navne på familiens medlemmer."),
             w.HBox([self.out, self.export_button]), self.export_messages.widget, self.export_links,
             _heading("4. Medarbejder: kalender og arbejdsbyrde"), self.staff_pick, self.staff_links,
-            self.staff_messages.widget, self.staff_plot, self.team_button,
+            self.staff_messages.widget, self.staff_plot, w.HBox([self.team_button]),
             _heading("5. Familie: kalender og årshjul"),
             help_html("Årshjulet viser årets opfølgningsmøder i en cirkel med tolv måneder, som i 'Sammen om "
                       "familien'. Udskriftssiden (én A4-side) kan familien beholde."),
-            self.family_pick, self.family_links, self.pdf_button, self.family_messages.widget, self.wheel_plot,
+            self.family_pick, self.family_links, w.HBox([self.pdf_button]), self.family_messages.widget,
+            self.wheel_plot,
         ])
         self.widget.add_class("tvaers-export-panel")
         self.refresh_saved()
@@ -237,6 +238,7 @@ class ExportPanel:
         self.staff_pick.options = [("Vælg en medarbejder", "")] + [
             (f"{register.staff_by_id[s].name} ({s})" if s in register.staff_by_id else s, s) for s in staff]
         self.family_pick.options = [("Vælg en familie", "")] + [(f, f) for f in sorted(self.calendars.family_files)]
+        self.staff_pick.value = self.family_pick.value = ""
         self.staff_links.value = self.family_links.value = self.export_links.value = ""
         self.staff_plot.clear_output()
         self.wheel_plot.clear_output()
