@@ -8,7 +8,9 @@ What makes a re-export *update* Outlook instead of duplicating meetings:
 * ``SEQUENCE`` rises by one each time what a meeting shows (day, time, team, title, status) changes
   between two exports, and ``DTSTAMP`` is the moment of export;
 * a meeting that was exported before, lies inside the new plan's period and is gone from the new plan
-  (or a person left its team) is sent once more with ``STATUS:CANCELLED``, so it disappears from Outlook.
+  (or a person left its team) is sent once more with ``STATUS:CANCELLED``, titled "Aflyst: ..." and shown as
+  free time.  (Outlook keeps such an entry on import; removing it outright would take an e-mailed
+  ``METHOD:CANCEL`` from an organiser, which a published calendar file does not have.)
 
 The export history that makes this work (:class:`ExportHistory`) is kept in the local store
 (document kind ``ics_export``, one document per series).  Without a store it can be rebuilt from the

@@ -169,7 +169,8 @@ class ExportPanel:
             _heading("3. Kalendere (Outlook), Excel og årshjul"),
             help_html("Kalenderfilerne (.ics) importeres i Outlook: Filer → Åbn og eksportér → Importér/eksportér → "
                       "'Importér en iCalendar-fil (.ics)' → Importér. Importerer du en ny udgave, opdateres møderne "
-                      "i stedet for at blive dobbelte, og aflyste møder forsvinder. Titlerne nævner kun familiens "
+                      "i stedet for at blive dobbelte, og aflyste møder står som 'Aflyst' uden at optage tid. Titlerne "
+                      "nævner kun familiens "
                       "nummer og mødetypen – aldrig navne på familiens medlemmer."),
             w.HBox([self.out, self.export_button]), self.export_messages.widget, self.export_links,
             _heading("4. Medarbejder: kalender og arbejdsbyrde"), self.staff_pick, self.staff_links,
