@@ -45,8 +45,7 @@ def test_notebooks_are_committed_without_outputs():
         for cell in notebook["cells"]:
             if cell["cell_type"] == "code":
                 assert cell.get("outputs") == [] and cell.get("execution_count") is None, path.name
-        result = subprocess.run([sys.executable, "-m", "nbstripout", "--verify", str(path)], capture_output=True,
-                                text=True)
+        result = subprocess.run([sys.executable, "-m", "nbstripout", "--verify", str(path)], capture_output=True, text=True)
         assert result.returncode == 0, f"{path.name} is not stripped: {result.stdout}{result.stderr}"
 
 

@@ -1,4 +1,4 @@
-"""Command line: ``workbench plan``, ``validate``, ``check``, ``generate``, ``export``, ``app``.
+"""Command line: ``workbench plan``, ``validate``, ``check``, ``generate``, ``screen``, ``export``, ``app``.
 
 Every user-facing failure ends in a plain message and exit code 2, never a traceback.
 """
@@ -158,6 +158,38 @@ def generate(
                                                       start=_date(start, "--start")))
     write_register(register, out)
     typer.echo(f"Skrev {len(register.staff)} medarbejdere og {len(register.families)} familier til {out}")
+
+
+@app.command()
+def screen(
+    data: Path = typer.Option(..., "--data", help="Mappe med CSV-filer eller en .xlsx"),
+    family: str = typer.Option(..., "--family", help="Familiens id, fx F0001"),
+    on: Optional[str] = typer.Option(None, "--on", help="Dato for vurderingen (ÅÅÅÅ-MM-DD); standard er seneste screening"),
+    save: bool = typer.Option(False, "--save", help="Gem teamforslaget i den lokale database"),
+) -> None:
+    """Propose the smallest team for a family from its latest screening, with every reason in Danish."""
+    from workbench.io.store import Store
+    from workbench.screening.progress import latest
+    from workbench.screening.workflow import PROPOSAL_KIND, ScreeningInputError, outcome_json, outcome_lines
+    from workbench.screening.workflow import screen as screen_family
+
+    register = _load(data)
+    if family not in register.family_by_id:
+        _fail(f"Familien '{family}' findes ikke i {data} (unknown family).")
+    store = Store()
+    snapshot = latest(register, family, store)
+    if snapshot is None:
+        _fail(f"Familie {family} er ikke screenet endnu; screen familien i notebooken 01_screening (no screening).")
+    day = _date(on, "--on") if on else snapshot.on
+    try:
+        outcome = screen_family(register, family, snapshot.ratings, day)
+    except ScreeningInputError as error:
+        _fail(str(error))
+    for line in outcome_lines(outcome):
+        typer.echo(line)
+    if save:
+        store.put(PROPOSAL_KIND, family, outcome_json(outcome))
+        typer.echo(f"Teamforslaget er gemt i {store.path}.")
 
 
 @app.command()

@@ -132,7 +132,7 @@ def check_plan(register: Register, plan: Plan, hours: MeetingHours = DEFAULT_HOU
         per_family[m.family_id].append(m)
         rule = _strictest(register, family, start)
         a = assigned.get(m.family_id)
-        required = {m2.staff_id for m2 in register.team if m2.family_id == m.family_id}
+        required = set(register.team_staff_ids(m.family_id))
         if a:
             required |= {p for p in (a.primary_coordinator, a.secondary_coordinator) if p}
         missing = required - set(m.attendees)

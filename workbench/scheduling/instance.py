@@ -32,6 +32,9 @@ class FamilyDemand:
     """False for a new case: the first meeting may come right away (no minimum gap)."""
     allowed_days: tuple[int, ...]
     """Sorted day numbers on which the municipality is open and every attendee and the family can meet."""
+    viable_days: frozenset[int] = frozenset()
+    """Allowed days after which the rest of the chain can still be held on time, absences considered
+    (capacity ignored): holding a meeting on any other day dooms a later one."""
 
     @property
     def first_release(self) -> int:
@@ -70,6 +73,22 @@ class PackingInstance:
     @property
     def family_index(self) -> Mapping[str, int]:
         return {f.family_id: i for i, f in enumerate(self.families)}
+
+
+def viable_days(allowed: set[int], min_gap: int, max_gap: int, n_days: int) -> frozenset[int]:
+    """Backwards over the horizon: a day is viable if the next follow-up can be held on a viable day
+    inside the legal band after it, or falls after the horizon."""
+    gap = max(1, min_gap)
+    viable = [False] * (n_days + 1)
+    suffix = [0] * (n_days + 2)  # suffix[d] = number of viable days >= d
+    for day in range(n_days - 1, -1, -1):
+        if day in allowed:
+            if day + max_gap >= n_days:
+                viable[day] = True
+            else:
+                viable[day] = suffix[day + gap] - suffix[min(n_days, day + max_gap + 1)] > 0
+        suffix[day] = suffix[day + 1] + viable[day]
+    return frozenset(d for d in range(n_days) if viable[d])
 
 
 def attendees_of(register: Register, assignment: Assignment | None, family_id: str) -> tuple[str, ...]:
@@ -117,6 +136,7 @@ def build_instance(
                 prev_day=(anchor - start).days,
                 prev_is_meeting=family.last_followup_date is not None,
                 allowed_days=tuple(sorted(allowed)),
+                viable_days=viable_days(allowed, rule.min_interval_days, rule.max_interval_days, (end - start).days + 1),
             )
         )
     previous_by_family: dict[str, list[Meeting]] = {}

@@ -1,454 +1,251 @@
-"""Follow-up meeting packing over a long horizon: a rolling window of CP-SAT models.
+"""Follow-up meeting packing over a long horizon: negotiate, book, repair.
 
-Why a rolling window: legal intervals only link meetings a few weeks apart, so
-a window that sees the next ``window_days`` and commits the first
-``commit_days`` keeps foresight where it matters while each model stays small
-enough to solve in seconds (one model over a year does not scale).
+1. Negotiation (negotiate.py): every family's whole chain of follow-ups is laid
+   as a cheapest path through the year; contested person-days get dearer round
+   by round until nobody is overbooked.  This gives the foresight that
+   day-by-day planning lacks (the crowded days around the summer holidays).
+2. Booking (construct.py): the chosen days become concrete time blocks with
+   hard caps; the few families that no longer fit are laid again depth-first,
+   with ejection chains to make room.
+3. Repair (repair.py): CP-SAT re-places the neighbourhood of any follow-up that
+   is still late, exactly, keeping a change only if the whole plan improves.
 
-Inside a window the search is lexicographic:
-1. fewest late meetings, then fewest days late (phase 1);
-2. with lateness fixed at that optimum: fewest moved announced meetings, then
-   meetings as late as the rules allow, so that fewer meetings are needed and
-   each family's next deadline stays far away (phase 2).
-Days are chosen first; concrete start times follow per day (timeslots.py),
-and a day that cannot be timed becomes a cut in the window model.
+Priorities throughout, strongest first: no late meeting (then fewest days
+late), keep announced meetings (re-planning), fewest meetings (each as late as
+the rules allow, so the next deadline stays far away), then balance.  The
+status says whether lateness is proven minimal: it is when every late meeting
+is forced by absences alone (no plan could hold it on time).
 """
 
 from __future__ import annotations
 
-import time as clock_time
-from bisect import bisect_left
-from collections import defaultdict
+import random
+import time
 from dataclasses import dataclass, field
-from typing import Iterable
 
-from ortools.sat.python import cp_model
-
+from workbench.scheduling.construct import (
+    Booking,
+    Chain,
+    ChainLayer,
+    ConstructOptions,
+    SlotBook,
+    difficulty_order,
+    eject_and_relay,
+)
 from workbench.scheduling.instance import FamilyDemand, PackingInstance
+from workbench.scheduling.negotiate import NegotiationOptions, Negotiator
 from workbench.scheduling.plan import Meeting
+from workbench.scheduling.repair import RepairOptions, Repairer, lateness, score
 from workbench.scheduling.stopping import ProgressCallback, StopToken, no_progress
-from workbench.scheduling.timeslots import DayTask, time_day
 
 
 @dataclass(frozen=True)
 class PackingOptions:
-    commit_days: int = 14
-    window_days: int = 49
-    seconds_per_window: float = 4.0
+    seconds: float = 30.0
+    """Time for the whole packing."""
+    negotiation_share: float = 0.55
+    ejection_share: float = 0.15
     workers: int = 2
-    max_chain: int = 3
-    """Most meetings of one family inside one window."""
-    move_weight: int = 200
-    """Cost of moving an announced meeting, in days of needless earliness."""
-    max_cut_rounds: int = 5
     seed: int = 1
-
-
-@dataclass
-class FamilyState:
-    prev: int
-    prev_is_meeting: bool
-    count: int = 0
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A possible next meeting of one family inside the current window."""
-
-    family: int
-    order: int
-    """0 = the family's next meeting, 1 = the one after, ..."""
-    days: tuple[int, ...]
-
-
-@dataclass
-class WindowStats:
-    first_day: int
-    candidates: int
-    booleans: int
-    status_lateness: str
-    status_secondary: str
-    lateness: int
-    objective: float
-    bound: float
-    seconds: float
-    cut_rounds: int = 0
+    negotiation: NegotiationOptions = NegotiationOptions()
+    construct: ConstructOptions = ConstructOptions()
+    repair: RepairOptions = RepairOptions()
 
 
 @dataclass
 class PackingResult:
     meetings: list[Meeting]
-    windows: list[WindowStats] = field(default_factory=list)
     unplaced: list[tuple[str, int]] = field(default_factory=list)
     """(family_id, deadline day) for required follow-ups that found no day in the horizon."""
     stopped: bool = False
     seconds: float = 0.0
+    lower_bound: int = 0
+    """Late follow-ups that absences alone force: no plan can have fewer."""
+    phases: dict = field(default_factory=dict)
+
+    @property
+    def late(self) -> int:
+        return sum(1 for m in self.meetings if m.days_late) + len(self.unplaced)
+
+    @property
+    def days_late(self) -> int:
+        """Total days late, counting a missing follow-up until the end of the horizon."""
+        n_days = self.phases.get("n_days", 0)
+        return sum(m.days_late for m in self.meetings) + sum(max(0, n_days - deadline) for _, deadline in self.unplaced)
 
     @property
     def status(self) -> str:
         if self.stopped:
             return "STOPPED"
-        if self.windows and all(w.status_lateness == "OPTIMAL" for w in self.windows):
-            return "OPTIMAL" if all(w.status_secondary == "OPTIMAL" for w in self.windows) else "FEASIBLE"
-        return "FEASIBLE" if self.windows else "EMPTY"
+        return "OPTIMAL" if self.late <= self.lower_bound else "FEASIBLE"
 
     @property
     def gap(self) -> float:
-        """Relative gap of the secondary objective summed over windows (0 = proven best per window)."""
-        value = sum(w.objective for w in self.windows)
-        bound = sum(w.bound for w in self.windows)
-        return 0.0 if value <= 0 else max(0.0, (value - bound) / value)
+        """Share of the late follow-ups that a better plan might still avoid (0 = proven minimal)."""
+        return 0.0 if self.late <= self.lower_bound else (self.late - self.lower_bound) / self.late
 
 
-CONSTRAINTS = (
-    "one_option_per_meeting",
-    "chain_order",
-    "max_interval_lateness",
-    "daily_caps",
-    "daily_minutes",
-    "timing_cuts",
-)
+def forced_late(instance: PackingInstance, fixed: dict[int, list[Booking]]) -> int:
+    """Families whose next legal band has no day on which the rest of the chain can be kept on time."""
+    count = 0
+    for i, family in enumerate(instance.families):
+        frozen = fixed.get(i, [])
+        prev = frozen[-1].day if frozen else family.prev_day
+        prev_is_meeting = bool(frozen) or family.prev_is_meeting
+        if prev + family.max_gap >= instance.n_days:
+            continue
+        low = prev + (max(1, family.min_gap) if prev_is_meeting else 0)
+        if not any(low <= day <= prev + family.max_gap for day in family.viable_days):
+            count += 1
+    return count
 
 
-class WindowModel:
-    """Which day each candidate meeting of one window takes (or OUT = later)."""
-
-    def __init__(
-        self,
-        instance: PackingInstance,
-        states: list[FamilyState],
-        first_day: int,
-        end_day: int,
-        used: dict[tuple[str, int], tuple[int, int]],
-        options: PackingOptions,
-        cuts: Iterable[tuple[int, tuple[tuple[int, int], ...]]] = (),
-        disabled: frozenset[str] = frozenset(),
-    ) -> None:
-        self.instance, self.states, self.options = instance, states, options
-        self.first_day, self.end_day = first_day, end_day
-        self.used = used
-        self.cuts = list(cuts)
-        self.model = cp_model.CpModel()
-        self.candidates = self._candidates()
-        self.x: list[dict[int, cp_model.IntVar]] = []
-        self.out: list[cp_model.IntVar] = []
-        for j, cand in enumerate(self.candidates):
-            self.x.append({d: self.model.new_bool_var(f"x{j}_{d}") for d in cand.days})
-            self.out.append(self.model.new_bool_var(f"out{j}"))
-        self.late_bound = [self._late_bound(j) for j in range(len(self.candidates))]
-        self.late = [self.model.new_int_var(0, self.late_bound[j], f"late{j}") for j in range(len(self.candidates))]
-        self.is_late = [self.model.new_bool_var(f"islate{j}") for j in range(len(self.candidates))]
-        for name in CONSTRAINTS:
-            if name not in disabled:
-                getattr(self, name)()
-
-    # ------------------------------------------------------------------ candidates
-
-    def _candidates(self) -> list[Candidate]:
-        out = []
-        for index, (family, state) in enumerate(zip(self.instance.families, self.states)):
-            release = state.prev + (family.min_gap if state.prev_is_meeting else 0)
-            gap = max(1, family.min_gap)
-            for order in range(self.options.max_chain):
-                earliest = max(release, self.first_day) + order * gap
-                if earliest >= self.end_day:
-                    break
-                days = family.allowed_days[bisect_left(family.allowed_days, earliest): bisect_left(family.allowed_days, self.end_day)]
-                if not days:
-                    break
-                out.append(Candidate(index, order, days))
-        return out
-
-    def family(self, j: int) -> FamilyDemand:
-        return self.instance.families[self.candidates[j].family]
-
-    def day_value(self, j: int) -> cp_model.LinearExpr:
-        """The chosen day, or ``end_day`` when the meeting is left for a later window."""
-        days = list(self.x[j].items())
-        return cp_model.LinearExpr.weighted_sum([v for _, v in days] + [self.out[j]], [d for d, _ in days] + [self.end_day])
-
-    def _late_bound(self, j: int) -> int:
-        cand = self.candidates[j]
-        if cand.order == 0:
-            return max(1, self.end_day - (self.states[cand.family].prev + self.family(j).max_gap))
-        return max(1, self.end_day - self.first_day)
-
-    def predecessor(self, j: int) -> int | None:
-        return j - 1 if self.candidates[j].order > 0 else None
-
-    def deadline(self, j: int):
-        family = self.family(j)
-        before = self.predecessor(j)
-        if before is None:
-            return self.states[self.candidates[j].family].prev + family.max_gap
-        return self.day_value(before) + family.max_gap
-
-    # ------------------------------------------------------------------ constraints
-
-    def one_option_per_meeting(self) -> None:
-        """Each candidate takes exactly one allowed day, or is left for later."""
-        for j in range(len(self.candidates)):
-            self.model.add_exactly_one(list(self.x[j].values()) + [self.out[j]])
-
-    def chain_order(self) -> None:
-        """A family's meetings come in order and at least the rule's minimum interval apart."""
-        for j in range(len(self.candidates)):
-            before = self.predecessor(j)
-            if before is None:
-                continue
-            gap = max(1, self.family(j).min_gap)
-            self.model.add_implication(self.out[before], self.out[j])
-            self.model.add(self.day_value(j) >= self.day_value(before) + gap).only_enforce_if(self.out[j].Not())
-
-    def max_interval_lateness(self) -> None:
-        """Lateness is the days past the legal deadline (prev + max interval), also when left for later."""
-        for j in range(len(self.candidates)):
-            self.model.add(self.late[j] >= self.day_value(j) - self.deadline(j))
-            self.model.add(self.late[j] <= self.late_bound[j] * self.is_late[j])
-
-    def daily_caps(self) -> None:
-        """No one attends more meetings a day than their cap (meetings already fixed included)."""
-        for (person, day), terms in self._person_day_terms().items():
-            cap = self.instance.staff_cap[person] - self.used.get((person, day), (0, 0))[0]
-            if len(terms) > cap:
-                self.model.add(sum(v for v, _ in terms) <= max(0, cap))
-
-    def daily_minutes(self) -> None:
-        """Everyone's meetings on a day fit inside the meeting hours."""
-        for (person, day), terms in self._person_day_terms().items():
-            room = self.instance.day_minutes - self.used.get((person, day), (0, 0))[1]
-            if sum(minutes for _, minutes in terms) > room:
-                self.model.add(sum(v * minutes for v, minutes in terms) <= max(0, room))
-
-    def timing_cuts(self) -> None:
-        """Sets of meetings that cannot be given start times together on a day may not all take it."""
-        for day, members in self.cuts:
-            literals = []
-            for family, order in members:
-                j = self._index.get((family, order))
-                if j is not None and day in self.x[j]:
-                    literals.append(self.x[j][day])
-            if literals and len(literals) == len(members):
-                self.model.add(sum(literals) <= len(literals) - 1)
-
-    # ------------------------------------------------------------------ helpers
-
-    @property
-    def _index(self) -> dict[tuple[int, int], int]:
-        return {(c.family, c.order): j for j, c in enumerate(self.candidates)}
-
-    def _person_day_terms(self) -> dict[tuple[str, int], list[tuple[cp_model.IntVar, int]]]:
-        if not hasattr(self, "_terms"):
-            terms: dict[tuple[str, int], list] = defaultdict(list)
-            for j, cand in enumerate(self.candidates):
-                family = self.instance.families[cand.family]
-                for day, var in self.x[j].items():
-                    for person in family.attendees:
-                        terms[(person, day)].append((var, family.minutes))
-            self._terms = terms
-        return self._terms
-
-    def lateness_expression(self) -> cp_model.LinearExpr:
-        weight = 1 + sum(self.late_bound)
-        return weight * sum(self.is_late) + sum(self.late)
-
-    def secondary_expression(self, previous_day: dict[tuple[int, int], int]) -> cp_model.LinearExpr:
-        """Moves of announced meetings, then days earlier than the deadline."""
-        terms = []
-        for j, cand in enumerate(self.candidates):
-            family = self.family(j)
-            # days of needless earliness: deadline minus chosen day, for meetings held in this window
-            earliness = self.deadline(j) - self.day_value(j)
-            slack = self.model.new_int_var(0, family.max_gap + self.end_day, f"early{j}")
-            self.model.add(slack >= earliness).only_enforce_if(self.out[j].Not())
-            terms.append(slack)
-            announced = previous_day.get((cand.family, cand.order))
-            if announced is not None:
-                kept = self.x[j].get(announced)
-                terms.append(self.options.move_weight * (1 - kept) if kept is not None else self.options.move_weight)
-        return sum(terms)
-
-    def booleans(self) -> int:
-        return sum(len(v) + 1 for v in self.x)
-
-
-class RollingPacker:
-    """Runs the windows over the horizon and keeps each family's chain state."""
-
+class Packer:
     def __init__(self, instance: PackingInstance, options: PackingOptions = PackingOptions(),
                  progress: ProgressCallback = no_progress, stop: StopToken | None = None) -> None:
         self.instance, self.options = instance, options
         self.progress, self.stop = progress, stop or StopToken()
-        self.states = [FamilyState(f.prev_day, f.prev_is_meeting) for f in instance.families]
-        self.used: dict[tuple[str, int], tuple[int, int]] = {}
-        self.meetings: list[Meeting] = []
-        self.fixed_starts: dict[int, list[tuple[tuple[str, ...], int, int]]] = defaultdict(list)
-        self._take_fixed()
-
-    def _take_fixed(self) -> None:
-        index = self.instance.family_index
-        for meeting in sorted(self.instance.fixed, key=lambda m: m.day):
+        self.book = SlotBook(instance)
+        index = instance.family_index
+        self.fixed: dict[int, list[Booking]] = {}
+        self.fixed_times: dict[tuple[int, int], tuple[int, int, str]] = {}
+        for meeting in sorted(instance.fixed, key=lambda m: m.day):
             i = index.get(meeting.family_id)
+            if i is None:
+                continue
+            offset = meeting.start_minute - instance.hours.start_minute
+            slots = self.book.slots_of(offset, meeting.end_minute - meeting.start_minute)
+            booking = Booking(instance.number(meeting.day), min(slots) if slots else 0)
+            self.book.book(instance.families[i], booking.day, slots)
+            self.fixed_times[(i, len(self.fixed.get(i, [])))] = (meeting.start_minute, meeting.end_minute,
+                                                                 meeting.meeting_id)
+            self.fixed.setdefault(i, []).append(booking)
+        self.announced: dict[int, list[int]] = {}
+        for family_id, meetings in instance.previous.items():
+            i = index.get(family_id)
             if i is not None:
-                offset = meeting.start_minute - self.instance.hours.start_minute
-                self._book(i, self.instance.number(meeting.day), offset, meeting.meeting_id)
+                self.announced[i] = [instance.number(m.day) for m in meetings[len(self.fixed.get(i, [])):]]
 
-    def _book(self, i: int, day: int, offset: int, meeting_id: str | None = None) -> None:
-        family, state = self.instance.families[i], self.states[i]
-        deadline = state.prev + family.max_gap
-        for person in family.attendees:
-            count, minutes = self.used.get((person, day), (0, 0))
-            self.used[(person, day)] = (count + 1, minutes + family.minutes)
-        self.fixed_starts[day].append((family.attendees, offset, family.minutes))
-        start = self.instance.hours.start_minute + offset
-        state.count += 1
-        announced = self.instance.previous.get(family.family_id, [])
-        if meeting_id is None:
-            meeting_id = announced[state.count - 1].meeting_id if len(announced) >= state.count else \
-                f"{family.family_id}-{state.count:02d}"
-        self.meetings.append(
-            Meeting(meeting_id, family.family_id, self.instance.day(day), start, start + family.minutes,
-                    family.attendees, family.rule_id, self.instance.day(deadline), max(0, day - deadline))
-        )
-        state.prev, state.prev_is_meeting = day, True
-
-    def _previous_days(self) -> dict[tuple[int, int], int]:
-        """Announced day of each family's next meetings, keyed like the candidates (family, order)."""
-        out = {}
-        for i, family in enumerate(self.instance.families):
-            announced = self.instance.previous.get(family.family_id)
-            if not announced:
-                continue
-            done = self.states[i].count
-            for order, meeting in enumerate(announced[done: done + self.options.max_chain]):
-                out[(i, order)] = self.instance.number(meeting.day)
-        return out
-
-    def _solve(self, window: WindowModel, hint: dict[tuple[int, int], int], previous_day: dict) -> tuple:
-        """Phase 1 then phase 2; returns (chosen days per candidate, stats fields)."""
-        model = window.model
-        for j, cand in enumerate(window.candidates):
-            day = hint.get((self.instance.families[cand.family].family_id, self.states[cand.family].count + cand.order))
-            if day is not None and day in window.x[j]:
-                model.add_hint(window.x[j][day], 1)
-        lateness = window.lateness_expression()
-        model.minimize(lateness)
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = self.options.seconds_per_window
-        solver.parameters.num_workers = self.options.workers
-        solver.parameters.random_seed = self.options.seed
-        self.stop.attach(solver)
-        first = solver.solve(model)
-        if first not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            self.stop.detach()
-            raise RuntimeError(f"window at day {window.first_day}: no solution ({solver.status_name(first)})")
-        chosen = self._read(window, solver)
-        best_lateness = int(solver.objective_value)
-        second, objective, bound = first, 0.0, 0.0
-        if not self.stop.stopped:
-            model.clear_hints()
-            for j, day in enumerate(chosen):
-                for d, var in window.x[j].items():
-                    model.add_hint(var, 1 if d == day else 0)
-                model.add_hint(window.out[j], 1 if day is None else 0)
-            model.add(lateness <= best_lateness)
-            model.minimize(window.secondary_expression(previous_day))
-            solver.parameters.max_time_in_seconds = self.options.seconds_per_window / 2
-            second = solver.solve(model)
-            if second in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                chosen = self._read(window, solver)
-                objective, bound = solver.objective_value, solver.best_objective_bound
-        self.stop.detach()
-        return chosen, solver.status_name(first), solver.status_name(second), best_lateness, objective, bound
-
-    @staticmethod
-    def _read(window: WindowModel, solver: cp_model.CpSolver) -> list[int | None]:
-        chosen = []
-        for j in range(len(window.candidates)):
-            day = next((d for d, v in window.x[j].items() if solver.boolean_value(v)), None)
-            chosen.append(day)
-        return chosen
-
-    def _time_days(self, window: WindowModel, chosen: list[int | None], commit_end: int):
-        """Start offsets for the committed meetings, and a cut for every day that cannot be timed."""
-        per_day: dict[int, list[int]] = defaultdict(list)
-        for j, day in enumerate(chosen):
-            if day is not None and day < commit_end:
-                per_day[day].append(j)
-        offsets: dict[int, int] = {}
-        cuts = []
-        for day, members in sorted(per_day.items()):
-            tasks = [DayTask(("fixed", n), people, minutes, fixed_start=offset)
-                     for n, (people, offset, minutes) in enumerate(self.fixed_starts.get(day, []))]
-            for j in members:
-                family = window.family(j)
-                announced = self.instance.previous.get(family.family_id, [])
-                seq = self.states[window.candidates[j].family].count + window.candidates[j].order
-                preferred = None
-                if seq < len(announced) and self.instance.number(announced[seq].day) == day:
-                    preferred = announced[seq].start_minute - self.instance.hours.start_minute
-                tasks.append(DayTask(j, family.attendees, family.minutes, preferred_start=preferred))
-            starts = time_day(tasks, self.instance.day_minutes, self.instance.hours.step_minutes)
-            if starts is None:
-                cuts.append((day, tuple((window.candidates[j].family, window.candidates[j].order) for j in members)))
+    def _book_negotiated(self, days: list[list[int]], order: list[int]) -> tuple[dict[int, Chain], list[int]]:
+        """Book each family's negotiated days into time blocks; families that do not fit are returned."""
+        chains: dict[int, Chain] = {}
+        conflicted: list[int] = []
+        for i in order:
+            family = self.instance.families[i]
+            taken: list[Booking] = []
+            for day in days[i]:
+                slot = self.book.free_slot(family, day)
+                if slot is None:
+                    for booking in taken:
+                        self.book.release(family, booking.day, {booking.slot})
+                    taken = []
+                    conflicted.append(i)
+                    break
+                self.book.book(family, day, {slot})
+                taken.append(Booking(day, slot))
             else:
-                offsets.update({j: starts[j] for j in members})
-        return offsets, cuts
-
-    def _commit(self, window: WindowModel, chosen: list[int | None], offsets: dict[int, int], commit_end: int) -> None:
-        """Book the timed meetings before ``commit_end``; a family's chain stops at its first untimed meeting."""
-        broken: set[int] = set()
-        for j, cand in enumerate(window.candidates):  # candidates are in chain order per family
-            day = chosen[j]
-            if cand.family in broken or day is None or day >= commit_end:
-                continue
-            if j not in offsets:
-                broken.add(cand.family)
-                continue
-            self._book(cand.family, day, offsets[j])
+                bookings = self.fixed.get(i, []) + taken
+                chains[i] = Chain(bookings, _on_time(family, bookings, self.instance.n_days))
+        return chains, conflicted
 
     def run(self) -> PackingResult:
-        began = clock_time.perf_counter()
-        options, n_days = self.options, self.instance.n_days
-        result = PackingResult(meetings=self.meetings)
-        hint: dict[tuple[str, int], int] = {}
-        first_day = 0
-        while first_day < n_days:
-            if self.stop.stopped:
-                result.stopped = True
-                break
-            end_day = min(first_day + options.window_days, n_days)
-            commit_end = n_days if end_day >= n_days else min(first_day + options.commit_days, n_days)
-            self.progress(first_day / n_days, f"Planlægger fra {self.instance.day(first_day):%d.%m.%Y}")
-            cuts: list = []
-            previous_day = self._previous_days()
-            window_began = clock_time.perf_counter()
-            for _ in range(options.max_cut_rounds + 1):
-                window = WindowModel(self.instance, self.states, first_day, end_day, self.used, options, cuts)
-                chosen, status1, status2, lateness, objective, bound = self._solve(window, hint, previous_day)
-                offsets, new_cuts = self._time_days(window, chosen, commit_end)
-                if not new_cuts or self.stop.stopped:
-                    break
-                cuts.extend(new_cuts)
-            result.windows.append(WindowStats(first_day, len(window.candidates), window.booleans(), status1, status2,
-                                              lateness, objective, bound, clock_time.perf_counter() - window_began,
-                                              len(cuts)))
-            hint = {}
-            for cand, day in zip(window.candidates, chosen):
-                if day is not None:
-                    key = (self.instance.families[cand.family].family_id, self.states[cand.family].count + cand.order)
-                    hint[key] = day
-            self._commit(window, chosen, offsets, commit_end)
-            first_day = commit_end
-        for i, (family, state) in enumerate(zip(self.instance.families, self.states)):
-            deadline = state.prev + family.max_gap
-            if deadline < n_days and not result.stopped:
-                result.unplaced.append((family.family_id, deadline))
-        self.progress(1.0, "Færdig" if not result.stopped else "Stoppet")
-        result.seconds = clock_time.perf_counter() - began
-        return result
+        began = time.perf_counter()
+        instance, options = self.instance, self.options
+        budget = options.seconds
+        stopped = self.stop.stopped
+
+        def left() -> float:
+            return budget - (time.perf_counter() - began)
+
+        # 1. negotiation
+        negotiator = Negotiator(instance, options.negotiation, {i: [b.day for b in bs] for i, bs in self.fixed.items()},
+                                self.announced)
+        order = difficulty_order(instance, options.seed)
+        self.progress(0.0, "Forhandler mødedage")
+        negotiation = negotiator.run(budget * options.negotiation_share, order, lambda: self.stop.stopped)
+        self.progress(options.negotiation_share, "Booker mødetider")
+
+        # 2. booking with hard caps, then depth-first and ejection chains for what does not fit
+        layer = ChainLayer(instance, self.book, options.construct, self.fixed, self.announced)
+        chains, conflicted = self._book_negotiated(negotiation.days, order)
+        relaid_late: list[int] = []
+        for i in conflicted:
+            chain = layer.lay_on_time(i)
+            if chain is None:
+                chain = layer.lay_with_lateness(i)
+                relaid_late.append(i)
+            chains[i] = chain
+        still_late = [i for i in relaid_late if not chains[i].on_time]
+        if still_late and not self.stop.stopped:
+            still_late = eject_and_relay(layer, chains, still_late, max(0.1, budget * options.ejection_share),
+                                         random.Random(options.seed), set(self.fixed), lambda: self.stop.stopped)
+
+        # 3. CP-SAT repair of whatever is still late
+        bookings = {i: list(chain.bookings) for i, chain in chains.items()}
+        locked = {(i, k) for i, fixed in self.fixed.items() for k in range(len(fixed))}
+        repair_stats = None
+        if lateness(instance, bookings) and left() > 0.2 and not self.stop.stopped:
+            self.progress(0.8, "Reparerer sene møder")
+            repairer = Repairer(instance, bookings, self.book, options.repair, self.stop, locked)
+            repair_stats = repairer.run(left() - 0.1)
+        stopped = stopped or self.stop.stopped
+
+        meetings, unplaced = self._meetings(bookings)
+        self.progress(1.0, "Færdig" if not stopped else "Stoppet")
+        return PackingResult(
+            meetings=meetings,
+            unplaced=unplaced,
+            stopped=stopped,
+            seconds=time.perf_counter() - began,
+            lower_bound=forced_late(instance, self.fixed),
+            phases={
+                "n_days": instance.n_days,
+                "negotiation_rounds": negotiation.rounds,
+                "overbooked_per_round": negotiation.overbooked,
+                "negotiation_seconds": round(negotiation.seconds, 2),
+                "capacity_short": negotiation.released,
+                "families_rebooked": len(conflicted),
+                "families_late_after_booking": len(still_late),
+                "late_before_repair": list(repair_stats.late_before) if repair_stats else list(score(lateness(instance, bookings))),
+                "repair_attempts": repair_stats.attempts if repair_stats else 0,
+                "repair_improvements": repair_stats.improved if repair_stats else 0,
+                "repair_statuses": repair_stats.statuses if repair_stats else {},
+            },
+        )
+
+    def _meetings(self, bookings: dict[int, list[Booking]]) -> tuple[list[Meeting], list[tuple[str, int]]]:
+        instance, hours = self.instance, self.instance.hours
+        meetings, unplaced = [], []
+        for i, family in enumerate(instance.families):
+            chain = bookings.get(i, [])
+            announced = instance.previous.get(family.family_id, [])
+            prev = family.prev_day
+            for k, booking in enumerate(chain):
+                deadline = prev + family.max_gap
+                if (i, k) in self.fixed_times:
+                    start, end, meeting_id = self.fixed_times[(i, k)]
+                else:
+                    start = hours.start_minute + self.book.slot_start(booking.slot)
+                    end = start + family.minutes
+                    meeting_id = announced[k].meeting_id if k < len(announced) else f"{family.family_id}-{k + 1:02d}"
+                meetings.append(Meeting(meeting_id, family.family_id, instance.day(booking.day), start, end,
+                                        family.attendees, family.rule_id, instance.day(deadline),
+                                        max(0, booking.day - deadline)))
+                prev = booking.day
+            if prev + family.max_gap < instance.n_days:
+                unplaced.append((family.family_id, prev + family.max_gap))
+        return meetings, unplaced
+
+
+def _on_time(family: FamilyDemand, bookings: list[Booking], n_days: int) -> bool:
+    prev = family.prev_day
+    for booking in bookings:
+        if booking.day > prev + family.max_gap:
+            return False
+        prev = booking.day
+    return prev + family.max_gap >= n_days
 
 
 def pack_meetings(instance: PackingInstance, options: PackingOptions = PackingOptions(),
                   progress: ProgressCallback = no_progress, stop: StopToken | None = None) -> PackingResult:
-    return RollingPacker(instance, options, progress, stop).run()
+    return Packer(instance, options, progress, stop).run()

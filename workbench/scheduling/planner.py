@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from workbench.model import Register
@@ -42,14 +42,10 @@ class PlanRun:
     instance: PackingInstance = field(repr=False)
 
 
-def _packing_options(options: PlanOptions, start: date, end: date, seconds_left: float) -> PackingOptions:
+def _packing_options(options: PlanOptions, seconds_left: float) -> PackingOptions:
     if options.packing is not None:
         return options.packing
-    base = PackingOptions(workers=options.workers)
-    windows = max(1, -(-((end - start).days + 1 - base.window_days) // base.commit_days) + 1)
-    # phase 2 gets half of a window's time on top of phase 1, hence 1.5
-    per_window = max(0.3, min(10.0, 0.85 * seconds_left / windows / 1.5))
-    return replace(base, seconds_per_window=per_window)
+    return PackingOptions(seconds=max(1.0, 0.95 * seconds_left), workers=options.workers)
 
 
 def explain_late(register: Register, instance: PackingInstance, meeting_family: str, deadline: date) -> str:
@@ -94,7 +90,7 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
         fixed = [m for m in previous if m.day <= options.freeze_until]
     instance = build_instance(register, assignments, start, end, options.hours, fixed, previous)
     seconds_left = max(1.0, options.time_limit - (time.perf_counter() - began))
-    packing = pack_meetings(instance, _packing_options(options, start, end, seconds_left),
+    packing = pack_meetings(instance, _packing_options(options, seconds_left),
                             lambda share, text: progress(0.1 + 0.9 * share, text), stop)
     meetings = packing.meetings
     late = [m for m in meetings if m.days_late > 0]
@@ -119,7 +115,8 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
         "gap": round(packing.gap, 4),
         "coordinator_status": coordinators.status,
         "unassigned_families": sum(1 for a in coordinators.assignments if not a.primary_coordinator),
-        "windows": len(packing.windows),
+        "late_lower_bound": packing.lower_bound,
+        "phases": packing.phases,
         "moved_meetings": moved,
         "solve_seconds": round(time.perf_counter() - began, 2),
         "horizon": [start.isoformat(), end.isoformat()],

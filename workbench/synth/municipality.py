@@ -266,6 +266,38 @@ def _screenings(family_id: str, persons: list[Person], needs: set[str], on: date
     return ratings
 
 
+def _rescreenings(family_id: str, persons: list[Person], first: list[ScreeningRating], first_on: date, until: date,
+                  by: str, seed: int) -> list[ScreeningRating]:
+    """Follow-up screenings about every 3 months for some older cases, so progress over time can be shown.
+
+    Uses its own random stream, so adding them leaves the rest of the register unchanged.
+    """
+    rng = random.Random(f"{seed}-{family_id}-rescreening")
+    if rng.random() >= 0.3:
+        return []
+    out: list[ScreeningRating] = []
+    previous = {(r.person_id, r.item_id): r.score for r in first}
+    on = first_on
+    for _ in range(2):
+        on = on + timedelta(days=rng.randint(80, 100))
+        if on >= until:
+            break
+        fresh = _screenings(family_id, persons, set(), on, by, rng)
+        current = {}
+        for rating in fresh:
+            score = previous.get((rating.person_id, rating.item_id), rating.score)
+            draw = rng.random()
+            if draw < 0.35 and score > 0:
+                score -= 1
+            elif draw > 0.92 and score < 3:
+                score += 1
+            current[(rating.person_id, rating.item_id)] = score
+            out.append(ScreeningRating(family_id, rating.person_id, rating.item_id, score, on, by,
+                                       strength=score == 0 and rng.random() < 0.3))
+        previous = current
+    return out
+
+
 class _Capacity:
     """Tracks caseload points so that generated assignments respect every limit."""
 
@@ -358,7 +390,9 @@ def generate_municipality(spec: MunicipalitySpec = MunicipalitySpec()) -> Regist
                 on_team.add(chosen.staff_id)
 
         screener = primary or rng.choice(coordinators).staff_id
-        screenings.extend(_screenings(family_id, members, needs, case_start, screener, rng))
+        first = _screenings(family_id, members, needs, case_start, screener, rng)
+        screenings.extend(first)
+        screenings.extend(_rescreenings(family_id, members, first, case_start, start, screener, spec.seed))
         if rng.random() < 0.1:
             away = date(start.year, 7, 1) + timedelta(days=rng.randint(0, 40))
             unavailability.append(FamilyUnavailability(family_id, away, away + timedelta(days=rng.randint(6, 20)), "Ferie"))

@@ -1,0 +1,278 @@
+"""Each constraint of the CP-SAT models bites, and each search step does its job on a case made for it."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import pytest
+from ortools.sat.python import cp_model
+
+from workbench.scheduling.chain_model import ChainModel
+from workbench.scheduling.construct import Booking, Chain, ChainLayer, ConstructOptions, Ejector, SlotBook
+from workbench.scheduling.exact import ExactModel
+from workbench.scheduling.instance import build_instance
+from workbench.scheduling.negotiate import Negotiator
+from workbench.scheduling.plan import Assignment
+from workbench.scheduling.repair import Repairer, lateness
+from tests.helpers import family, rule, staff, tiny_register
+
+START = date(2027, 3, 1)  # a Monday; 2027-03-26 and 29 are Easter holidays
+
+
+def _instance(register, end=date(2027, 3, 31)):
+    assignments = [Assignment(f.family_id, f.primary_coordinator, f.secondary_coordinator) for f in register.families]
+    return build_instance(register, assignments, START, end)
+
+
+def _optimal(model: cp_model.CpModel) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(model) == cp_model.OPTIMAL
+    return solver
+
+
+# ---------------------------------------------------------------- chain model (the repair's CP-SAT model)
+
+
+def _chain_model(register, chains, free, disabled=frozenset(), end=date(2027, 3, 31)):
+    instance = _instance(register, end)
+    book = SlotBook(instance)
+    for i, bookings in chains.items():
+        for k, b in enumerate(bookings):
+            if (i, k) not in free:
+                book.book(instance.families[i], b.day, {b.slot})
+    return instance, ChainModel(instance, chains, set(free), book, reach=30, disabled=disabled)
+
+
+def test_chain_one_block_per_meeting_bites():
+    register = tiny_register([staff("C1")], [family("F1", primary="C1", last=date(2027, 2, 26))])
+    chains = {0: [Booking(8, 0), Booking(17, 0)]}  # the freed meeting is the family's last one
+    _, model = _chain_model(register, chains, {(0, 1)})
+    model.model.minimize(model.lateness_objective())
+    solver = _optimal(model.model)
+    assert sum(solver.boolean_value(v) for v in model.x[(0, 1)].values()) == 1
+    _, model = _chain_model(register, chains, {(0, 1)}, frozenset({"one_block_per_meeting"}))
+    model.model.maximize(sum(model.x[(0, 1)].values()))  # nothing keeps it to one block any more
+    solver = _optimal(model.model)
+    assert sum(solver.boolean_value(v) for v in model.x[(0, 1)].values()) != 1
+
+
+def test_chain_intervals_bite():
+    register = tiny_register([staff("C1")], [family("F1", primary="C1", last=date(2027, 2, 26))],
+                             rules=[rule(max_days=14, min_days=7)])
+    chains = {0: [Booking(8, 0), Booking(17, 0), Booking(30, 0)]}
+    free = {(0, 1), (0, 2)}
+    _, model = _chain_model(register, chains, free)
+    model.model.minimize(model.day_value((0, 2)) - model.day_value((0, 1)))
+    solver = _optimal(model.model)
+    assert solver.objective_value >= 7
+    _, model = _chain_model(register, chains, free, frozenset({"chain_intervals"}))
+    model.model.minimize(model.day_value((0, 2)) - model.day_value((0, 1)))
+    assert _optimal(model.model).objective_value < 7
+
+
+def test_chain_lateness_bites():
+    register = tiny_register([staff("C1")], [family("F1", primary="C1", last=date(2027, 2, 26))],
+                             rules=[rule(max_days=14, min_days=7)],
+                             absences=[("C1", date(2027, 3, 9), date(2027, 3, 19))])
+    chains = {0: [Booking(3, 0), Booking(21, 0)]}  # after 4 March the next one is due by 18 March: C1 is away
+    _, model = _chain_model(register, chains, {(0, 1)})
+    model.model.minimize(model.lateness_objective())
+    assert _optimal(model.model).objective_value > 0
+    _, model = _chain_model(register, chains, {(0, 1)}, frozenset({"lateness"}))
+    model.model.minimize(model.lateness_objective())
+    assert _optimal(model.model).objective_value == 0
+
+
+def _two_families(cap: int):
+    return tiny_register([staff("C1", cap=cap)],
+                         [family("F1", primary="C1", last=date(2027, 2, 22)),
+                          family("F2", primary="C1", last=date(2027, 2, 22))],
+                         rules=[rule(max_days=14, min_days=7)],
+                         absences=[("C1", date(2027, 3, 1), date(2027, 3, 4))])
+
+
+def test_chain_daily_caps_bite():
+    chains = {0: [Booking(7, 0), Booking(21, 0)], 1: [Booking(8, 0), Booking(21, 1)]}
+    register = _two_families(cap=1)
+    _, model = _chain_model(register, chains, {(0, 0), (1, 0)}, end=date(2027, 3, 21))
+    model.model.minimize(model.lateness_objective())
+    first = model.read(_optimal(model.model))
+    assert first[(0, 0)].day != first[(1, 0)].day  # only 5 and 8 March are possible on time; one each
+    _, model = _chain_model(register, chains, {(0, 0), (1, 0)}, frozenset({"daily_caps"}), end=date(2027, 3, 21))
+    model.model.minimize(1000 * model.lateness_objective() - model.day_value((0, 0)) - model.day_value((1, 0)))
+    first = model.read(_optimal(model.model))
+    assert first[(0, 0)].day == first[(1, 0)].day == 7
+
+
+def test_chain_one_meeting_per_block_bites():
+    chains = {0: [Booking(7, 0), Booking(21, 0)], 1: [Booking(8, 1), Booking(21, 1)]}
+    register = _two_families(cap=3)
+    free = {(0, 0), (1, 0)}
+    _, model = _chain_model(register, chains, free, end=date(2027, 3, 21))
+    model.model.minimize(sum(slot * v for key in free for (day, slot), v in model.x[key].items()))
+    first = model.read(_optimal(model.model))
+    assert first[(0, 0)] != first[(1, 0)]
+    _, model = _chain_model(register, chains, free, frozenset({"one_meeting_per_block"}), end=date(2027, 3, 21))
+    model.model.minimize(1000 * model.lateness_objective()
+                         + sum(slot * v for key in free for (day, slot), v in model.x[key].items())
+                         - sum(model.day_value(key) for key in free))
+    first = model.read(_optimal(model.model))
+    assert first[(0, 0)] == first[(1, 0)]
+
+
+# ---------------------------------------------------------------- the exact single model
+
+
+def _exact(register, disabled=frozenset(), end=date(2027, 3, 31)):
+    return ExactModel(_instance(register, end), disabled)
+
+
+def _present(model, solver, i):
+    return [solver.value(s["day"]) for s in model.slots[i] if solver.boolean_value(s["present"])]
+
+
+def test_exact_meetings_in_order_bites():
+    register = tiny_register([staff("C1")], [family("F1", primary="C1", last=date(2027, 2, 26))])
+    model = _exact(register)
+    solver = _optimal(model.model)
+    flags = [solver.boolean_value(s["present"]) for s in model.slots[0]]
+    assert flags == sorted(flags, reverse=True)
+    for disabled, expected in ((frozenset(), False), (frozenset({"meetings_in_order"}), True)):
+        model = _exact(register, disabled)
+        model.model.add(model.slots[0][0]["present"] == 0)
+        model.model.maximize(model.slots[0][1]["present"])  # a later slot standing in for the first
+        assert _optimal(model.model).boolean_value(model.slots[0][1]["present"]) == expected
+
+
+@pytest.mark.parametrize("name", ["min_interval", "no_double_booking", "daily_caps", "meeting_hours"])
+def test_exact_constraint_bites(name):
+    """Pull meetings together with an objective; the constraint must keep them apart."""
+    cap = 2 if name == "no_double_booking" else 1  # with a cap of one the daily cap alone would keep them apart
+    register = tiny_register([staff("C1", cap=cap)],
+                             [family("F1", primary="C1", last=date(2027, 2, 22)),
+                              family("F2", primary="C1", last=date(2027, 2, 22))],
+                             rules=[rule(max_days=14, min_days=7)])
+    for disabled, expect_clash in ((frozenset(), False), (frozenset({name}), True)):
+        model = _exact(register, disabled, end=date(2027, 3, 12))
+        a, b = model.slots[0], model.slots[1]
+        for slot in a[:2] + b[:1]:
+            model.model.add(slot["present"] == 1)
+        if name == "min_interval":
+            model.model.minimize(a[1]["day"] - a[0]["day"])
+            clash = lambda s: s.value(a[1]["day"]) - s.value(a[0]["day"]) < 7  # noqa: E731
+        elif name == "meeting_hours":
+            model.model.minimize(a[0]["begin"] - a[0]["day"] * 1440)
+            clash = lambda s: s.value(a[0]["begin"]) - s.value(a[0]["day"]) * 1440 < 9 * 60  # noqa: E731
+        else:
+            model.model.minimize(abs_difference(model.model, a[0]["begin"], b[0]["begin"]))
+            if name == "no_double_booking":
+                clash = lambda s: abs(s.value(a[0]["begin"]) - s.value(b[0]["begin"])) < 60  # noqa: E731
+            else:
+                clash = lambda s: s.value(a[0]["day"]) == s.value(b[0]["day"])  # noqa: E731
+        solver = _optimal(model.model)
+        assert clash(solver) == expect_clash, (name, disabled)
+
+
+def abs_difference(model, x, y):
+    gap = model.new_int_var(0, 10**7, "gap")
+    model.add_abs_equality(gap, x - y)
+    return gap
+
+
+def test_exact_lateness_and_coverage_bites():
+    register = tiny_register([staff("C1")], [family("F1", primary="C1", last=date(2027, 2, 26))],
+                             rules=[rule(max_days=14, min_days=7)],
+                             absences=[("C1", date(2027, 3, 1), date(2027, 3, 19))])
+    model = _exact(register)
+    assert _optimal(model.model).value(model.late_expression()) >= 1
+    model = _exact(register, frozenset({"lateness_and_coverage"}))
+    assert _optimal(model.model).value(model.late_expression()) == 0
+
+
+# ---------------------------------------------------------------- negotiation, booking, ejection, repair
+
+
+def test_cheapest_chain_keeps_every_gap_legal_with_fewest_meetings():
+    register = tiny_register([staff("C1")], [family("F1", primary="C1", last=date(2027, 2, 26))],
+                             rules=[rule(max_days=14, min_days=7)])
+    instance = _instance(register, end=date(2027, 5, 31))
+    days = Negotiator(instance).cheapest_chain(0)
+    gaps = [b - a for a, b in zip([instance.families[0].prev_day] + days, days)]
+    assert all(7 <= g <= 14 for g in gaps)
+    assert days[-1] + 14 >= instance.n_days
+    assert len(days) == -(-(instance.n_days - instance.families[0].prev_day - 14) // 14) + 0 or len(days) <= 7
+
+
+def test_negotiation_resolves_a_contested_day():
+    register = _two_families(cap=1)
+    instance = _instance(register, end=date(2027, 3, 21))
+    result = Negotiator(instance).run(5)
+    assert result.overbooked[-1] == 0
+    assert result.days[0][0] != result.days[1][0]
+
+
+def test_negotiation_takes_the_least_lateness_when_absences_force_it():
+    register = tiny_register([staff("C1")], [family("F1", primary="C1", last=date(2027, 2, 26))],
+                             rules=[rule(max_days=14, min_days=7)],
+                             absences=[("C1", date(2027, 3, 1), date(2027, 3, 19))])
+    instance = _instance(register)
+    days = Negotiator(instance).cheapest_chain(0)
+    assert days[0] == 21  # the first day back (Monday 22 March = day 21), 9 days late
+
+
+def test_depth_first_laying_backtracks():
+    # the latest day of the first band leads into an absence; the layer must step back and take an earlier one
+    register = tiny_register([staff("C1")], [family("F1", primary="C1", last=date(2027, 2, 26))],
+                             rules=[rule(max_days=14, min_days=10)],
+                             absences=[("C1", date(2027, 3, 18), date(2027, 3, 23))])
+    instance = _instance(register)
+    layer = ChainLayer(instance, SlotBook(instance), ConstructOptions())
+    chain = layer.lay_on_time(0)
+    assert chain is not None and chain.on_time
+    prev = instance.families[0].prev_day
+    for booking in chain.bookings:
+        assert 10 <= booking.day - prev <= 14
+        prev = booking.day
+
+
+def test_ejection_makes_room():
+    # F1 can only meet on 5 March (C1 away the rest of its band); F2 took that day but could move
+    register = tiny_register([staff("C1", cap=1), staff("C2", cap=1)],
+                             [family("F1", primary="C1", last=date(2027, 2, 19)),
+                              family("F2", primary="C2", last=date(2027, 2, 22))],
+                             rules=[rule(max_days=14, min_days=7)],
+                             team=[("F1", "C2", "ppr_psykolog")],
+                             absences=[("C1", date(2027, 3, 1), date(2027, 3, 4))])
+    instance = _instance(register, end=date(2027, 3, 15))
+    book = SlotBook(instance)
+    layer = ChainLayer(instance, book, ConstructOptions())
+    f2 = Chain([Booking(4, 0)])
+    book.book(instance.families[1], 4, {0})
+    book.book(instance.families[1], 4, {1, 2, 3})  # F2's person is full that day
+    chains = {1: f2}
+    assert layer.lay_on_time(0) is None
+    book.release(instance.families[1], 4, {1, 2, 3})
+    chains[0] = layer.lay_with_lateness(0)
+    ejector = Ejector(layer, chains, random.Random(1), set())
+    old = ejector.take_out(0)
+    result = ejector.try_place(0, 2)
+    assert result is not None and old.on_time is False
+    assert ejector.chains[0].bookings[0].day == 4 and ejector.chains[1].bookings[0].day != 4
+
+
+def test_repair_fixes_a_late_meeting_by_moving_a_neighbour():
+    register = _two_families(cap=1)
+    instance = _instance(register, end=date(2027, 3, 21))
+    book = SlotBook(instance)
+    chains = {0: [Booking(7, 0), Booking(21, 0)], 1: [Booking(8, 0), Booking(22, 0)]}
+    # F2 sits on 8 March, F1 on 5 March would be on time, but F1 was put late on 12 March
+    chains[0][0] = Booking(11, 0)
+    for i, bookings in chains.items():
+        for b in bookings:
+            book.book(instance.families[i], b.day, {b.slot})
+    before = lateness(instance, chains)
+    assert before
+    Repairer(instance, chains, book).run(5)
+    assert lateness(instance, chains) == []

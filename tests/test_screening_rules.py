@@ -1,0 +1,149 @@
+"""Rules from ratings and legal triggers: each condition type works, reasons name who and why."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from workbench.catalogue import data_path
+from workbench.model import Person, ScreeningRating
+from workbench.screening.rules import (
+    Condition,
+    Context,
+    RulesError,
+    check_target_group,
+    load_case_basis_rules,
+    load_team_rules,
+    needs_from,
+    suggest_case_basis,
+)
+
+ON = date(2027, 3, 1)
+CHILD_9 = Person("F1-B1", "F1", "barn", 2018, "Barn 1")
+CHILD_4 = Person("F1-B2", "F1", "barn", 2023, "Barn 2")
+ADULT_CASH = Person("F1-V1", "F1", "voksen", 1990, "Voksen 1", "kontanthjælp")
+ADULT_WAGE = Person("F1-V2", "F1", "voksen", 1988, "Voksen 2", "løn")
+YOUNG_CASH = Person("F1-V3", "F1", "voksen", 2005, "Voksen 3", "kontanthjælp")
+
+
+def rating(person: Person | str, item: str, score: int) -> ScreeningRating:
+    pid = person if isinstance(person, str) else person.person_id
+    return ScreeningRating("F1", pid, item, score, ON, "S001")
+
+
+def context(persons, ratings, bases=("BL32",)) -> Context:
+    return Context({p.person_id: p for p in persons}, tuple(ratings), ON, tuple(bases))
+
+
+def need_ids(ctx) -> set[str]:
+    return {n.need_id for n in needs_from(ctx)}
+
+
+def test_school_problems_call_for_ppr_with_the_legal_reason():
+    needs = needs_from(context([CHILD_9], [rating(CHILD_9, "B_SKO_2", 2)]))
+    ppr = next(n for n in needs if n.need_id == "ppr")
+    assert ppr.roles == ("ppr_psykolog",)
+    assert "Barn 1 (9 år)" in ppr.reasons[0].text and "vurderet 2" in ppr.reasons[0].text
+    assert "§ 22 stk. 4" in ppr.reasons[0].source
+
+
+def test_watch_level_calls_for_nothing():
+    assert "ppr" not in need_ids(context([CHILD_9], [rating(CHILD_9, "B_SKO_2", 1)]))
+
+
+def test_age_range_limits_a_rule():
+    # early development in a 4-year-old calls for the health visitor, in a 9-year-old it does not
+    assert "sundhedspleje" in need_ids(context([CHILD_4], [rating(CHILD_4, "B_UDV_1", 2)]))
+    assert "sundhedspleje" not in need_ids(context([CHILD_9], [rating(CHILD_9, "B_UDV_1", 2)]))
+
+
+def test_cash_benefit_is_a_legal_trigger_for_the_job_centre_without_any_rating():
+    needs = needs_from(context([ADULT_CASH, ADULT_WAGE], []))
+    job = next(n for n in needs if n.need_id == "job")
+    assert "Voksen 1 (37 år) modtager kontanthjælp" in job.reasons[0].text
+    assert "job" not in need_ids(context([ADULT_WAGE], []))
+
+
+def test_young_adult_on_cash_benefit_gets_youth_guidance():
+    assert "uu" in need_ids(context([YOUNG_CASH], []))
+    assert "uu" not in need_ids(context([ADULT_CASH], []))
+
+
+def test_debt_calls_for_the_economy_worker_and_act_now_for_the_specialist_only():
+    needs = {n.need_id: n for n in needs_from(context([ADULT_WAGE], [rating(ADULT_WAGE, "V_OEK_1", 3)]))}
+    assert needs["oekonomi"].competences == ("gæld",)
+    assert needs["gaeld_akut"].roles == ("oekonomiraadgiver",) and needs["gaeld_akut"].competences == ()
+    assert needs["gaeld_akut"].act_now
+    assert "gaeld_akut" not in need_ids(context([ADULT_WAGE], [rating(ADULT_WAGE, "V_OEK_1", 2)]))
+
+
+def test_case_basis_condition_and_merged_reasons():
+    needs = needs_from(context([CHILD_9], [rating(CHILD_9, "B_SIK_1", 3)], bases=("BL32",)))
+    authority = next(n for n in needs if n.need_id == "myndighed")
+    assert [r.rule_id for r in authority.reasons] == ["T-MYN", "T-MYN-AKUT"]
+    assert "(BL32)" in authority.reasons[0].text
+    assert "myndighed" not in need_ids(context([CHILD_9], [], bases=("BL86",)))
+
+
+def test_domain_codes_match_every_item_in_the_domain():
+    assert "job" in need_ids(context([ADULT_WAGE], [rating(ADULT_WAGE, "V_BES_2", 2)]))
+
+
+def test_items_and_income_must_meet_in_the_same_person():
+    condition = Condition(items=("V_BES_2",), income=("kontanthjælp",))
+    both = context([ADULT_CASH, ADULT_WAGE], [rating(ADULT_WAGE, "V_BES_2", 3)])
+    assert condition.hits(both) is None  # the wage earner is rated, the cash recipient is not
+    same = context([ADULT_CASH], [rating(ADULT_CASH, "V_BES_2", 2)])
+    assert condition.hits(same)[0].person_id == ADULT_CASH.person_id
+
+
+def test_min_count_and_unless():
+    condition = Condition(items=("B_UDV", "B_SKO"), min_count=2, unless_case_basis=("BL20",))
+    one = context([CHILD_9], [rating(CHILD_9, "B_UDV_1", 2)], bases=())
+    two = context([CHILD_9], [rating(CHILD_9, "B_UDV_1", 2), rating(CHILD_9, "B_SKO_1", 3)], bases=())
+    assert condition.hits(one) is None and len(condition.hits(two)) == 2
+    blocked = context([CHILD_9], [rating(CHILD_9, "B_UDV_1", 2), rating(CHILD_9, "B_SKO_1", 3)], bases=("BL20",))
+    assert condition.hits(blocked) is None
+
+
+def test_case_basis_suggestions():
+    safety = suggest_case_basis(context([CHILD_9], [rating(CHILD_9, "B_SIK_1", 2)], bases=()))
+    assert [s.case_basis for s in safety] == ["BL20"] and "Barnets lov § 20" in safety[0].reasons[0].source
+    open_case = suggest_case_basis(context([CHILD_9], [rating(CHILD_9, "B_SIK_1", 2)], bases=("BL32",)))
+    assert open_case == []
+    quiet = suggest_case_basis(context([CHILD_9], [rating(CHILD_9, "B_SIK_1", 1)], bases=()))
+    assert [s.case_basis for s in quiet] == ["BL11"]
+    job = suggest_case_basis(context([ADULT_CASH], [rating(ADULT_CASH, "V_BES_2", 2)], bases=("BL32",)))
+    assert [s.case_basis for s in job] == ["LAB_AKT"]
+
+
+def test_target_group():
+    assert not check_target_group(["BL11"]).in_model
+    assert "§ 11" in check_target_group(["BL11"]).reasons[0]
+    assert not check_target_group(["LAB_AKT"]).in_model
+    assert check_target_group(["LAB_AKT", "BL32"]).in_model
+    unknown = check_target_group(["XYZ"])
+    assert not unknown.in_model and "target_group.csv" in unknown.reasons[0]
+
+
+def test_every_shipped_rule_names_a_source():
+    assert all(rule.source for rule in load_team_rules())
+    assert all(rule.source for rule in load_case_basis_rules())
+
+
+def test_a_bad_rules_file_lists_every_problem(tmp_path):
+    frame = pd.read_csv(data_path("team_rules.csv"), dtype=str, keep_default_na=False)
+    frame.loc[0, "roles"] = "heks"
+    frame.loc[1, "items"] = "B_XXX"
+    frame.loc[2, "min_score"] = "fire"
+    frame.loc[3, ["items", "income", "case_basis"]] = ""
+    path = tmp_path / "team_rules.csv"
+    frame.to_csv(path, index=False)
+    with pytest.raises(RulesError) as error:
+        load_team_rules(str(path))
+    text = str(error.value)
+    for expected in ("række 2, kolonne 'roles'", "række 3, kolonne 'items'", "række 4, kolonne 'min_score'",
+                     "række 5, kolonne 'items'"):
+        assert expected in text

@@ -1,0 +1,231 @@
+"""Negotiated congestion: every family's whole chain of follow-ups, laid again and again until nobody is overbooked.
+
+This is the PathFinder idea from chip routing, applied to follow-up chains.  A
+family's chain is a shortest path through the days of the horizon: each step
+lies inside the legal band after the previous meeting (late steps are allowed
+but cost far more than anything else), and each day costs the price of its
+attendees' time.  At first every family takes its cheapest chain even if that
+overbooks someone; then the price of an overbooked person-day rises, both
+for the moment and in memory ("history"), and families are laid again.
+Families with other options move away from contested days; those that cannot
+move keep them.  Because every family always sees its whole year, the
+foresight that day-by-day planning lacks (the crowded days before and after
+the summer holidays) comes for free.
+
+Each chain is found by dynamic programming over the days, vectorised with
+numpy in blocks of the minimum interval, so laying all families once takes
+well under a second for 2,000 families.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from workbench.scheduling.instance import PackingInstance
+
+INF = 1e30
+MAX_PRESSURE = 1e6
+
+
+@dataclass(frozen=True)
+class NegotiationOptions:
+    late_cost: float = 1e5
+    """Cost of a late meeting on top of its days: a tie-break toward fewer late meetings."""
+    late_day_cost: float = 1e7
+    """Cost per day late; dwarfs any price of time, so lateness is the last resort and days late count first."""
+    meeting_cost: float = 1.0
+    """Base cost of holding a meeting at all: fewer meetings leave more time for everyone."""
+    first_pressure: float = 0.5
+    pressure_growth: float = 1.6
+    history_step: float = 0.5
+    announced_discount: float = 0.6
+    """Share of a day's price taken off when it is the day already announced for that meeting (re-planning)."""
+    stall_rounds: int = 8
+    """Rounds without fewer overbooked person-days before lateness is let in as a way out."""
+    released_late_cost: float = 10.0
+    released_late_day_cost: float = 10.0
+    """Once stalled, a late meeting costs about as much as a much-contested day: only families whose every
+    on-time option is contested take one, and as few days late as possible."""
+
+
+@dataclass
+class Negotiation:
+    days: list[list[int]]
+    """Chosen meeting days per family (family order of the instance); fixed meetings not included."""
+    rounds: int
+    overbooked: list[int] = field(default_factory=list)
+    """Overbooked person-days after each round."""
+    seconds: float = 0.0
+    released: bool = False
+    """Whether lateness had to be let in because capacity was short."""
+
+
+class Negotiator:
+    def __init__(self, instance: PackingInstance, options: NegotiationOptions = NegotiationOptions(),
+                 fixed_days: dict[int, list[int]] | None = None,
+                 announced: dict[int, list[int]] | None = None) -> None:
+        """``fixed_days``: frozen meetings per family (they start the chain and hold capacity);
+        ``announced``: days of the announced meetings per family (after the frozen ones), in order."""
+        self.instance, self.options = instance, options
+        self.n = instance.n_days
+        self.people = sorted(instance.staff_cap)
+        index = {person: k for k, person in enumerate(self.people)}
+        self.cap = np.array([instance.staff_cap[p] for p in self.people], dtype=float)
+        self.attendees = [np.array([index[p] for p in f.attendees], dtype=int) for f in instance.families]
+        self.allowed = []
+        for family in instance.families:
+            mask = np.zeros(self.n, dtype=bool)
+            mask[list(family.allowed_days)] = True
+            self.allowed.append(mask)
+        self.occupancy = np.zeros((len(self.people), self.n))
+        self.history = np.zeros((len(self.people), self.n))
+        self.pressure = options.first_pressure
+        self.history_peak = 0.0
+        self.released = False
+        """True once negotiation has stalled: capacity is short, and lateness becomes the way out."""
+        self.fixed_days = fixed_days or {}
+        self.announced = announced or {}
+        for i, days in self.fixed_days.items():
+            for day in days:
+                self.occupancy[self.attendees[i], day] += 1
+        self.paths: list[list[int]] = [[] for _ in instance.families]
+
+    # ------------------------------------------------------------------ one family's cheapest chain
+
+    def day_costs(self, i: int) -> np.ndarray:
+        rows = self.attendees[i]
+        over = np.maximum(0.0, self.occupancy[rows] + 1.0 - self.cap[rows, None])
+        price = ((1.0 + self.history[rows]) * (1.0 + self.pressure * over)).sum(axis=0)
+        return np.where(self.allowed[i], price + self.options.meeting_cost, INF)
+
+    def cheapest_chain(self, i: int) -> list[int]:
+        """Dynamic programme over days: best[x] = cost of the cheapest chain whose latest meeting is on day x."""
+        family = self.instance.families[i]
+        n, big_m, gap = self.n, family.max_gap, max(1, family.min_gap)
+        fixed = self.fixed_days.get(i, [])
+        prev = fixed[-1] if fixed else family.prev_day
+        prev_is_meeting = bool(fixed) or family.prev_is_meeting
+        if prev + big_m >= n:
+            return []
+        cost = self.day_costs(i)
+        wish = self.announced.get(i, [])
+        opts = self.options
+        if self.released:
+            late_cost = opts.released_late_cost * (1.0 + self.pressure)
+            late_day_cost = opts.released_late_day_cost * (1.0 + self.pressure)
+        else:
+            # lateness stays dearer than any price of contested time, however high the pressure has risen
+            late_cost = opts.late_cost * (1.0 + self.pressure) * (1.0 + self.history_peak)
+            late_day_cost = opts.late_day_cost * (1.0 + self.pressure)
+        days = np.arange(n)
+        first_low = max(0, prev + (gap if prev_is_meeting else 0))
+        first_deadline = prev + big_m
+        start = np.full(n, INF)
+        start[(days >= first_low) & (days <= first_deadline)] = 0.0
+        after = days > first_deadline
+        start[after] = late_cost + late_day_cost * (days[after] - first_deadline)
+        if wish:  # announced days are cheaper to keep
+            keep = np.array([w for w in wish if 0 <= w < n and cost[w] < INF], dtype=int)
+            if len(keep):
+                cost = cost.copy()
+                cost[keep] -= opts.announced_discount * (cost[keep] - opts.meeting_cost)
+        pad = big_m + 1
+        best = np.full(n + pad, INF)  # best[pad + x]
+        from_day = np.full(n, -1, dtype=int)
+        # running minimum of best[y] - late_day_cost * y over y <= x - big_m - 1, for late steps
+        shifted = np.full(n + pad, INF)
+        for block_start in range(0, n, gap):
+            block_end = min(n, block_start + gap)
+            xs = np.arange(block_start, block_end)
+            window = sliding_window_view(best[pad + block_start - big_m: pad + block_end - gap], big_m - gap + 1)
+            arg = window.argmin(axis=1)
+            on_time = window[np.arange(len(window)), arg]
+            # late steps from any earlier meeting more than big_m days back
+            limit = block_end - big_m - 1
+            if limit >= 0:
+                prefix = shifted[pad: pad + limit + 1]
+                running = np.minimum.accumulate(prefix)
+                arg_running = _running_argmin(prefix)
+                reach = xs - big_m - 1
+                ok = reach >= 0
+                late = np.full(len(xs), INF)
+                late_from = np.full(len(xs), -1)
+                late[ok] = running[reach[ok]] + late_cost + late_day_cost * (xs[ok] - big_m)
+                late_from[ok] = arg_running[reach[ok]]
+            else:
+                late = np.full(len(xs), INF)
+                late_from = np.full(len(xs), -1)
+            step = np.minimum(on_time, late)
+            base = np.minimum(start[block_start:block_end], step)
+            best[pad + block_start: pad + block_end] = base + cost[block_start:block_end]
+            from_day[block_start:block_end] = np.where(
+                start[block_start:block_end] <= step, -1,
+                np.where(on_time <= late, block_start - big_m + np.arange(len(xs)) + arg, late_from))
+            shifted[pad + block_start: pad + block_end] = best[pad + block_start: pad + block_end] - \
+                late_day_cost * xs
+        ends = np.arange(max(0, n - big_m), n)
+        final = best[pad + ends]
+        x = int(ends[final.argmin()])
+        if final.min() >= INF / 2:
+            return []
+        path = []
+        while x >= 0:
+            path.append(x)
+            x = int(from_day[x])
+        return path[::-1]
+
+    # ------------------------------------------------------------------ rounds
+
+    def _lay(self, i: int) -> None:
+        rows = self.attendees[i]
+        for day in self.paths[i]:
+            self.occupancy[rows, day] -= 1
+        self.paths[i] = self.cheapest_chain(i)
+        for day in self.paths[i]:
+            self.occupancy[rows, day] += 1
+
+    def overbooked(self) -> np.ndarray:
+        return np.maximum(0.0, self.occupancy - self.cap[:, None])
+
+    def contested_families(self) -> list[int]:
+        over = self.overbooked() > 0
+        return [i for i, path in enumerate(self.paths) if path and over[np.ix_(self.attendees[i], path)].any()]
+
+    def run(self, seconds: float, order: list[int] | None = None, should_stop=lambda: False) -> Negotiation:
+        began = time.perf_counter()
+        order = order if order is not None else list(range(len(self.instance.families)))
+        history: list[int] = []
+        rounds = 0
+        best, since_best = None, 0
+        while True:
+            todo = order if rounds < 2 else self.contested_families()
+            for i in todo:
+                self._lay(i)
+            rounds += 1
+            over = self.overbooked()
+            history.append(int((over > 0).sum()))
+            if not over.any() or should_stop() or time.perf_counter() - began > seconds:
+                break
+            if best is None or history[-1] < best:
+                best, since_best = history[-1], 0
+            else:
+                since_best += 1
+            if since_best >= self.options.stall_rounds and not self.released:
+                self.released = True
+            self.history += self.options.history_step * over
+            self.history_peak = float(self.history.max())
+            self.pressure = min(MAX_PRESSURE, self.pressure * self.options.pressure_growth)
+        return Negotiation([list(p) for p in self.paths], rounds, history, time.perf_counter() - began, self.released)
+
+
+def _running_argmin(values: np.ndarray) -> np.ndarray:
+    """Index of the (first) minimum of values[:k+1] for every k."""
+    running = np.minimum.accumulate(values)
+    previous = np.concatenate(([np.inf], running[:-1]))
+    new_minimum = values < previous
+    new_minimum[0] = True
+    return np.maximum.accumulate(np.where(new_minimum, np.arange(len(values)), 0))

@@ -1,0 +1,184 @@
+"""Large-neighbourhood repair: free the meetings around a late follow-up and re-place them with CP-SAT.
+
+The construction leaves a few follow-ups late where families compete for the
+same people on the same days.  For each late follow-up we free it, its
+neighbours in the family's chain, and the meetings that hold the same people
+on nearby days, and let CP-SAT re-place them exactly (chain_model.py).  A
+change is kept only if the plan as a whole gets fewer late meetings (or, with
+as many, fewer days late).  Neighbourhoods grow when a small one does not help.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from workbench.scheduling.chain_model import ChainModel, Key
+from workbench.scheduling.construct import Booking, SlotBook
+from workbench.scheduling.instance import PackingInstance
+from workbench.scheduling.stopping import StopToken
+
+
+@dataclass(frozen=True)
+class RepairOptions:
+    levels: tuple[tuple[int, int], ...] = ((2, 60), (7, 150), (14, 300))
+    """(days around the late meeting, most meetings freed) per attempt, smallest first."""
+    seconds_per_attempt: float = 1.0
+    reach: int = 14
+    """How many days a freed meeting may move."""
+    workers: int = 2
+    seed: int = 1
+
+
+@dataclass
+class RepairStats:
+    late_before: tuple[int, int] = (0, 0)
+    late_after: tuple[int, int] = (0, 0)
+    attempts: int = 0
+    improved: int = 0
+    seconds: float = 0.0
+    statuses: dict[str, int] = field(default_factory=dict)
+
+
+def lateness(instance: PackingInstance, chains: dict[int, list[Booking]]) -> list[tuple[int, int, int]]:
+    """(family, position, days late) for every late meeting; position -1 = a follow-up missing at the end."""
+    out = []
+    for i, bookings in chains.items():
+        family = instance.families[i]
+        prev = family.prev_day
+        for k, booking in enumerate(bookings):
+            if booking.day > prev + family.max_gap:
+                out.append((i, k, booking.day - prev - family.max_gap))
+            prev = booking.day
+        if prev + family.max_gap < instance.n_days:
+            out.append((i, -1, instance.n_days - prev - family.max_gap))
+    return out
+
+
+def score(items: list[tuple[int, int, int]]) -> tuple[int, int]:
+    """What the plan minimises, in order: total days late, then the number of late follow-ups."""
+    return sum(days for *_, days in items), len(items)
+
+
+class Repairer:
+    def __init__(self, instance: PackingInstance, chains: dict[int, list[Booking]], book: SlotBook,
+                 options: RepairOptions = RepairOptions(), stop: StopToken | None = None,
+                 locked: set[Key] | None = None) -> None:
+        self.instance, self.chains, self.book, self.options = instance, chains, book, options
+        self.stop = stop or StopToken()
+        self.locked = locked or set()
+        """Meetings that may not move (the freeze window of a re-plan)."""
+        self.at: dict[tuple[str, int], set[Key]] = defaultdict(set)
+        for i, bookings in chains.items():
+            for k, booking in enumerate(bookings):
+                for person in instance.families[i].attendees:
+                    self.at[(person, booking.day)].add((i, k))
+
+    def _neighbourhood(self, family_index: int, position: int, radius: int, limit: int) -> set[Key]:
+        """The late meeting with its chain neighbours, the meetings that hold its people during its legal band
+        (give or take ``radius`` days), and those meetings' chain neighbours, so whole chains can shift."""
+        bookings = self.chains[family_index]
+        if not bookings:
+            return set()
+        family = self.instance.families[family_index]
+        k = position if position >= 0 else len(bookings) - 1
+        prev = bookings[k - 1].day if k > 0 else family.prev_day
+        low = prev + (max(1, family.min_gap) if (k > 0 or family.prev_is_meeting) else 0)
+        high = prev + family.max_gap if position >= 0 else self.instance.n_days - 1
+        core = {(family_index, q) for q in (k - 1, k, k + 1) if 0 <= q < len(bookings)}
+        nearby: list[tuple[int, Key]] = []
+        for person in family.attendees:
+            for day in range(low - radius, high + radius + 1):
+                distance = max(0, low - day, day - high)
+                for key in self.at.get((person, day), ()):
+                    nearby.append((distance, key))
+        chosen = set(core)
+        for _, key in sorted(nearby):
+            if len(chosen) >= limit:
+                break
+            chosen.add(key)
+            other = self.chains[key[0]]
+            for q in (key[1] - 1, key[1] + 1):
+                if 0 <= q < len(other) and len(chosen) < limit:
+                    chosen.add((key[0], q))
+        return chosen - self.locked
+
+    def _move(self, key: Key, booking: Booking, add: bool) -> None:
+        family = self.instance.families[key[0]]
+        if add:
+            self.book.book(family, booking.day, {booking.slot})
+        else:
+            self.book.release(family, booking.day, {booking.slot})
+        for person in family.attendees:
+            (self.at[(person, booking.day)].add if add else self.at[(person, booking.day)].discard)(key)
+
+    def _attempt(self, free: set[Key], radius: int, seconds: float) -> tuple[bool, str]:
+        before = score(lateness(self.instance, self.chains))
+        old = {key: self.chains[key[0]][key[1]] for key in free}
+        for key, booking in old.items():
+            self._move(key, booking, add=False)
+        model = ChainModel(self.instance, self.chains, free, self.book, reach=self.options.reach)
+        model.hint_current()
+        model.model.minimize(model.lateness_objective())
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = seconds
+        solver.parameters.num_workers = self.options.workers
+        solver.parameters.random_seed = self.options.seed
+        self.stop.attach(solver)
+        status = solver.solve(model.model)
+        self.stop.detach()
+        name = solver.status_name(status)
+        new = model.read(solver) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else {}
+        if len(new) == len(free):
+            for key, booking in new.items():
+                self.chains[key[0]][key[1]] = booking
+            if score(lateness(self.instance, self.chains)) < before:
+                for key, booking in new.items():
+                    self._move(key, booking, add=True)
+                return True, name
+            for key, booking in old.items():
+                self.chains[key[0]][key[1]] = booking
+        for key, booking in old.items():
+            self._move(key, booking, add=True)
+        return False, name
+
+    def run(self, seconds: float) -> RepairStats:
+        began = time.perf_counter()
+        stats = RepairStats(late_before=score(lateness(self.instance, self.chains)))
+        statuses: dict[str, int] = defaultdict(int)
+        hopeless: set[tuple[int, int]] = set()
+        while not self.stop.stopped:
+            items = [item for item in lateness(self.instance, self.chains) if item[:2] not in hopeless]
+            if not items:
+                break
+            family_index, position, _ = min(items, key=lambda item: self._day(item))
+            helped = False
+            for radius, limit in self.options.levels:
+                left = seconds - (time.perf_counter() - began)
+                if left <= 0.05:
+                    break
+                free = self._neighbourhood(family_index, position, radius, limit)
+                if not free:
+                    break
+                stats.attempts += 1
+                helped, name = self._attempt(free, radius, min(self.options.seconds_per_attempt, left))
+                statuses[name] += 1
+                if helped:
+                    stats.improved += 1
+                    break
+            if not helped:
+                hopeless.add((family_index, position))
+            if seconds - (time.perf_counter() - began) <= 0.05:
+                break
+        stats.late_after = score(lateness(self.instance, self.chains))
+        stats.seconds = time.perf_counter() - began
+        stats.statuses = dict(statuses)
+        return stats
+
+    def _day(self, item: tuple[int, int, int]) -> int:
+        family_index, position, _ = item
+        bookings = self.chains[family_index]
+        return bookings[position].day if bookings and position >= 0 else self.instance.n_days
