@@ -52,6 +52,11 @@ class WorkbenchPage:
             target = target.filter(has_text=text)
         target.first.click()
 
+    def press(self, css: str, button: str, nth: int = 0) -> None:
+        """Click the button labelled exactly ``button`` inside the ``nth`` element matching ``css``
+        (e.g. one of the toggle buttons of a rating)."""
+        self.page.locator(css).nth(nth).get_by_role("button", name=button, exact=True).click()
+
     def click_text(self, text: str, within: str = "body") -> None:
         self.page.locator(within).get_by_text(text, exact=True).first.click()
 

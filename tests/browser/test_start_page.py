@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-COVERED = {"00_start.ipynb", "04_eksport.ipynb"}
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+COVERED = {"00_start.ipynb", "01_screening.ipynb", "04_eksport.ipynb"}
 """Notebooks with their own flow test; every other notebook at least renders without an error."""
-NOTEBOOKS = sorted(p.name for p in (Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb")
-                   if p.name not in COVERED)
+NOTEBOOKS = sorted(p.name for p in NOTEBOOK_DIR.glob("*.ipynb") if p.name not in COVERED)
 
 
 def test_start_page_shows_status_and_leads_to_export(workbench):
