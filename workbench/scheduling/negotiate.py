@@ -42,6 +42,8 @@ class NegotiationOptions:
     first_pressure: float = 0.5
     pressure_growth: float = 1.6
     history_step: float = 0.5
+    balance_weight: float = 0.5
+    """Extra price of a person-day for each share of its cap already taken: spreads meetings over days and weeks."""
     announced_discount: float = 0.6
     """Share of a day's price taken off when it is the day already announced for that meeting (re-planning)."""
     stall_rounds: int = 8
@@ -104,8 +106,10 @@ class Negotiator:
 
     def day_costs(self, i: int) -> np.ndarray:
         rows = self.attendees[i]
-        over = np.maximum(0.0, self.occupancy[rows] + 1.0 - self.cap[rows, None])
-        price = ((1.0 + self.history[rows]) * (1.0 + self.pressure * over)).sum(axis=0)
+        occupied = self.occupancy[rows]
+        over = np.maximum(0.0, occupied + 1.0 - self.cap[rows, None])
+        fill = self.options.balance_weight * occupied / self.cap[rows, None]  # spread load even below the cap
+        price = ((1.0 + self.history[rows] + fill) * (1.0 + self.pressure * over)).sum(axis=0)
         return np.where(self.allowed[i], price + self.options.meeting_cost, INF)
 
     def cheapest_chain(self, i: int) -> list[int]:
