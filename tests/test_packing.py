@@ -13,7 +13,6 @@ from workbench.scheduling.instance import build_instance, viable_days
 from workbench.scheduling.packing import PackingOptions, pack_meetings
 from workbench.scheduling.plan import Assignment, Plan
 from workbench.scheduling.planner import PlanOptions, make_plan
-from workbench.scheduling.timeslots import DayTask, time_day
 from workbench.synth.municipality import MunicipalitySpec, generate_municipality
 from workbench.synth.planted import PlantedSpec, generate_planted
 from tests.helpers import family, rule, staff, tiny_register
@@ -23,17 +22,6 @@ START = date(2027, 3, 1)  # a Monday
 
 def _given(register):
     return [Assignment(f.family_id, f.primary_coordinator, f.secondary_coordinator) for f in register.families]
-
-
-def test_time_day_never_double_books():
-    tasks = [DayTask(i, people, 90) for i, people in enumerate([("A", "B"), ("B", "C"), ("A", "C"), ("D",)])]
-    starts = time_day(tasks, 390)
-    spans = {i: (s, s + 90) for i, s in starts.items()}
-    for i, a in enumerate(tasks):
-        for j, b in enumerate(tasks):
-            if i < j and set(a.attendees) & set(b.attendees):
-                assert spans[i][1] <= spans[j][0] or spans[j][1] <= spans[i][0]
-    assert time_day([DayTask(1, ("A",), 240), DayTask(2, ("A",), 240)], 390) is None
 
 
 def test_viable_days_look_past_a_long_absence():
