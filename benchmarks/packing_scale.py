@@ -52,8 +52,10 @@ def run(sizes: list[tuple[int, int]], seeds: list[int], time_limit: float, singl
                 plan = Plan(planted.start, planted.end, planted.planted.assignments, meetings)
                 report = check_plan(register, plan)
                 late = report.late_meetings
+                # late share of the follow-ups due: of the meetings held, or of the planted ones if fewer were held
+                due = max(len(meetings), len(planted.planted.meetings))
                 row = dict(size=size, seed=seed, method=method, meetings=len(meetings), late=late,
-                           late_pct=100.0 * late / max(1, len(meetings)), max_late=report.max_days_late,
+                           late_pct=100.0 * late / due, max_late=report.max_days_late,
                            seconds=seconds, check="ok" if report.ok else json.dumps(report.kinds()), status=status,
                            utilisation=round(planted.utilisation, 3), peak_utilisation=round(planted.peak_utilisation, 3))
                 rows.append(row)
