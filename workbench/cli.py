@@ -1,4 +1,5 @@
-"""Command line: ``workbench plan``, ``validate``, ``check``, ``generate``, ``screen``, ``export``, ``app``.
+"""Command line: ``workbench plan``, ``validate``, ``check``, ``generate``, ``screen``, ``whatif``, ``staffing``,
+``export``, ``app``.
 
 Every user-facing failure ends in a plain message and exit code 2, never a traceback.
 """
@@ -160,6 +161,152 @@ def generate(
     typer.echo(f"Skrev {len(register.staff)} medarbejdere og {len(register.families)} familier til {out}")
 
 
+def _horizon(register, start: Optional[str], end: Optional[str], months: int) -> tuple[date, date]:
+    """The what-if horizon: given days, else the register's own date and ``months`` ahead."""
+    from workbench.whatif.runner import default_horizon
+
+    first = _date(start, "--start") if start else default_horizon(register, months)[0]
+    last = _date(end, "--end") if end else _months_after(first, months)
+    if last < first:
+        _fail("--end ligger før --start (end before start).")
+    return first, last
+
+
+def _months_after(first: date, months: int) -> date:
+    from datetime import timedelta
+
+    from dateutil.relativedelta import relativedelta
+
+    return first + relativedelta(months=months) - timedelta(days=1)
+
+
+def _bar(quiet: bool, desc: str):
+    bar = tqdm(total=100, desc=desc, unit="%", disable=quiet, file=sys.stderr,
+               bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}")
+
+    def progress(share: float, text: str) -> None:
+        bar.set_description_str(text[:60])
+        bar.update(max(0, round(100 * share) - bar.n))
+
+    return bar, progress
+
+
+@app.command()
+def whatif(
+    data: Path = typer.Option(..., "--data", help="Mappe med CSV-filer eller en .xlsx"),
+    scenarios: Path = typer.Option(..., "--scenarios", help="YAML-fil med scenarier (se README)"),
+    out: Path = typer.Option(..., "--out", help="Mappe til kpis.csv, results.json og rapport.html"),
+    start: Optional[str] = typer.Option(None, "--start", help="Første dag (standard: data's egen dato)"),
+    end: Optional[str] = typer.Option(None, "--end", help="Sidste dag (standard: tre måneder frem)"),
+    months: int = typer.Option(3, "--months", min=1, max=12, help="Længde når --end ikke er givet"),
+    time_limit: float = typer.Option(60.0, "--time-limit", min=1.0, help="Sekunder pr. scenarie"),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Regn igen, også hvis svaret er gemt"),
+    quiet: bool = typer.Option(False, "--quiet", help="Ingen fremdriftslinje"),
+) -> None:
+    """Run what-if scenarios side by side (the base situation first) and write KPIs and charts."""
+    import pandas as pd
+
+    from workbench.io.store import Store
+    from workbench.whatif.report import write_report
+    from workbench.whatif.runner import WhatIfOptions, run_scenarios
+    from workbench.whatif.scenario import BASE, ScenarioError, read_scenarios
+
+    register = _load(data)
+    try:
+        chosen = read_scenarios(scenarios)
+    except ScenarioError as error:
+        _fail(str(error))
+    if all(s.name != BASE.name for s in chosen):
+        chosen.insert(0, BASE)
+    first, last = _horizon(register, start, end, months)
+    bar, progress = _bar(quiet, "Scenarier")
+    try:
+        results = run_scenarios(register, chosen, first, last, WhatIfOptions(time_limit=time_limit),
+                                None if no_cache else Store(), progress)
+    except ScenarioError as error:
+        bar.close()
+        _fail(str(error))
+    bar.close()
+    out.mkdir(parents=True, exist_ok=True)
+    rows = [{"scenarie": r.name, "beskrivelse": r.description, **vars(r.kpis)} for r in results]
+    pd.DataFrame(rows).to_csv(out / "kpis.csv", index=False)
+    (out / "results.json").write_text(json.dumps([r.to_dict() for r in results], indent=1, ensure_ascii=False,
+                                                 default=str), "utf-8")
+    write_report(results, out / "rapport.html")
+    typer.echo(f"Periode {first:%d.%m.%Y}–{last:%d.%m.%Y}. Skrevet til {out}/ (kpis.csv, results.json, rapport.html)")
+    for r in results:
+        k = r.kpis
+        typer.echo(f"  {r.name}: {'alle frister holder' if k.legal_ok else 'frister holder IKKE'}; "
+                   f"{k.unassigned_families} uden koordinator, {k.avoidable_late} for sene møder der kunne undgås, "
+                   f"{k.over_cap_staff} over sagsloft{' (gemt svar)' if r.cached else ''}")
+
+
+@app.command()
+def staffing(
+    data: Path = typer.Option(..., "--data", help="Mappe med CSV-filer eller en .xlsx"),
+    families: int = typer.Option(0, "--families", min=0, help="Så mange flere familier"),
+    scenarios: Optional[Path] = typer.Option(None, "--scenarios", help="YAML-fil med scenarier"),
+    scenario: Optional[str] = typer.Option(None, "--scenario", help="Navnet på scenariet i YAML-filen"),
+    roles: Optional[str] = typer.Option(None, "--roles", help="Roller der må ansættes, fx familieraadgiver,ppr_psykolog"),
+    start: Optional[str] = typer.Option(None, "--start", help="Første dag (standard: data's egen dato)"),
+    end: Optional[str] = typer.Option(None, "--end", help="Sidste dag (standard: tre måneder frem)"),
+    months: int = typer.Option(3, "--months", min=1, max=12, help="Længde når --end ikke er givet"),
+    time_limit: float = typer.Option(60.0, "--time-limit", min=1.0, help="Sekunder til løseren (og til kontrollen)"),
+    max_per_role: int = typer.Option(6, "--max-per-role", min=1, max=50, help="Højst så mange nye pr. rolle"),
+    out: Optional[Path] = typer.Option(None, "--out", help="Mappe til staffing.json og den bemandede plan"),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Regn igen, også hvis svaret er gemt"),
+    quiet: bool = typer.Option(False, "--quiet", help="Ingen fremdriftslinje"),
+) -> None:
+    """The fewest added staff per role so that every legal interval holds (proven where possible)."""
+    from workbench import catalogue
+    from workbench.io.store import Store
+    from workbench.whatif.runner import run_staffing
+    from workbench.whatif.scenario import BASE, AddFamilies, Scenario, ScenarioError, read_scenarios
+    from workbench.whatif.staffing import StaffingOptions
+
+    register = _load(data)
+    chosen = BASE
+    if scenarios is not None:
+        try:
+            found = {s.name: s for s in read_scenarios(scenarios)}
+        except ScenarioError as error:
+            _fail(str(error))
+        if scenario is None or scenario not in found:
+            _fail(f"--scenario: vælg et af {', '.join(found)} (choose a scenario from the file).")
+        chosen = found[scenario]
+    elif scenario is not None:
+        _fail("--scenario kræver --scenarios.")
+    if families:
+        chosen = Scenario(f"{chosen.name} + {families} familier", chosen.edits + (AddFamilies(families),))
+    hire = tuple(r.strip() for r in roles.split(",") if r.strip()) if roles else ()
+    unknown = [r for r in hire if r not in catalogue.roles()]
+    if unknown:
+        _fail(f"--roles: ukendt rolle {', '.join(unknown)} (kendte: {', '.join(catalogue.roles())}).")
+    first, last = _horizon(register, start, end, months)
+    options = StaffingOptions(roles=hire, time_limit=time_limit, plan_time_limit=time_limit, max_per_role=max_per_role)
+    bar, progress = _bar(quiet, "Bemanding")
+    try:
+        result = run_staffing(register, chosen, first, last, options, None if no_cache else Store(), progress)
+    except ScenarioError as error:
+        bar.close()
+        _fail(str(error))
+    bar.close()
+    typer.echo(f"{chosen.name}, {first:%d.%m.%Y}–{last:%d.%m.%Y}: {result.summary_da()}")
+    for bound in result.bounds:
+        if bound.hires:
+            typer.echo(f"  nedre grænse {bound.label}: {bound.hires} (point {bound.points_needed:g} behov / "
+                       f"{bound.points_available:g} ledige; møder {bound.meetings_needed} / {bound.meeting_slots} pladser)")
+    for message in result.messages[:10]:
+        typer.echo(f"  - {message}")
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "staffing.json").write_text(json.dumps(result.to_dict(), indent=1, ensure_ascii=False, default=str),
+                                           "utf-8")
+        if result.register is not None:
+            write_register(result.register, out / "bemandet_register")
+        typer.echo(f"Skrevet til {out}/")
+    if not result.feasible:
+        raise typer.Exit(code=1)
 @app.command()
 def screen(
     data: Path = typer.Option(..., "--data", help="Mappe med CSV-filer eller en .xlsx"),

@@ -101,6 +101,13 @@ class Negotiator:
             for day in days:
                 self.occupancy[self.attendees[i], day] += 1
         self.paths: list[list[int]] = [[] for _ in instance.families]
+        self.warm: set[int] = set()
+        """Families whose announced chain is still valid: it is the starting point, and stays unless contested."""
+        for i, days in self.announced.items():
+            if self._still_valid(i, days):
+                self.paths[i] = list(days)
+                self.occupancy[self.attendees[i][:, None], days] += 1
+                self.warm.add(i)
 
     # ------------------------------------------------------------------ one family's cheapest chain
 
@@ -190,6 +197,20 @@ class Negotiator:
 
     # ------------------------------------------------------------------ rounds
 
+    def _still_valid(self, i: int, days: list[int]) -> bool:
+        """An announced chain can be kept as it is: allowed days, legal gaps, on time, covering the horizon."""
+        family = self.instance.families[i]
+        fixed = self.fixed_days.get(i, [])
+        prev = fixed[-1] if fixed else family.prev_day
+        is_meeting = bool(fixed) or family.prev_is_meeting
+        if not days or any(not (0 <= d < self.n) or not self.allowed[i][d] for d in days):
+            return False
+        for day in days:
+            if day > prev + family.max_gap or (is_meeting and day - prev < max(1, family.min_gap)):
+                return False
+            prev, is_meeting = day, True
+        return prev + family.max_gap >= self.n
+
     def _lay(self, i: int) -> None:
         rows = self.attendees[i]
         for day in self.paths[i]:
@@ -218,7 +239,12 @@ class Negotiator:
         rounds = 0
         best, since_best = None, 0
         while True:
-            todo = order if self.total_rounds < 2 else self.contested_families()
+            if self.total_rounds == 0:
+                todo = [i for i in order if i not in self.warm]
+            elif self.total_rounds == 1 and not self.warm:
+                todo = order
+            else:
+                todo = self.contested_families()
             for i in todo:
                 self._lay(i)
             rounds += 1

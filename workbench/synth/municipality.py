@@ -8,7 +8,7 @@ so tests and benchmarks can ask for larger municipalities.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import pandas as pd
@@ -302,8 +302,12 @@ def _rescreenings(family_id: str, persons: list[Person], first: list[ScreeningRa
 class _Capacity:
     """Tracks caseload points so that generated assignments respect every limit."""
 
-    def __init__(self, staff: list[Staff]):
-        self.free = {s.staff_id: s.free_caseload_points for s in staff}
+    def __init__(self, staff: list[Staff], used: dict[str, float] | None = None):
+        """``used`` = points already carried (default: only ``base_caseload_points``)."""
+        if used is None:
+            self.free = {s.staff_id: s.free_caseload_points for s in staff}
+        else:
+            self.free = {s.staff_id: s.max_caseload_points - used.get(s.staff_id, 0.0) for s in staff}
 
     def take(self, staff_id: str, points: float) -> bool:
         if self.free[staff_id] + 1e-9 < points:
@@ -323,6 +327,76 @@ def _pick(candidates: list[Staff], district: str, language: str, points: float, 
     return None
 
 
+@dataclass(frozen=True)
+class FamilyProfile:
+    """A drawn family before any professional is attached: who they are and what they need."""
+
+    family: Family
+    persons: tuple[Person, ...]
+    needs: frozenset[str]
+
+
+def draw_family_profile(family_id: str, start: date, rules_register: Register, rng: random.Random) -> FamilyProfile:
+    """District, members, needs, case basis, points and follow-up dates of one synthetic family.
+
+    Shared by :func:`generate_municipality` and :mod:`workbench.synth.families` (what-if growth),
+    so the two draw families from the same mix.
+    """
+    district = rng.choice(DISTRICTS)
+    language = "da" if rng.random() < 0.88 else rng.choice(OTHER_LANGUAGES)
+    members: list[Person] = []
+    for a in range(rng.choice((1, 1, 2, 2, 2))):
+        income = rng.choices(
+            ("kontanthjælp", "løn", "sygedagpenge", "fleksjob", "førtidspension", "SU"), weights=(45, 25, 10, 6, 6, 8)
+        )[0]
+        members.append(Person(f"{family_id}-V{a + 1}", family_id, "voksen", start.year - rng.randint(22, 55),
+                              f"Voksen {a + 1}", income))
+    for c in range(rng.choice((1, 1, 2, 2, 3, 4))):
+        members.append(Person(f"{family_id}-B{c + 1}", family_id, "barn", start.year - rng.randint(0, 17),
+                              f"Barn {c + 1}"))
+    needs = _family_needs(members, start, rng)
+    if rng.random() < 0.22:
+        needs.add("disability")
+    basis = _case_basis(needs, members, rng)
+    if any(b in {"BL32", "BL46", "HEF"} for b in basis) and rng.random() < 0.5:
+        needs.add("treatment")
+    points = float(1 + (len(needs) >= 3) + (len(needs) >= 5))
+    needs_secondary = "HEF" in basis or points >= 3 or rng.random() < 0.1
+    rule = rules_register.rule_for(Family(family_id, district, language, basis, None), start)
+    new_case = rng.random() < 0.05
+    last = None if new_case else start - timedelta(days=rng.randint(7, rule.max_interval_days - 5))
+    case_start = start - timedelta(days=rng.randint(0, 20)) if new_case else last - timedelta(days=rng.randint(60, 700))
+    family = Family(family_id, district, language, basis, last, None, None, needs_secondary, points, None, case_start)
+    return FamilyProfile(family, tuple(members), frozenset(needs))
+
+
+def draw_team(profile: FamilyProfile, by_role: dict[str, list[Staff]], capacity: _Capacity, rng: random.Random,
+              on_team: set[str], load: LoadWeights = DEFAULT_LOAD, staff_by_id: dict[str, Staff] | None = None,
+              ) -> list[TeamMember]:
+    """The family's professionals: one per need (most important first, at most three), within capacity."""
+    family = profile.family
+    staff_by_id = staff_by_id or {s.staff_id: s for people in by_role.values() for s in people}
+    team: list[TeamMember] = []
+    for need in sorted(profile.needs, key=NEED_PRIORITY.index)[:MAX_TEAM_FROM_NEEDS]:
+        role = NEED_TO_ROLE[need]
+        if role == "handicapraadgiver" and any(s and staff_by_id[s].role == role for s in on_team):
+            continue
+        chosen = _pick(by_role.get(role, []), family.district, family.language, family.case_points * load.team,
+                       capacity, rng, on_team)
+        if chosen:
+            team.append(TeamMember(family.family_id, chosen.staff_id, role))
+            on_team.add(chosen.staff_id)
+    return team
+
+
+def draw_unavailability(family_id: str, start: date, rng: random.Random) -> list[FamilyUnavailability]:
+    """A summer holiday for about one family in ten."""
+    if rng.random() < 0.1:
+        away = date(start.year, 7, 1) + timedelta(days=rng.randint(0, 40))
+        return [FamilyUnavailability(family_id, away, away + timedelta(days=rng.randint(6, 20)), "Ferie")]
+    return []
+
+
 def generate_municipality(spec: MunicipalitySpec = MunicipalitySpec()) -> Register:
     """A complete, valid, synthetic register sized by ``spec``."""
     rng = random.Random(spec.seed)
@@ -332,6 +406,7 @@ def generate_municipality(spec: MunicipalitySpec = MunicipalitySpec()) -> Regist
     by_role: dict[str, list[Staff]] = {}
     for person in staff:
         by_role.setdefault(person.role, []).append(person)
+    staff_by_id = {s.staff_id: s for s in staff}
     coordinators = [s for s in staff if s.can_coordinate]
     capacity = _Capacity(staff)
     rule_lookup = Register(staff=(), families=(), rules=rules)
@@ -343,30 +418,9 @@ def generate_municipality(spec: MunicipalitySpec = MunicipalitySpec()) -> Regist
     unavailability: list[FamilyUnavailability] = []
     for number in range(1, spec.n_families + 1):
         family_id = f"F{number:04d}"
-        district = rng.choice(DISTRICTS)
-        language = "da" if rng.random() < 0.88 else rng.choice(OTHER_LANGUAGES)
-        members: list[Person] = []
-        for a in range(rng.choice((1, 1, 2, 2, 2))):
-            income = rng.choices(
-                ("kontanthjælp", "løn", "sygedagpenge", "fleksjob", "førtidspension", "SU"), weights=(45, 25, 10, 6, 6, 8)
-            )[0]
-            members.append(Person(f"{family_id}-V{a + 1}", family_id, "voksen", start.year - rng.randint(22, 55),
-                                  f"Voksen {a + 1}", income))
-        for c in range(rng.choice((1, 1, 2, 2, 3, 4))):
-            members.append(Person(f"{family_id}-B{c + 1}", family_id, "barn", start.year - rng.randint(0, 17),
-                                  f"Barn {c + 1}"))
-        needs = _family_needs(members, start, rng)
-        if rng.random() < 0.22:
-            needs.add("disability")
-        basis = _case_basis(needs, members, rng)
-        if any(b in {"BL32", "BL46", "HEF"} for b in basis) and rng.random() < 0.5:
-            needs.add("treatment")
-        points = float(1 + (len(needs) >= 3) + (len(needs) >= 5))
-        needs_secondary = "HEF" in basis or points >= 3 or rng.random() < 0.1
-        rule = rule_lookup.rule_for(Family(family_id, district, language, basis, None), start)
-        new_case = rng.random() < 0.05
-        last = None if new_case else start - timedelta(days=rng.randint(7, rule.max_interval_days - 5))
-        case_start = start - timedelta(days=rng.randint(0, 20)) if new_case else last - timedelta(days=rng.randint(60, 700))
+        profile = draw_family_profile(family_id, start, rule_lookup, rng)
+        family, members = profile.family, list(profile.persons)
+        district, language, points = family.district, family.language, family.case_points
 
         primary = secondary = preferred = None
         if rng.random() >= spec.share_unassigned:
@@ -374,34 +428,19 @@ def generate_municipality(spec: MunicipalitySpec = MunicipalitySpec()) -> Regist
             primary = chosen.staff_id if chosen else None
         elif rng.random() < 0.35:
             preferred = rng.choice([c for c in coordinators if c.district == district] or coordinators).staff_id
-        if primary and needs_secondary and rng.random() < 0.5:
+        if primary and family.needs_secondary and rng.random() < 0.5:
             chosen = _pick(coordinators, district, language, points * spec.load.secondary, capacity, rng, {primary})
             secondary = chosen.staff_id if chosen else None
 
-        on_team = {primary, secondary} - {None}
-        for need in sorted(needs, key=NEED_PRIORITY.index)[:MAX_TEAM_FROM_NEEDS]:
-            role = NEED_TO_ROLE[need]
-            if role == "handicapraadgiver" and any(
-                s and next(p for p in staff if p.staff_id == s).role == role for s in on_team
-            ):
-                continue
-            chosen = _pick(by_role.get(role, []), district, language, points * spec.load.team, capacity, rng, on_team)
-            if chosen:
-                team.append(TeamMember(family_id, chosen.staff_id, role))
-                on_team.add(chosen.staff_id)
-
+        team.extend(draw_team(profile, by_role, capacity, rng, {primary, secondary} - {None}, spec.load, staff_by_id))
         screener = primary or rng.choice(coordinators).staff_id
-        first = _screenings(family_id, members, needs, case_start, screener, rng)
+        first = _screenings(family_id, members, set(profile.needs), family.case_start_date, screener, rng)
         screenings.extend(first)
-        screenings.extend(_rescreenings(family_id, members, first, case_start, start, screener, spec.seed))
-        if rng.random() < 0.1:
-            away = date(start.year, 7, 1) + timedelta(days=rng.randint(0, 40))
-            unavailability.append(FamilyUnavailability(family_id, away, away + timedelta(days=rng.randint(6, 20)), "Ferie"))
+        screenings.extend(_rescreenings(family_id, members, first, family.case_start_date, start, screener, spec.seed))
+        unavailability.extend(draw_unavailability(family_id, start, rng))
         persons.extend(members)
-        families.append(
-            Family(family_id, district, language, basis, last, primary, secondary, needs_secondary, points,
-                   preferred, case_start)
-        )
+        families.append(replace(family, primary_coordinator=primary, secondary_coordinator=secondary,
+                                preferred_coordinator=preferred))
 
     closed = (ClosedDay(easter(start.year) + timedelta(days=40), "Lukkedag (fredag efter Kristi himmelfartsdag)"),)
     return Register(

@@ -1,0 +1,78 @@
+"""Running scenarios: KPIs agree with the plan, results are cached by content, a stop is honoured."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from workbench.scheduling.stopping import StopToken
+from workbench.whatif.cache import register_fingerprint
+from workbench.whatif.kpis import ScenarioResult
+from workbench.whatif.runner import WhatIfOptions, data_date, default_horizon, run_scenario, run_scenarios
+from workbench.whatif.scenario import BASE, AddFamilies, RemoveStaff, Scenario, SetCaseloadCap
+
+START, END = date(2027, 1, 1), date(2027, 1, 31)
+FAST = WhatIfOptions(time_limit=8)
+
+
+@pytest.fixture(scope="module")
+def results(small_register):
+    scenarios = [BASE, Scenario("Flere familier", (AddFamilies(10, seed=4),)), Scenario("Loft 8", (SetCaseloadCap(8),))]
+    return run_scenarios(small_register, scenarios, START, END, FAST)
+
+
+def test_kpis_match_the_plan_and_the_register(results, small_register):
+    base, more, capped = results
+    assert base.kpis.families == 30 and more.kpis.families == 40
+    assert base.kpis.families_fully_staffed + base.kpis.unassigned_families + base.kpis.missing_secondary == 30
+    assert base.kpis.late_meetings == len(base.late)
+    assert base.kpis.meetings <= sum(base.meetings_per_person.values())  # every meeting has someone there
+    assert {row["staff_id"] for row in base.caseloads} == {s.staff_id for s in small_register.staff}
+    assert all(row["meetings"] <= row["capacity"] for row in base.weekly)
+    assert base.kpis.legal_ok == (base.kpis.unassigned_families == 0 and base.kpis.missing_secondary == 0
+                                  and base.kpis.avoidable_late == 0 and base.kpis.vacant_places == 0)
+
+
+def test_a_lower_cap_leaves_families_without_coordinators(results):
+    base, _, capped = results
+    assert capped.kpis.unassigned_families + capped.kpis.missing_secondary > base.kpis.unassigned_families
+    assert not capped.kpis.legal_ok and any("ingen primær koordinator" in m for m in capped.messages)
+
+
+def test_results_are_cached_by_content_and_survive_the_store(small_register, store):
+    scenario = Scenario("Vakance", (RemoveStaff(small_register.staff[0].staff_id),))
+    first = run_scenario(small_register, scenario, START, END, FAST, store)
+    again = run_scenario(small_register, scenario, START, END, FAST, store)
+    assert not first.cached and again.cached and again.kpis == first.kpis and again.key == first.key
+    assert first.key in store.keys("scenario")
+    assert ScenarioResult.from_dict(first.to_dict()).kpis == first.kpis
+    other = run_scenario(small_register, scenario, START, date(2027, 1, 20), FAST, store)
+    assert other.key != first.key and not other.cached
+
+
+def test_cache_keys_never_look_like_cpr_numbers():
+    from workbench.io.problems import looks_like_cpr
+    from workbench.whatif.cache import cache_key
+
+    keys = [cache_key("scenario", n) for n in range(3000)]
+    assert len(set(keys)) == 3000 and not any(looks_like_cpr(k) or any(c.isdigit() for c in k) for k in keys)
+
+
+def test_fingerprint_follows_content_not_identity(small_register):
+    same = small_register.replace(source="andet navn")
+    changed = small_register.replace(staff=small_register.staff[1:])
+    assert register_fingerprint(same) == register_fingerprint(small_register) != register_fingerprint(changed)
+
+
+def test_a_stopped_run_is_marked_and_not_cached(small_register, store):
+    stop = StopToken()
+    stop.stop()
+    result = run_scenario(small_register, BASE, START, END, FAST, store, stop=stop)
+    assert "stoppet" in result.notes[0] and store.keys("scenario") == []
+    assert run_scenarios(small_register, [BASE, BASE], START, END, FAST, store, stop=stop) == []
+
+
+def test_the_default_horizon_starts_at_the_registers_own_date(small_register):
+    assert data_date(small_register) == date(2027, 1, 1)
+    assert default_horizon(small_register, months=3) == (date(2027, 1, 1), date(2027, 3, 31))
