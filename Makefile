@@ -14,11 +14,12 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## demo: install, then plan the sample municipality for 2027 and check the plan independently
+## demo: install, then plan the sample municipality for 2027, check the plan independently and export it
 demo: $(STAMP)
 	$(VENV)/bin/workbench validate --data sample_data
 	$(VENV)/bin/workbench plan --data sample_data --start 2027-01-01 --end 2027-12-31 --out out/demo --time-limit 60
 	$(VENV)/bin/workbench check --data sample_data --plan out/demo
+	$(VENV)/bin/workbench export --data sample_data --plan out/demo --out out/demo/export --pdf F0001
 
 ## test: the whole test suite (unit, widget panels, notebooks, real browser)
 test: $(STAMP)

@@ -13,7 +13,6 @@ from workbench.scheduling.instance import build_instance, viable_days
 from workbench.scheduling.packing import PackingOptions, pack_meetings
 from workbench.scheduling.plan import Assignment, Plan
 from workbench.scheduling.planner import PlanOptions, make_plan
-from workbench.scheduling.timeslots import DayTask, time_day
 from workbench.synth.municipality import MunicipalitySpec, generate_municipality
 from workbench.synth.planted import PlantedSpec, generate_planted
 from tests.helpers import family, rule, staff, tiny_register
@@ -23,17 +22,6 @@ START = date(2027, 3, 1)  # a Monday
 
 def _given(register):
     return [Assignment(f.family_id, f.primary_coordinator, f.secondary_coordinator) for f in register.families]
-
-
-def test_time_day_never_double_books():
-    tasks = [DayTask(i, people, 90) for i, people in enumerate([("A", "B"), ("B", "C"), ("A", "C"), ("D",)])]
-    starts = time_day(tasks, 390)
-    spans = {i: (s, s + 90) for i, s in starts.items()}
-    for i, a in enumerate(tasks):
-        for j, b in enumerate(tasks):
-            if i < j and set(a.attendees) & set(b.attendees):
-                assert spans[i][1] <= spans[j][0] or spans[j][1] <= spans[i][0]
-    assert time_day([DayTask(1, ("A",), 240), DayTask(2, ("A",), 240)], 390) is None
 
 
 def test_viable_days_look_past_a_long_absence():
@@ -82,7 +70,7 @@ def test_replan_after_sick_leave_moves_only_what_it_must(small_register):
     hit = [m for m in first.meetings if busiest.staff_id in m.attendees and sick.covers(m.day)]
     assert hit, "the test needs meetings inside the sick leave"
     assert again.summary["moved_meetings"] >= 1
-    assert again.summary["moved_meetings"] <= len(hit) + 2 * len(hit)
+    assert again.summary["moved_meetings"] <= 2 * len(hit)  # the hit ones, and a few of their successors
 
 
 def test_edf_baseline_makes_valid_plans(small_register):
@@ -138,3 +126,19 @@ def test_forced_lateness_is_the_lower_bound_and_explained():
     assert run.plan.summary["late_meetings"] == 1 and run.plan.summary["late_lower_bound"] == 1
     assert run.plan.summary["solver_status"] == "OPTIMAL"
     assert any("fravær" in message for message in run.plan.messages)
+
+
+def test_replan_with_a_new_family_keeps_the_announced_plan(small_register):
+    from dataclasses import replace
+
+    start, end = date(2027, 1, 1), date(2027, 4, 30)
+    first = make_plan(small_register, start, end, PlanOptions(time_limit=10)).plan
+    newcomer = replace(small_register.families[0], family_id="F9999", last_followup_date=None,
+                       case_start_date=date(2027, 1, 20), primary_coordinator=None, secondary_coordinator=None,
+                       preferred_coordinator=None)
+    changed = replace(small_register, families=small_register.families + (newcomer,))
+    again = make_plan(changed, start, end, PlanOptions(time_limit=10, previous=tuple(first.meetings),
+                                                       freeze_until=date(2027, 1, 31))).plan
+    assert check_plan(changed, again).ok
+    assert any(m.family_id == "F9999" for m in again.meetings)
+    assert again.summary["moved_meetings"] <= len(first.meetings) // 20

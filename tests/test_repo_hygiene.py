@@ -12,7 +12,8 @@ from workbench.io.problems import CPR_PATTERN
 from workbench.io.register import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
-TEXT_SUFFIXES = {".py", ".csv", ".md", ".txt", ".json", ".yaml", ".yml", ".toml", ".ipynb", ".html", ".cfg", ""}
+TEXT_SUFFIXES = {".py", ".csv", ".md", ".txt", ".json", ".yaml", ".yml", ".toml", ".ipynb", ".html", ".cfg", "",
+                 ".ics", ".svg", ".j2", ".js", ".css", ".sh", ".tsv"}
 ALLOWED = {"tests/test_register.py", "tests/test_store.py", "tests/test_repo_hygiene.py"}
 """Tests that feed fake CPR numbers in on purpose, to prove they are refused."""
 
@@ -46,6 +47,18 @@ def test_notebooks_are_committed_without_outputs():
                 assert cell.get("outputs") == [] and cell.get("execution_count") is None, path.name
         result = subprocess.run([sys.executable, "-m", "nbstripout", "--verify", str(path)], capture_output=True, text=True)
         assert result.returncode == 0, f"{path.name} is not stripped: {result.stdout}{result.stderr}"
+
+
+def test_the_stripped_check_catches_a_notebook_with_outputs(tmp_path):
+    notebook = {"cells": [{"cell_type": "code", "execution_count": 1, "id": "0", "metadata": {}, "source": ["1"],
+                           "outputs": [{"output_type": "execute_result", "execution_count": 1, "metadata": {},
+                                        "data": {"text/plain": ["1"]}}]}],
+                "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+                "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "dirty.ipynb"
+    path.write_text(json.dumps(notebook), "utf-8")
+    result = subprocess.run([sys.executable, "-m", "nbstripout", "--verify", str(path)], capture_output=True, text=True)
+    assert result.returncode != 0
 
 
 def test_notebooks_are_thin():

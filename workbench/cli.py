@@ -1,4 +1,5 @@
-"""Command line: ``workbench plan``, ``validate``, ``check``, ``generate``, ``screen``, ``whatif``, ``staffing``.
+"""Command line: ``workbench plan``, ``validate``, ``check``, ``generate``, ``screen``, ``whatif``, ``staffing``,
+``export``, ``app``.
 
 Every user-facing failure ends in a plain message and exit code 2, never a traceback.
 """
@@ -336,6 +337,133 @@ def screen(
     if save:
         store.put(PROPOSAL_KIND, family, outcome_json(outcome))
         typer.echo(f"Teamforslaget er gemt i {store.path}.")
+
+
+@app.command()
+def export(
+    data: Path = typer.Option(..., "--data", help="Registret planen er lavet ud fra"),
+    plan_dir: Path = typer.Option(..., "--plan", help="Mappe med assignments.csv, meetings.csv, summary.json"),
+    out: Path = typer.Option(..., "--out", help="Mappe til kalendere, Excel, CSV og årshjul"),
+    series: Optional[str] = typer.Option(None, "--series", help="Kalenderserie i UID (standard: planens første år)"),
+    pdf: Optional[str] = typer.Option(None, "--pdf", help="Familier (kommasepareret, eller 'alle') hvis årshjul også skal være PDF"),
+    no_history: bool = typer.Option(False, "--no-history", help="Brug ikke det lokale lager; SEQUENCE udledes af "
+                                                                 "de tidligere .ics-filer i --out"),
+) -> None:
+    """Write Outlook calendars (.ics) per staff member and family, Excel, CSV and a printable årshjul per family."""
+    from workbench.export.bundle import export_all
+    from workbench.export.pdf import PdfUnavailable
+    from workbench.io.plan_folder import PlanFolderError, read_plan
+    from workbench.io.store import Store
+
+    register = _load(data)
+    try:
+        the_plan = read_plan(plan_dir)
+    except PlanFolderError as error:
+        _fail(str(error))
+    families = sorted({a.family_id for a in the_plan.assignments} | {m.family_id for m in the_plan.meetings})
+    wanted: list[str] = []
+    if pdf:
+        wanted = families if pdf.strip().lower() == "alle" else [f.strip() for f in pdf.split(",") if f.strip()]
+        unknown = [f for f in wanted if f not in families]
+        if unknown:
+            _fail(f"--pdf: {', '.join(unknown)} findes ikke i planen (unknown family).")
+    store = None if no_history else Store()
+    try:
+        report = export_all(the_plan, register, out, store=store, series=series, pdf_families=wanted)
+    except PdfUnavailable as error:
+        _fail(f"PDF: {error}")
+    except OSError as error:
+        _fail(f"{out}: kan ikke skrive filerne ({error}).")
+    typer.echo(report.text())
+    typer.echo(f"Historik for SEQUENCE: {'lokalt lager ' + str(store.path) if store else 'de tidligere filer i ' + str(out / 'kalendere')}.")
+
+
+def _free_port(preferred: int) -> int:
+    import socket
+
+    for port in [preferred] + [0]:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    return preferred
+
+
+def _notebooks_folder() -> Path:
+    here = Path(__file__).resolve().parent.parent / "notebooks"
+    return here if here.is_dir() else Path.cwd() / "notebooks"
+
+
+def voila_command(folder: Path, port: int) -> list[str]:
+    """Voilà serving ``folder`` on 127.0.0.1 only, without tracebacks, without opening a browser itself."""
+    return [sys.executable, "-m", "voila", str(folder), "--no-browser", f"--port={port}",
+            "--Voila.ip=127.0.0.1", "--show_tracebacks=False", "--Voila.port_retries=0",
+            # kernels of closed browser tabs are shut down after half an hour; open tabs are never culled
+            "--MappingKernelManager.cull_idle_timeout=1800", "--MappingKernelManager.cull_interval=300"]
+
+
+@app.command(name="app")
+def run_app(
+    port: int = typer.Option(8866, "--port", help="Port på 127.0.0.1 (en ledig vælges, hvis den er optaget)"),
+    data: Optional[Path] = typer.Option(None, "--data", help="Datamappe (standard: sample_data)"),
+    notebooks: Optional[Path] = typer.Option(None, "--notebooks", help="Mappe med notesbøgerne"),
+    no_browser: bool = typer.Option(False, "--no-browser", help="Åbn ikke browseren"),
+) -> None:
+    """Start the workbench in the browser (Voilà on 127.0.0.1 only); Ctrl+C stops it."""
+    import os
+    import signal
+    import subprocess
+    import time
+    import urllib.request
+    import webbrowser
+
+    folder = (notebooks or _notebooks_folder()).resolve()
+    if not (folder / "00_start.ipynb").is_file():
+        _fail(f"Notesbøgerne findes ikke i {folder} (00_start.ipynb mangler). Kør kommandoen fra projektets mappe.")
+    env = dict(os.environ)
+    if data is not None:
+        if not data.exists():
+            _fail(f"Datamappen {data} findes ikke.")
+        env["TVAERS_DATA"] = str(data.resolve())
+    chosen = _free_port(port)
+    command = voila_command(folder, chosen)
+    address = f"http://127.0.0.1:{chosen}/voila/render/00_start.ipynb"
+
+    def stop_on_term(signum, frame):  # a service manager's SIGTERM stops Voilà too, like Ctrl+C
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop_on_term)
+    try:
+        server = subprocess.Popen(command, env=env, cwd=folder)
+    except OSError as error:
+        _fail(f"Voilà kunne ikke startes ({error}). Er værktøjet installeret med 'make setup'?")
+    try:
+        for _ in range(600):
+            if server.poll() is not None:
+                _fail(f"Voilà stoppede med kode {server.returncode}. Se beskeden ovenfor.")
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{chosen}/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            _fail("Voilà svarede ikke inden for to minutter. Prøv igen, eller se beskederne ovenfor.")
+        typer.echo(f"Tværs kører nu på {address}")
+        typer.echo("Åbn adressen i din browser. Kun denne computer kan se den. Tryk Ctrl+C for at stoppe.")
+        if not no_browser:
+            webbrowser.open(address)
+        server.wait()
+    except KeyboardInterrupt:
+        typer.echo("Stopper Tværs ...")
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 def main() -> None:

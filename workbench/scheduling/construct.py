@@ -65,6 +65,11 @@ class SlotBook:
         free = ~taken & self.full
         return (free & -free).bit_length() - 1 if free else None
 
+    def slot_is_free(self, family: FamilyDemand, day: int, slot: int) -> bool:
+        cap, busy = self.instance.staff_cap, self.busy
+        return all(busy.get((p, day), 0).bit_count() < cap[p] and not busy.get((p, day), 0) >> slot & 1
+                   for p in family.attendees)
+
     def book(self, family: FamilyDemand, day: int, slots: set[int]) -> None:
         bits = sum(1 << k for k in slots)
         for person in family.attendees:
@@ -225,6 +230,8 @@ class Ejector:
             self._index(i, chain, True)
         n_days = self.instance.n_days
         self.flexibility = {i: tightest_band(f, n_days) for i, f in enumerate(self.instance.families)}
+        self.journal: list[tuple[str, int, Chain]] = []
+        """Every take-out and put-in, so a failed attempt can be undone exactly."""
 
     def _index(self, i: int, chain: Chain, add: bool) -> None:
         for booking in chain.bookings:
@@ -238,15 +245,35 @@ class Ejector:
         for booking in chain.bookings[len(self.layer.fixed.get(i, [])):]:
             self.layer.book.release(family, booking.day, {booking.slot})
         self._index(i, chain, False)
+        self.journal.append(("out", i, chain))
         return chain
 
     def put_in(self, i: int, chain: Chain, book: bool = True) -> None:
+        """Record a chain as laid; ``book=False`` when its bookings are already in the book (fresh from the layer)."""
         family = self.instance.families[i]
         if book:
             for booking in chain.bookings[len(self.layer.fixed.get(i, [])):]:
                 self.layer.book.book(family, booking.day, {booking.slot})
         self.chains[i] = chain
         self._index(i, chain, True)
+        self.journal.append(("in", i, chain))
+
+    def undo_to(self, mark: int) -> None:
+        """Put the book and the chains back exactly as they were when the journal was ``mark`` long."""
+        while len(self.journal) > mark:
+            kind, i, chain = self.journal.pop()
+            family = self.instance.families[i]
+            own = chain.bookings[len(self.layer.fixed.get(i, [])):]
+            if kind == "in":
+                del self.chains[i]
+                for booking in own:
+                    self.layer.book.release(family, booking.day, {booking.slot})
+                self._index(i, chain, False)
+            else:
+                self.chains[i] = chain
+                for booking in own:
+                    self.layer.book.book(family, booking.day, {booking.slot})
+                self._index(i, chain, True)
 
     def _most_flexible(self, holders: list[int]) -> int:
         """The holder with the widest bands (most likely to fit elsewhere), ties at random."""
@@ -269,15 +296,16 @@ class Ejector:
                 out.append(self.rng.choice(holders))
         return out
 
-    def try_place(self, f: int, depth: int) -> tuple[dict[int, Chain], dict[int, Chain]] | None:
-        """Lay ``f`` (taken out of the book) on time; returns (new chains, original chains of ejected families),
-        with the new chains booked; or None with the book as it was."""
+    def try_place(self, f: int, depth: int) -> bool:
+        """Lay ``f`` (taken out of the book) on time, ejecting and re-laying its blockers up to ``depth`` levels.
+        On failure everything is put back exactly as it was."""
+        mark = len(self.journal)
         chain = self.layer.lay_on_time(f)
         if chain is not None:
             self.put_in(f, chain, book=False)
-            return {f: chain}, {}
+            return True
         if depth == 0:
-            return None
+            return False
         low, high = self.layer.stuck.get(f, (0, self.instance.n_days - 1))
         allowed = self.layer.allowed[f]
         days = [d for d in range(max(0, low), min(high, self.instance.n_days - 1) + 1) if d in allowed]
@@ -286,30 +314,15 @@ class Ejector:
             blockers = self._blockers(f, day)
             if not blockers or any(j in self.locked or j == f or j not in self.chains for j in blockers):
                 continue
-            originals = {j: self.take_out(j) for j in blockers}
-            chain = self.layer.lay_on_time(f)
-            if chain is None:
-                for j, old in originals.items():
-                    self.put_in(j, old)
-                continue
-            self.put_in(f, chain, book=False)
-            new, all_originals, ok = {f: chain}, dict(originals), True
             for j in blockers:
-                result = self.try_place(j, depth - 1)
-                if result is None:
-                    ok = False
-                    break
-                new.update(result[0])
-                all_originals.update(result[1])
-            if ok:
-                return new, all_originals
-            for j in new:
-                if j in self.chains:
-                    self.take_out(j)
-            for j, old in all_originals.items():
-                if j not in self.chains:
-                    self.put_in(j, old)
-        return None
+                self.take_out(j)
+            chain = self.layer.lay_on_time(f)
+            if chain is not None:
+                self.put_in(f, chain, book=False)
+                if all(self.try_place(j, depth - 1) for j in blockers):
+                    return True
+            self.undo_to(mark)
+        return False
 
 
 def eject_and_relay(layer: ChainLayer, chains: dict[int, Chain], late: list[int], seconds: float,
@@ -325,10 +338,10 @@ def eject_and_relay(layer: ChainLayer, chains: dict[int, Chain], late: list[int]
         for f in list(still):
             if time.perf_counter() - began > seconds or should_stop():
                 return still
-            old = ejector.take_out(f)
-            result = ejector.try_place(f, ejector.depth)
-            if result is None:
-                ejector.put_in(f, old)
+            mark = len(ejector.journal)
+            ejector.take_out(f)
+            if not ejector.try_place(f, ejector.depth):
+                ejector.undo_to(mark)
                 continue
             still.remove(f)
             idle_passes = 0

@@ -42,10 +42,16 @@ class NegotiationOptions:
     first_pressure: float = 0.5
     pressure_growth: float = 1.6
     history_step: float = 0.5
+    balance_weight: float = 0.5
+    """Extra price of a person-day for each share of its cap already taken: spreads meetings over days and weeks."""
     announced_discount: float = 0.6
     """Share of a day's price taken off when it is the day already announced for that meeting (re-planning)."""
     stall_rounds: int = 8
-    """Rounds without fewer overbooked person-days before lateness is let in as a way out."""
+    """Rounds without fewer overbooked person-days before lateness is let in as a way out..."""
+    release_after_share: float = 0.5
+    """... and only after this share of the negotiation's time is used."""
+    hand_off_at: int = 12
+    """When stalled with at most this many overbooked person-days, stop and leave them to booking and repair."""
     released_late_cost: float = 10.0
     released_late_day_cost: float = 10.0
     """Once stalled, a late meeting costs about as much as a much-contested day: only families whose every
@@ -86,6 +92,8 @@ class Negotiator:
         self.pressure = options.first_pressure
         self.history_peak = 0.0
         self.released = False
+        self.total_rounds = 0
+        self.spent = 0.0
         """True once negotiation has stalled: capacity is short, and lateness becomes the way out."""
         self.fixed_days = fixed_days or {}
         self.announced = announced or {}
@@ -93,13 +101,22 @@ class Negotiator:
             for day in days:
                 self.occupancy[self.attendees[i], day] += 1
         self.paths: list[list[int]] = [[] for _ in instance.families]
+        self.warm: set[int] = set()
+        """Families whose announced chain is still valid: it is the starting point, and stays unless contested."""
+        for i, days in self.announced.items():
+            if self._still_valid(i, days):
+                self.paths[i] = list(days)
+                self.occupancy[self.attendees[i][:, None], days] += 1
+                self.warm.add(i)
 
     # ------------------------------------------------------------------ one family's cheapest chain
 
     def day_costs(self, i: int) -> np.ndarray:
         rows = self.attendees[i]
-        over = np.maximum(0.0, self.occupancy[rows] + 1.0 - self.cap[rows, None])
-        price = ((1.0 + self.history[rows]) * (1.0 + self.pressure * over)).sum(axis=0)
+        occupied = self.occupancy[rows]
+        over = np.maximum(0.0, occupied + 1.0 - self.cap[rows, None])
+        fill = self.options.balance_weight * occupied / self.cap[rows, None]  # spread load even below the cap
+        price = ((1.0 + self.history[rows] + fill) * (1.0 + self.pressure * over)).sum(axis=0)
         return np.where(self.allowed[i], price + self.options.meeting_cost, INF)
 
     def cheapest_chain(self, i: int) -> list[int]:
@@ -180,6 +197,20 @@ class Negotiator:
 
     # ------------------------------------------------------------------ rounds
 
+    def _still_valid(self, i: int, days: list[int]) -> bool:
+        """An announced chain can be kept as it is: allowed days, legal gaps, on time, covering the horizon."""
+        family = self.instance.families[i]
+        fixed = self.fixed_days.get(i, [])
+        prev = fixed[-1] if fixed else family.prev_day
+        is_meeting = bool(fixed) or family.prev_is_meeting
+        if not days or any(not (0 <= d < self.n) or not self.allowed[i][d] for d in days):
+            return False
+        for day in days:
+            if day > prev + family.max_gap or (is_meeting and day - prev < max(1, family.min_gap)):
+                return False
+            prev, is_meeting = day, True
+        return prev + family.max_gap >= self.n
+
     def _lay(self, i: int) -> None:
         rows = self.attendees[i]
         for day in self.paths[i]:
@@ -195,17 +226,29 @@ class Negotiator:
         over = self.overbooked() > 0
         return [i for i, path in enumerate(self.paths) if path and over[np.ix_(self.attendees[i], path)].any()]
 
-    def run(self, seconds: float, order: list[int] | None = None, should_stop=lambda: False) -> Negotiation:
+    def run(self, seconds: float, order: list[int] | None = None, should_stop=lambda: False,
+            release_after: float | None = None) -> Negotiation:
+        """Negotiate for up to ``seconds``; may be called again to go on from where it stopped.
+
+        ``release_after``: seconds of negotiation in all (this call and earlier ones) after which a stall lets
+        lateness in (default: ``release_after_share`` of this call's time)."""
         began = time.perf_counter()
         order = order if order is not None else list(range(len(self.instance.families)))
+        release_after = release_after if release_after is not None else self.options.release_after_share * seconds
         history: list[int] = []
         rounds = 0
         best, since_best = None, 0
         while True:
-            todo = order if rounds < 2 else self.contested_families()
+            if self.total_rounds == 0:
+                todo = [i for i in order if i not in self.warm]
+            elif self.total_rounds == 1 and not self.warm:
+                todo = order
+            else:
+                todo = self.contested_families()
             for i in todo:
                 self._lay(i)
             rounds += 1
+            self.total_rounds += 1
             over = self.overbooked()
             history.append(int((over > 0).sum()))
             if not over.any() or should_stop() or time.perf_counter() - began > seconds:
@@ -214,11 +257,17 @@ class Negotiator:
                 best, since_best = history[-1], 0
             else:
                 since_best += 1
-            if since_best >= self.options.stall_rounds and not self.released:
+            if since_best >= self.options.stall_rounds and history[-1] <= self.options.hand_off_at:
+                break  # a few contested person-days: the booking and the CP-SAT repair settle those faster
+            # let lateness in only when negotiation has stalled for a while and used half of its time:
+            # a zero-late plan may still be a few rounds away
+            halfway = self.spent + time.perf_counter() - began > release_after
+            if since_best >= self.options.stall_rounds and halfway and not self.released:
                 self.released = True
             self.history += self.options.history_step * over
             self.history_peak = float(self.history.max())
             self.pressure = min(MAX_PRESSURE, self.pressure * self.options.pressure_growth)
+        self.spent += time.perf_counter() - began
         return Negotiation([list(p) for p in self.paths], rounds, history, time.perf_counter() - began, self.released)
 
 

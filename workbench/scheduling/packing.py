@@ -109,6 +109,7 @@ class Packer:
         index = instance.family_index
         self.fixed: dict[int, list[Booking]] = {}
         self.fixed_times: dict[tuple[int, int], tuple[int, int, str]] = {}
+        self.fixed_slots: dict[tuple[int, int], set[int]] = {}
         for meeting in sorted(instance.fixed, key=lambda m: m.day):
             i = index.get(meeting.family_id)
             if i is None:
@@ -117,24 +118,38 @@ class Packer:
             slots = self.book.slots_of(offset, meeting.end_minute - meeting.start_minute)
             booking = Booking(instance.number(meeting.day), min(slots) if slots else 0)
             self.book.book(instance.families[i], booking.day, slots)
+            self.fixed_slots[(i, len(self.fixed.get(i, [])))] = slots
             self.fixed_times[(i, len(self.fixed.get(i, [])))] = (meeting.start_minute, meeting.end_minute,
                                                                  meeting.meeting_id)
             self.fixed.setdefault(i, []).append(booking)
         self.announced: dict[int, list[int]] = {}
+        self.announced_slots: dict[int, list[tuple[int, int]]] = {}
         for family_id, meetings in instance.previous.items():
             i = index.get(family_id)
             if i is not None:
-                self.announced[i] = [instance.number(m.day) for m in meetings[len(self.fixed.get(i, [])):]]
+                later = meetings[len(self.fixed.get(i, [])):]
+                self.announced[i] = [instance.number(m.day) for m in later]
+                self.announced_slots[i] = [
+                    (instance.number(m.day), min(self.book.slots_of(m.start_minute - instance.hours.start_minute,
+                                                                    m.end_minute - m.start_minute) or {0}))
+                    for m in later]
 
     def _book_negotiated(self, days: list[list[int]], order: list[int]) -> tuple[dict[int, Chain], list[int]]:
         """Book each family's negotiated days into time blocks; families that do not fit are returned."""
         chains: dict[int, Chain] = {}
         conflicted: list[int] = []
+        # families with an announced plan are booked first, so newcomers do not take their time blocks
+        order = sorted(order, key=lambda i: i not in self.announced_slots)
         for i in order:
             family = self.instance.families[i]
             taken: list[Booking] = []
-            for day in days[i]:
-                slot = self.book.free_slot(family, day)
+            wishes = self.announced_slots.get(i, [])
+            for k, day in enumerate(days[i]):
+                wish = wishes[k] if k < len(wishes) else None
+                if wish and wish[0] == day and self.book.slot_is_free(family, day, wish[1]):
+                    slot = wish[1]
+                else:
+                    slot = self.book.free_slot(family, day)
                 if slot is None:
                     for booking in taken:
                         self.book.release(family, booking.day, {booking.slot})
@@ -148,68 +163,89 @@ class Packer:
                 chains[i] = Chain(bookings, _on_time(family, bookings, self.instance.n_days))
         return chains, conflicted
 
-    def run(self) -> PackingResult:
+    def _attempt(self, days: list[list[int]], order: list[int], seconds: float) -> tuple[dict, dict]:
+        """Book negotiated days into time blocks, re-lay what does not fit, repair what is late."""
+        instance, options = self.instance, self.options
         began = time.perf_counter()
+        self.book = SlotBook(instance)
+        for i, bookings in self.fixed.items():
+            for k, booking in enumerate(bookings):
+                self.book.book(instance.families[i], booking.day, self.fixed_slots[(i, k)])
+        layer = ChainLayer(instance, self.book, options.construct, self.fixed, self.announced)
+        chains, conflicted = self._book_negotiated(days, order)
+        for i in conflicted:
+            chains[i] = layer.lay_on_time(i) or layer.lay_with_lateness(i)
+        # late chains, whether from the negotiation (absences, or lateness let in when capacity ran short) or from
+        # re-laying, get a chance to be made on time by ejection chains
+        still_late = [i for i in order if not chains[i].on_time]
+        if still_late and not self.stop.stopped:
+            still_late = eject_and_relay(layer, chains, still_late, max(0.1, seconds * options.ejection_share),
+                                         random.Random(options.seed), set(self.fixed), lambda: self.stop.stopped)
+        bookings = {i: list(chain.bookings) for i, chain in chains.items()}
+        locked = {(i, k) for i, fixed in self.fixed.items() for k in range(len(fixed))}
+        stats = None
+        left = seconds - (time.perf_counter() - began)
+        if lateness(instance, bookings) and left > 0.2 and not self.stop.stopped:
+            self.progress(self._share(), "Reparerer sene møder")
+            stats = Repairer(instance, bookings, self.book, options.repair, self.stop, locked).run(left)
+        figures = {
+            "families_rebooked": len(conflicted),
+            "families_late_after_booking": len(still_late),
+            "repair_attempts": stats.attempts if stats else 0,
+            "repair_improvements": stats.improved if stats else 0,
+            "repair_statuses": stats.statuses if stats else {},
+        }
+        return bookings, figures
+
+    def _share(self) -> float:
+        return min(0.99, (time.perf_counter() - self.began) / max(1e-6, self.options.seconds))
+
+    def run(self) -> PackingResult:
+        """Negotiate, book and repair; while time is left and lateness is not proven minimal, negotiate on
+        from where it stopped and try again, keeping the best plan."""
+        self.began = time.perf_counter()
         instance, options = self.instance, self.options
         budget = options.seconds
-        stopped = self.stop.stopped
 
         def left() -> float:
-            return budget - (time.perf_counter() - began)
+            return budget - (time.perf_counter() - self.began)
 
-        # 1. negotiation
         negotiator = Negotiator(instance, options.negotiation, {i: [b.day for b in bs] for i, bs in self.fixed.items()},
                                 self.announced)
         order = difficulty_order(instance, options.seed)
-        self.progress(0.0, "Forhandler mødedage")
-        negotiation = negotiator.run(budget * options.negotiation_share, order, lambda: self.stop.stopped)
-        self.progress(options.negotiation_share, "Booker mødetider")
-
-        # 2. booking with hard caps, then depth-first and ejection chains for what does not fit
-        layer = ChainLayer(instance, self.book, options.construct, self.fixed, self.announced)
-        chains, conflicted = self._book_negotiated(negotiation.days, order)
-        relaid_late: list[int] = []
-        for i in conflicted:
-            chain = layer.lay_on_time(i)
-            if chain is None:
-                chain = layer.lay_with_lateness(i)
-                relaid_late.append(i)
-            chains[i] = chain
-        still_late = [i for i in relaid_late if not chains[i].on_time]
-        if still_late and not self.stop.stopped:
-            still_late = eject_and_relay(layer, chains, still_late, max(0.1, budget * options.ejection_share),
-                                         random.Random(options.seed), set(self.fixed), lambda: self.stop.stopped)
-
-        # 3. CP-SAT repair of whatever is still late
-        bookings = {i: list(chain.bookings) for i, chain in chains.items()}
-        locked = {(i, k) for i, fixed in self.fixed.items() for k in range(len(fixed))}
-        repair_stats = None
-        if lateness(instance, bookings) and left() > 0.2 and not self.stop.stopped:
-            self.progress(0.8, "Reparerer sene møder")
-            repairer = Repairer(instance, bookings, self.book, options.repair, self.stop, locked)
-            repair_stats = repairer.run(left() - 0.1)
-        stopped = stopped or self.stop.stopped
-
-        meetings, unplaced = self._meetings(bookings)
-        self.progress(1.0, "Færdig" if not stopped else "Stoppet")
+        lower_bound = forced_late(instance, self.fixed)
+        best, best_score, best_figures = None, None, {}
+        attempts, history = 0, []
+        while True:
+            attempts += 1
+            self.progress(self._share(), "Forhandler mødedage")
+            slice_seconds = budget * options.negotiation_share if attempts == 1 else max(0.5, 0.5 * left())
+            negotiation = negotiator.run(min(slice_seconds, max(0.2, left() - 0.5)), order, lambda: self.stop.stopped,
+                                         release_after=budget * options.negotiation_share * 0.5)
+            history += negotiation.overbooked
+            self.progress(self._share(), "Booker mødetider")
+            bookings, figures = self._attempt(negotiation.days, order, max(0.3, min(left(), budget * 0.3)))
+            current = score(lateness(instance, bookings))
+            if best_score is None or current < best_score:
+                best, best_score, best_figures = bookings, current, figures
+            if best_score[1] <= lower_bound or left() < 1.0 or self.stop.stopped:
+                break
+        meetings, unplaced = self._meetings(best)
+        self.progress(1.0, "Færdig" if not self.stop.stopped else "Stoppet")
         return PackingResult(
             meetings=meetings,
             unplaced=unplaced,
-            stopped=stopped,
-            seconds=time.perf_counter() - began,
-            lower_bound=forced_late(instance, self.fixed),
+            stopped=self.stop.stopped,
+            seconds=time.perf_counter() - self.began,
+            lower_bound=lower_bound,
             phases={
                 "n_days": instance.n_days,
-                "negotiation_rounds": negotiation.rounds,
-                "overbooked_per_round": negotiation.overbooked,
-                "negotiation_seconds": round(negotiation.seconds, 2),
-                "capacity_short": negotiation.released,
-                "families_rebooked": len(conflicted),
-                "families_late_after_booking": len(still_late),
-                "late_before_repair": list(repair_stats.late_before) if repair_stats else list(score(lateness(instance, bookings))),
-                "repair_attempts": repair_stats.attempts if repair_stats else 0,
-                "repair_improvements": repair_stats.improved if repair_stats else 0,
-                "repair_statuses": repair_stats.statuses if repair_stats else {},
+                "attempts": attempts,
+                "negotiation_rounds": negotiator.total_rounds,
+                "overbooked_per_round": history,
+                "negotiation_seconds": round(negotiator.spent, 2),
+                "capacity_short": negotiator.released,
+                **best_figures,
             },
         )
 

@@ -78,8 +78,9 @@ class Repairer:
                     self.at[(person, booking.day)].add((i, k))
 
     def _neighbourhood(self, family_index: int, position: int, radius: int, limit: int) -> set[Key]:
-        """The late meeting with its chain neighbours, the meetings that hold its people during its legal band
-        (give or take ``radius`` days), and those meetings' chain neighbours, so whole chains can shift."""
+        """The late meeting with its chain neighbours, and the meetings that hold the same people on the days
+        these could move to (within ``radius`` of the legal band or of the neighbour's day), with their own chain
+        neighbours so whole chains can shift.  Closest first, at most ``limit``."""
         bookings = self.chains[family_index]
         if not bookings:
             return set()
@@ -89,12 +90,15 @@ class Repairer:
         low = prev + (max(1, family.min_gap) if (k > 0 or family.prev_is_meeting) else 0)
         high = prev + family.max_gap if position >= 0 else self.instance.n_days - 1
         core = {(family_index, q) for q in (k - 1, k, k + 1) if 0 <= q < len(bookings)}
+        spans = [(low, high)] + [(bookings[q].day - family.max_gap + family.min_gap, bookings[q].day + self.options.reach)
+                                 for _, q in core]
         nearby: list[tuple[int, Key]] = []
         for person in family.attendees:
-            for day in range(low - radius, high + radius + 1):
-                distance = max(0, low - day, day - high)
-                for key in self.at.get((person, day), ()):
-                    nearby.append((distance, key))
+            for first, last in spans:
+                for day in range(first - radius, last + radius + 1):
+                    distance = max(0, first - day, day - last)
+                    for key in self.at.get((person, day), ()):
+                        nearby.append((distance, key))
         chosen = set(core)
         for _, key in sorted(nearby):
             if len(chosen) >= limit:

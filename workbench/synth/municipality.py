@@ -176,7 +176,8 @@ def _absences(staff: list[Staff], year: int, rng: random.Random) -> list[Absence
     long_sick = rng.choice(staff).staff_id if staff else None
     for person in staff:
         periods: list[tuple[date, date, str]] = []
-        summer_start = date(year, 7, 1) + timedelta(weeks=rng.randint(0, 2))
+        # most staff take three of the weeks 27-31, so a team's holidays overlap by at least a week
+        summer_start = date(year, 7, 1) + timedelta(weeks=rng.choice((0, 1, 1, 1, 2)))
         summer_start -= timedelta(days=summer_start.weekday())
         periods.append((summer_start, summer_start + timedelta(days=20), "Sommerferie"))
         if rng.random() < 0.5:

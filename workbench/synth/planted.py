@@ -46,7 +46,8 @@ class PlantedSpec:
     """Share of families on a 6-week cadence; the rest follow up every 3 months."""
     latest_choices: int = 3
     """Each planted meeting takes one of the latest few days that still fit, so gaps stay close to the maximum."""
-    max_attempts_factor: float = 3.0
+    max_attempts_factor: float = 8.0
+    """Families drawn at most, per family wanted (drawn families that do not fit are dropped)."""
 
 
 @dataclass

@@ -43,6 +43,22 @@ def default_data_dir() -> Path:
     return here / "sample_data"
 
 
+def with_classes(widget: w.Widget, *names: str) -> w.Widget:
+    """Add stable CSS classes (``tvaers-...``) so browser tests and styles can find a control."""
+    for name in names:
+        widget.add_class(name)
+    return widget
+
+
+def show_figure(output: w.Output, figure) -> None:
+    """Put a plotly figure in an Output widget as Jupyter's plotly mimetype (works in JupyterLab and Voilà)."""
+    import plotly.io as pio
+
+    bundle = pio.renderers["plotly_mimetype"].to_mimebundle(figure.to_dict())
+    bundle["text/plain"] = str(figure.layout.title.text or "Figur")
+    output.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+
+
 def message_html(text: str, kind: str = "ok") -> str:
     """A coloured Danish message box (kind: ok, warn, error)."""
     return f'{STYLE}<div class="tvaers-msg tvaers-{kind}">{html.escape(text)}</div>'

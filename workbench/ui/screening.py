@@ -13,7 +13,6 @@ from pathlib import Path
 
 import ipywidgets as w
 import plotly.graph_objects as go
-import plotly.io as pio
 
 from workbench import catalogue
 from workbench.io.problems import looks_like_cpr
@@ -25,7 +24,8 @@ from workbench.screening.profile import profile_figure
 from workbench.screening.progress import changes, history, progress_figure
 from workbench.screening.rules import describe_person
 from workbench.screening.workflow import ScreeningOutcome, save_outcome, screen
-from workbench.ui.common import STYLE, MessageArea, RegisterLoader, guarded, help_html
+from workbench.ui.common import STYLE, MessageArea, RegisterLoader, guarded, help_html, show_figure
+from workbench.ui.common import with_classes as _classes
 
 NOT_RATED = None
 
@@ -40,19 +40,6 @@ PANEL_STYLE = """
 .tvaers-item-label {font-family: sans-serif;}
 </style>
 """
-
-
-def _classes(widget: w.Widget, *names: str) -> w.Widget:
-    for name in names:
-        widget.add_class(name)
-    return widget
-
-
-def show_figure(output: w.Output, figure: go.Figure) -> None:
-    """Put a plotly figure in an Output widget as Jupyter's plotly mimetype (works in JupyterLab and Voilà)."""
-    bundle = pio.renderers["plotly_mimetype"].to_mimebundle(figure.to_dict())
-    bundle["text/plain"] = str(figure.layout.title.text or "Figur")
-    output.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
 
 
 def _esc(text: object) -> str:

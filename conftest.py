@@ -1,0 +1,12 @@
+"""Keep every test run (unit tests, notebooks run by nbmake, the browser's Voilà) out of the user's own store."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+
+def pytest_configure(config):
+    if "TVAERS_DB" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="tvaers-test-")
+        os.environ["TVAERS_DB"] = os.path.join(folder, "store.sqlite3")

@@ -1,0 +1,116 @@
+"""Small verbs for browser tests, so a new flow is a few lines: open, click, fill, choose, read, download.
+
+Controls are found by the ``tvaers-*`` CSS classes the panels give them (or by their visible text); what the
+user sees is read with ``inner_text``.  Every wait has a timeout and a readable failure.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run")
+VOILA_ERROR = "There was an error when executing cell"
+
+
+def find_browser() -> str | None:
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium") or "", shutil.which("chromium-browser") or ""):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+class WorkbenchPage:
+    """One notebook as the user sees it in Voilà."""
+
+    def __init__(self, page, base_url: str, downloads: Path) -> None:
+        self.page = page
+        self.base_url = base_url
+        self.downloads = downloads
+
+    # ------------------------------------------------------------------ navigation
+
+    def open(self, notebook: str, ready: str = ".jupyter-widgets", timeout: float = 120) -> "WorkbenchPage":
+        """Open a notebook and wait until Voilà has run it and ``ready`` (a CSS selector) is visible."""
+        self.page.goto(f"{self.base_url}/voila/render/{notebook}", timeout=timeout * 1000)
+        self.wait_ready(ready, timeout)
+        return self
+
+    def wait_ready(self, ready: str = ".jupyter-widgets", timeout: float = 120) -> None:
+        self.page.wait_for_selector(ready, state="visible", timeout=timeout * 1000)
+        self.page.wait_for_selector("#loading", state="hidden", timeout=timeout * 1000)
+        self.assert_no_error()
+
+    # ------------------------------------------------------------------ acting
+
+    def click(self, css: str, text: str | None = None) -> None:
+        """Click the control with CSS class/selector ``css`` (and visible ``text``, if given)."""
+        target = self.page.locator(css)
+        if text is not None:
+            target = target.filter(has_text=text)
+        target.first.click()
+
+    def press(self, css: str, button: str, nth: int = 0) -> None:
+        """Click the button labelled exactly ``button`` inside the ``nth`` element matching ``css``
+        (e.g. one of the toggle buttons of a rating)."""
+        self.page.locator(css).nth(nth).get_by_role("button", name=button, exact=True).click()
+
+    def click_text(self, text: str, within: str = "body") -> None:
+        self.page.locator(within).get_by_text(text, exact=True).first.click()
+
+    def fill(self, css: str, value: str) -> None:
+        """Type into the input of a text, number or date widget and leave the field (so the value is sent)."""
+        field = self.page.locator(f"{css} input").first
+        field.fill(value)
+        field.press("Tab")
+
+    def choose(self, css: str, label_part: str) -> str:
+        """Pick the first option of a dropdown whose label contains ``label_part``; returns the full label."""
+        select = self.page.locator(f"{css} select").first
+        labels = select.locator("option").all_inner_texts()  # ipywidgets shows spaces as no-break spaces
+        label = next((l for l in labels if label_part in l.replace("\xa0", " ")), None)
+        assert label is not None, f"no option with {label_part!r} in {css}: {labels[:10]}"
+        select.select_option(label=label)
+        return label.replace("\xa0", " ")
+
+    def download(self, css: str, timeout: float = 30) -> Path:
+        """Click a download link and return the saved file."""
+        with self.page.expect_download(timeout=timeout * 1000) as info:
+            self.page.locator(css).first.click()
+        target = self.downloads / info.value.suggested_filename
+        info.value.save_as(target)
+        return target
+
+    # ------------------------------------------------------------------ reading
+
+    def wait_for_text(self, css: str, text: str, timeout: float = 60) -> str:
+        """Wait until the element ``css`` shows ``text``; returns everything it shows."""
+        target = self.page.locator(css).filter(has_text=text).first
+        target.wait_for(state="visible", timeout=timeout * 1000)
+        return target.inner_text()
+
+    def text(self, css: str = "body") -> str:
+        return self.page.locator(css).first.inner_text()
+
+    def options(self, css: str) -> list[str]:
+        return [o.replace("\xa0", " ") for o in self.page.locator(f"{css} select option").all_inner_texts()]
+
+    def count(self, css: str) -> int:
+        return self.page.locator(css).count()
+
+    def number_in(self, css: str, pattern: str) -> int:
+        found = re.search(pattern, self.text(css))
+        assert found, f"{pattern!r} not in {self.text(css)!r}"
+        return int(found.group(1))
+
+    def assert_no_error(self) -> None:
+        """No traceback and no Voilà cell error anywhere on the page."""
+        content = self.page.content()
+        assert "Traceback" not in content, "a traceback is shown to the user"
+        assert VOILA_ERROR not in content, "Voilà shows a failed cell"
+
+    def screenshot(self, path: Path) -> Path:
+        self.page.screenshot(path=str(path), full_page=True)
+        return path

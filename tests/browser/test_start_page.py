@@ -1,0 +1,30 @@
+"""The landing page opened by `make app`, and every notebook on it renders without an error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+COVERED = {"00_start.ipynb", "01_screening.ipynb", "04_eksport.ipynb"}
+"""Notebooks with their own flow test; every other notebook at least renders without an error."""
+NOTEBOOKS = sorted(p.name for p in NOTEBOOK_DIR.glob("*.ipynb") if p.name not in COVERED)
+
+
+def test_start_page_shows_status_and_leads_to_export(workbench):
+    page = workbench.open("00_start.ipynb", ".tvaers-start-panel")
+    assert "Tværs – arbejdsbord for tværfaglige familieforløb" in page.text()
+    page.wait_for_text(".tvaers-start-status", "60 medarbejdere og 300 familier")
+    page.click(".tvaers-step-link", text="Eksport")
+    page.wait_ready(".tvaers-export-panel")
+    assert page.page.url.endswith("/voila/render/04_eksport.ipynb")
+
+
+@pytest.mark.skipif(not NOTEBOOKS, reason="no other notebooks yet")
+@pytest.mark.parametrize("notebook", NOTEBOOKS or ["-"])
+def test_every_notebook_renders_in_danish_without_errors(workbench, notebook):
+    page = workbench.open(notebook, ".jupyter-widgets")
+    text = page.text()
+    assert any(word in text for word in ("Indlæs", "Tværs", "familie")), text[:300]
+    page.assert_no_error()

@@ -1,0 +1,71 @@
+"""`workbench export` and `workbench app`: files, history between runs, plain Danish errors."""
+
+from __future__ import annotations
+
+import icalendar
+import pandas as pd
+from typer.testing import CliRunner
+
+from tests.export_support import small_year
+from workbench.cli import app, voila_command
+from workbench.io.calendar_ics import meeting_uid
+from workbench.io.register import write_register
+
+runner = CliRunner()
+
+
+def _setup(tmp_path, monkeypatch):
+    monkeypatch.setenv("TVAERS_DB", str(tmp_path / "lager.sqlite3"))
+    register, plan = small_year()
+    data = write_register(register, tmp_path / "data")
+    plan.write(tmp_path / "plan")
+    return data, tmp_path / "plan", tmp_path / "ud"
+
+
+def test_export_writes_everything_and_a_second_run_updates(tmp_path, monkeypatch):
+    data, plan_dir, out = _setup(tmp_path, monkeypatch)
+    args = ["export", "--data", str(data), "--plan", str(plan_dir), "--out", str(out)]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert "medarbejderkalendere" in first.output and "lokalt lager" in first.output
+    assert (out / "tvaers_plan.xlsx").is_file() and (out / "csv" / "moeder.csv").is_file()
+    assert (out / "aarshjul" / "aarshjul_F0001.html").is_file()
+
+    meetings = pd.read_csv(plan_dir / "meetings.csv", dtype=str, keep_default_na=False)
+    target = meetings.index[meetings["family_id"] == "F0001"][0]
+    moved_id = meetings.loc[target, "meeting_id"]
+    meetings.loc[target, ["start", "end"]] = ["14:00", "15:30"]
+    meetings.to_csv(plan_dir / "meetings.csv", index=False)
+    second = runner.invoke(app, args)
+    assert second.exit_code == 0 and "1 møder ændret" in second.output, second.output
+    events = {str(e["UID"]): e for e in
+              icalendar.Calendar.from_ical((out / "kalendere" / "familie_F0001.ics").read_bytes()).walk("VEVENT")}
+    assert events[meeting_uid(moved_id, "2027")]["SEQUENCE"] == 1
+
+
+def test_export_without_store_reads_history_from_previous_files(tmp_path, monkeypatch):
+    data, plan_dir, out = _setup(tmp_path, monkeypatch)
+    result = runner.invoke(app, ["export", "--data", str(data), "--plan", str(plan_dir), "--out", str(out),
+                                 "--no-history"])
+    assert result.exit_code == 0 and "de tidligere filer" in result.output
+    assert not (tmp_path / "lager.sqlite3").exists()
+
+
+def test_export_errors_are_plain_danish(tmp_path, monkeypatch):
+    data, plan_dir, out = _setup(tmp_path, monkeypatch)
+    missing = runner.invoke(app, ["export", "--data", str(data), "--plan", str(tmp_path / "nej"), "--out", str(out)])
+    assert missing.exit_code == 2 and "findes ikke" in missing.output and "Traceback" not in missing.output
+    unknown = runner.invoke(app, ["export", "--data", str(data), "--plan", str(plan_dir), "--out", str(out),
+                                  "--pdf", "F9999"])
+    assert unknown.exit_code == 2 and "F9999 findes ikke i planen" in unknown.output
+
+
+def test_app_refuses_a_folder_without_notebooks(tmp_path):
+    result = runner.invoke(app, ["app", "--notebooks", str(tmp_path), "--no-browser"])
+    assert result.exit_code == 2 and "00_start.ipynb mangler" in result.output
+
+
+def test_app_serves_on_localhost_only_and_hides_tracebacks(tmp_path):
+    command = voila_command(tmp_path, 8866)
+    assert "--Voila.ip=127.0.0.1" in command and "--show_tracebacks=False" in command
+    assert "--no-browser" in command and "--port=8866" in command and str(tmp_path) in command

@@ -1,0 +1,78 @@
+"""Excel workbook and CSV: Danish sheets and headers, figures that add up, the late list explained."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import openpyxl
+import pandas as pd
+
+from tests.export_support import dst_plan, dst_register, small_year
+from workbench.io.excel import SHEETS, late_table, missing_followups, write_csvs, write_workbook
+
+
+def test_workbook_has_the_danish_sheets_and_every_meeting(tmp_path):
+    register, plan = small_year()
+    path = write_workbook(plan, register, tmp_path / "plan.xlsx")
+    book = openpyxl.load_workbook(path)
+    assert tuple(book.sheetnames) == SHEETS
+    meetings = pd.read_excel(path, sheet_name="Møder")
+    assert list(meetings.columns[:5]) == ["Møde-id", "Familie", "Dato", "Ugedag", "Uge"]
+    assert len(meetings) == len(plan.meetings)
+    assert set(meetings["Møde-id"]) == {m.meeting_id for m in plan.meetings}
+    first = min(plan.meetings, key=lambda m: (m.day, m.start_minute, m.family_id))
+    row = meetings.iloc[0]
+    assert row["Møde-id"] == first.meeting_id and row["Start"] == first.start
+    assert pd.Timestamp(row["Dato"]).date() == first.day  # a real date cell, not text
+    names = [register.staff_by_id[s].name for s in first.attendees]
+    assert row["Deltagere"] == "; ".join(names)
+    assignments = pd.read_excel(path, sheet_name="Koordinatorer")
+    assert len(assignments) == len(plan.assignments)
+    assert assignments["Primær koordinator"].notna().all()
+
+
+def test_workload_sheet_adds_up_to_the_meetings(tmp_path):
+    register, plan = small_year()
+    path = write_workbook(plan, register, tmp_path / "plan.xlsx")
+    load = pd.read_excel(path, sheet_name="Arbejdsbyrde")
+    expected_hours = sum((m.end_minute - m.start_minute) * len(m.attendees) for m in plan.meetings) / 60
+    assert abs(load["Timer i alt"].sum() - expected_hours) < 0.05
+    week_columns = [c for c in load.columns if str(c).startswith("2027-U") or str(c).startswith("2026-U")]
+    assert len(week_columns) >= 52
+    assert abs(load[week_columns].to_numpy().sum() - expected_hours) < 0.05
+    assert (load["Møder i alt"].sum() == sum(len(m.attendees) for m in plan.meetings))
+    assert (load["Sagspoint brugt"] <= load["Sagspoint loft"] + 1e-6).all()
+    sheet = openpyxl.load_workbook(path)["Arbejdsbyrde"]
+    assert len(sheet.conditional_formatting) == 1  # the weekly hours are coloured as a heat map
+
+
+def test_late_list_has_late_meetings_and_missing_followups_with_explanations():
+    register, plan = dst_register(), dst_plan()
+    late = late_table(plan, register)
+    row = late[late["Møde-id"] == "F0002-01"].iloc[0]
+    assert row["Dage for sent"] == 3 and "S3 var på ferie" in row["Forklaring"]
+    # F0002 had its last meeting 4 May with a 60-day rule, so a follow-up is due inside 2027 and missing
+    assert ("F0002", date(2027, 7, 3)) in missing_followups(plan, register)
+    missing = late[(late["Familie"] == "F0002") & (late["Møde-id"] == "(mangler)")].iloc[0]
+    assert missing["Dage for sent"] == (date(2027, 12, 31) - date(2027, 7, 3)).days + 1
+    assert missing["Forklaring"]
+
+
+def test_late_sheet_matches_the_plan_summary(tmp_path):
+    register, plan = small_year()
+    late = pd.read_excel(write_workbook(plan, register, tmp_path / "p.xlsx"), sheet_name="For sene")
+    assert len(late) == plan.summary["late_meetings"]
+
+
+def test_csv_files_open_in_danish_excel_and_hold_the_same_rows(tmp_path):
+    register, plan = small_year()
+    paths = write_csvs(plan, register, tmp_path)
+    assert {p.name for p in paths} >= {"moeder.csv", "koordinatorer.csv", "arbejdsbyrde.csv", "for_sene.csv",
+                                       "arbejdsbyrde_pr_uge.csv"}
+    raw = (tmp_path / "moeder.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8 (æ, ø, å) correctly
+    meetings = pd.read_csv(tmp_path / "moeder.csv", sep=";", encoding="utf-8-sig")
+    assert len(meetings) == len(plan.meetings) and "Møde-id" in meetings.columns
+    assert meetings["Dato"].str.match(r"^\d{4}-\d{2}-\d{2}$").all()
+    weekly = pd.read_csv(tmp_path / "arbejdsbyrde_pr_uge.csv", sep=";", encoding="utf-8-sig")
+    assert weekly["Møder"].sum() == sum(len(m.attendees) for m in plan.meetings)

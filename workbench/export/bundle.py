@@ -1,0 +1,88 @@
+"""Everything a team leader takes away from a plan, written in one go (used by the CLI and the panel).
+
+Layout of the output folder::
+
+    kalendere/medarbejder_S001_Navn.ics, kalendere/familie_F0001.ics   (Outlook)
+    tvaers_plan.xlsx                                                   (Excel overview)
+    csv/moeder.csv, csv/koordinatorer.csv, ...                         (the same tables as CSV)
+    aarshjul/aarshjul_F0001.html (+ .pdf when asked for)               (printable årshjul per family)
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Iterable
+
+from workbench.export.aarshjul import family_wheel, printable_html
+from workbench.export.pdf import html_to_pdf
+from workbench.io.calendar_ics import CalendarSet, export_calendars
+from workbench.io.excel import write_csvs, write_workbook
+from workbench.model import Register
+from workbench.scheduling.plan import Plan
+
+WORKBOOK_NAME = "tvaers_plan.xlsx"
+
+
+@dataclass
+class ExportReport:
+    folder: Path
+    calendars: CalendarSet
+    workbook: Path
+    csvs: list[Path]
+    wheels: list[Path]
+    pdfs: list[Path] = field(default_factory=list)
+
+    def text(self) -> str:
+        """A Danish one-paragraph summary for the user."""
+        c = self.calendars
+        parts = [f"Skrev {len(c.staff_files)} medarbejderkalendere og {len(c.family_files)} familiekalendere, "
+                 f"Excel-filen {self.workbook.name}, {len(self.csvs)} CSV-filer og {len(self.wheels)} årshjul "
+                 f"til {self.folder}."]
+        if c.changed or c.cancelled:
+            parts.append(f"Siden sidste eksport er {c.changed} møder ændret (heraf {c.cancelled} aflyst); Outlook "
+                         f"opdaterer dem, når filerne importeres igen.")
+        if self.pdfs:
+            parts.append(f"{len(self.pdfs)} årshjul er også gemt som PDF.")
+        return " ".join(parts)
+
+
+def wheel_file_name(family_id: str) -> str:
+    return f"aarshjul_{family_id}.html"
+
+
+def export_all(plan: Plan, register: Register, folder: str | Path, store=None, series: str | None = None,
+               pdf_families: Iterable[str] = (), now: datetime | None = None,
+               printed_on: date | None = None) -> ExportReport:
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    calendars = export_calendars(plan, register, folder / "kalendere", store=store, series=series, now=now)
+    workbook = write_workbook(plan, register, folder / WORKBOOK_NAME)
+    csvs = write_csvs(plan, register, folder / "csv")
+    wheels_dir = folder / "aarshjul"
+    wheels_dir.mkdir(exist_ok=True)
+    wheels, pdfs = [], []
+    pdf_set = set(pdf_families)
+    families = sorted({a.family_id for a in plan.assignments} | {m.family_id for m in plan.meetings})
+    for family_id in families:
+        if family_id not in register.family_by_id:
+            continue
+        page = printable_html(family_wheel(plan, register, family_id), printed_on)
+        path = wheels_dir / wheel_file_name(family_id)
+        path.write_text(page, "utf-8")
+        wheels.append(path)
+        if family_id in pdf_set:
+            pdfs.append(html_to_pdf(page, path.with_suffix(".pdf")))
+    return ExportReport(folder, calendars, workbook, csvs, wheels, pdfs)
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    """Several files as one ZIP (for one download in the browser)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in sorted(files.items()):
+            archive.writestr(name, content)
+    return buffer.getvalue()

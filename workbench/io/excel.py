@@ -1,0 +1,232 @@
+"""A plan as an Excel workbook and as CSV files, with Danish headers, for the team leader's own overview.
+
+Sheets: ``Møder`` (every meeting), ``Koordinatorer`` (who coordinates which family), ``Arbejdsbyrde``
+(per person: caseload points and meeting hours per ISO week, coloured like a heat map), ``For sene``
+(late meetings and follow-ups that could not be placed, with the planner's explanation) and ``Om planen``.
+CSV files hold the same tables (UTF-8 with BOM and semicolons, so Danish Excel opens them directly).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from workbench import catalogue
+from workbench.caseload import caseload
+from workbench.io.calendar_ics import WEEKDAYS_DA, rule_text
+from workbench.model import Register
+from workbench.scheduling.plan import Plan
+
+SHEETS = ("Møder", "Koordinatorer", "Arbejdsbyrde", "For sene", "Om planen")
+CSV_NAMES = {"Møder": "moeder.csv", "Koordinatorer": "koordinatorer.csv", "Arbejdsbyrde": "arbejdsbyrde.csv",
+             "For sene": "for_sene.csv", "Om planen": "om_planen.csv"}
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-U{week:02d}"
+
+
+def _name(register: Register, staff_id: str | None) -> str:
+    if not staff_id:
+        return ""
+    person = register.staff_by_id.get(staff_id)
+    return person.name if person else staff_id
+
+
+def meetings_table(plan: Plan, register: Register) -> pd.DataFrame:
+    rows = []
+    for m in sorted(plan.meetings, key=lambda m: (m.day, m.start_minute, m.family_id)):
+        rows.append({
+            "Møde-id": m.meeting_id, "Familie": m.family_id, "Dato": m.day, "Ugedag": WEEKDAYS_DA[m.day.weekday()],
+            "Uge": iso_week(m.day), "Start": m.start, "Slut": m.end, "Minutter": m.end_minute - m.start_minute,
+            "Mødetype": rule_text(register, m.rule_id), "Frist": m.deadline, "Dage for sent": m.days_late,
+            "Deltagere": "; ".join(_name(register, s) for s in m.attendees), "Deltager-id": ";".join(m.attendees),
+        })
+    columns = ["Møde-id", "Familie", "Dato", "Ugedag", "Uge", "Start", "Slut", "Minutter", "Mødetype", "Frist",
+               "Dage for sent", "Deltagere", "Deltager-id"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def assignments_table(plan: Plan, register: Register) -> pd.DataFrame:
+    rows = []
+    for a in sorted(plan.assignments, key=lambda a: a.family_id):
+        family = register.family_by_id.get(a.family_id)
+        team = register.team_by_family.get(a.family_id, ())
+        rows.append({
+            "Familie": a.family_id, "Distrikt": family.district if family else "",
+            "Sagspoint": family.case_points if family else None,
+            "Primær koordinator": _name(register, a.primary_coordinator), "Primær id": a.primary_coordinator or "",
+            "Sekundær koordinator": _name(register, a.secondary_coordinator),
+            "Sekundær id": a.secondary_coordinator or "",
+            "Team": "; ".join(f"{_name(register, t.staff_id)} ({catalogue.role_label(t.role)})" for t in team),
+            "Begrundelse": a.reason,
+        })
+    columns = ["Familie", "Distrikt", "Sagspoint", "Primær koordinator", "Primær id", "Sekundær koordinator",
+               "Sekundær id", "Team", "Begrundelse"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def weeks_of(plan: Plan) -> list[str]:
+    weeks, day = [], plan.start
+    while day <= plan.end:
+        if iso_week(day) not in weeks:
+            weeks.append(iso_week(day))
+        day += timedelta(days=1)
+    return weeks
+
+
+def workload_long(plan: Plan, register: Register) -> pd.DataFrame:
+    """One row per person and week with meetings: number of meetings and hours."""
+    count: dict[tuple[str, str], int] = defaultdict(int)
+    minutes: dict[tuple[str, str], int] = defaultdict(int)
+    for m in plan.meetings:
+        for staff_id in m.attendees:
+            count[(staff_id, iso_week(m.day))] += 1
+            minutes[(staff_id, iso_week(m.day))] += m.end_minute - m.start_minute
+    rows = [{"Medarbejder-id": s, "Navn": _name(register, s), "Uge": week, "Møder": n,
+             "Timer": round(minutes[(s, week)] / 60, 2)} for (s, week), n in sorted(count.items())]
+    return pd.DataFrame(rows, columns=["Medarbejder-id", "Navn", "Uge", "Møder", "Timer"])
+
+
+def workload_table(plan: Plan, register: Register) -> pd.DataFrame:
+    """Per person: caseload points used and allowed, meetings and hours in total and per week (wide)."""
+    points = caseload(register, plan.assignments)
+    long = workload_long(plan, register)
+    hours = {(r["Medarbejder-id"], r["Uge"]): r["Timer"] for r in long.to_dict("records")}
+    weeks = weeks_of(plan)
+    rows = []
+    for person in register.staff:
+        meetings = [m for m in plan.meetings if person.staff_id in m.attendees]
+        row = {
+            "Medarbejder-id": person.staff_id, "Navn": person.name, "Rolle": catalogue.role_label(person.role),
+            "Sagspoint brugt": round(points.get(person.staff_id, 0.0), 2), "Sagspoint loft": person.max_caseload_points,
+            "Møder i alt": len(meetings), "Timer i alt": round(sum(m.end_minute - m.start_minute for m in meetings) / 60, 2),
+        }
+        row.update({week: hours.get((person.staff_id, week), 0.0) for week in weeks})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _explanations(plan: Plan) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The planner's Danish explanations, by meeting id and (for missing follow-ups) by family."""
+    by_meeting, by_family = {}, defaultdict(list)
+    for message in plan.messages:
+        found = re.match(r"Møde (\S+) holdes", message)
+        if found:
+            by_meeting[found.group(1)] = message
+        found = re.match(r"Familie (\S+) mangler", message)
+        if found:
+            by_family[found.group(1)].append(message)
+    return by_meeting, by_family
+
+
+def missing_followups(plan: Plan, register: Register) -> list[tuple[str, date]]:
+    """(family, deadline) for follow-ups due inside the plan's period that the plan does not hold."""
+    by_family = defaultdict(list)
+    for m in plan.meetings:
+        by_family[m.family_id].append(m.day)
+    missing = []
+    for family in register.families:
+        try:
+            rule = register.rule_for(family, plan.start)
+        except KeyError:
+            continue
+        days = sorted(by_family.get(family.family_id, []))
+        anchor = days[-1] if days else (family.last_followup_date or family.case_start_date or plan.start)
+        deadline = anchor + timedelta(days=rule.max_interval_days)
+        if deadline <= plan.end:
+            missing.append((family.family_id, deadline))
+    return missing
+
+
+def late_table(plan: Plan, register: Register) -> pd.DataFrame:
+    by_meeting, by_family = _explanations(plan)
+    rows = [{"Familie": m.family_id, "Møde-id": m.meeting_id, "Dato": m.day, "Frist": m.deadline,
+             "Dage for sent": m.days_late, "Forklaring": by_meeting.get(m.meeting_id, "")}
+            for m in sorted(plan.meetings, key=lambda m: (-m.days_late, m.day)) if m.days_late > 0]
+    for family_id, deadline in missing_followups(plan, register):
+        rows.append({"Familie": family_id, "Møde-id": "(mangler)", "Dato": None, "Frist": deadline,
+                     "Dage for sent": (plan.end - deadline).days + 1,
+                     "Forklaring": " ".join(by_family.get(family_id, [])) or
+                     "Der er ikke plads til opfølgningen inden planperiodens slutning."})
+    return pd.DataFrame(rows, columns=["Familie", "Møde-id", "Dato", "Frist", "Dage for sent", "Forklaring"])
+
+
+SUMMARY_LABELS = {
+    "families": "Familier", "meetings": "Møder", "late_meetings": "For sene eller manglende opfølgninger",
+    "max_days_late": "Flest dage for sent", "total_days_late": "Dage for sent i alt",
+    "unplaced_followups": "Opfølgninger uden plads", "solver_status": "Løserstatus",
+    "unassigned_families": "Familier uden koordinator", "moved_meetings": "Flyttede udmeldte møder",
+    "solve_seconds": "Sekunder brugt", "independent_check": "Uafhængig kontrol",
+}
+
+
+def summary_table(plan: Plan) -> pd.DataFrame:
+    rows = [{"Emne": "Periode", "Værdi": f"{plan.start:%d.%m.%Y} – {plan.end:%d.%m.%Y}"}]
+    rows += [{"Emne": label, "Værdi": str(plan.summary[key])} for key, label in SUMMARY_LABELS.items()
+             if key in plan.summary]
+    rows += [{"Emne": "Bemærkning", "Værdi": message} for message in plan.messages]
+    return pd.DataFrame(rows, columns=["Emne", "Værdi"])
+
+
+def plan_tables(plan: Plan, register: Register) -> dict[str, pd.DataFrame]:
+    """Every sheet of the workbook, by Danish sheet name."""
+    return {
+        "Møder": meetings_table(plan, register),
+        "Koordinatorer": assignments_table(plan, register),
+        "Arbejdsbyrde": workload_table(plan, register),
+        "For sene": late_table(plan, register),
+        "Om planen": summary_table(plan),
+    }
+
+
+def write_workbook(plan: Plan, register: Register, path: str | Path) -> Path:
+    """An .xlsx with frozen headers, filters, readable column widths and a heat map of weekly hours."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tables = plan_tables(plan, register)
+    with pd.ExcelWriter(path, engine="xlsxwriter", date_format="dd-mm-yyyy",
+                        datetime_format="dd-mm-yyyy") as writer:
+        book = writer.book
+        header = book.add_format({"bold": True, "bg_color": "#e3f2fd", "text_wrap": True, "valign": "top",
+                                  "border": 1})
+        for name, frame in tables.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            for column, title in enumerate(frame.columns):
+                sheet.write(0, column, title, header)
+                values = [len(str(v)) for v in frame[title].head(500)] if len(frame) else [0]
+                sheet.set_column(column, column, min(60, max(len(str(title)), *values) + 2))
+            sheet.freeze_panes(1, 0)
+            if len(frame):
+                sheet.autofilter(0, 0, len(frame), len(frame.columns) - 1)
+        load = tables["Arbejdsbyrde"]
+        first_week = list(load.columns).index("Timer i alt") + 1
+        if len(load) and first_week < len(load.columns):
+            sheet = writer.sheets["Arbejdsbyrde"]
+            sheet.set_column(first_week, len(load.columns) - 1, 9)
+            sheet.freeze_panes(1, 2)
+            sheet.conditional_format(1, first_week, len(load), len(load.columns) - 1,
+                                     {"type": "3_color_scale", "min_color": "#ffffff", "mid_color": "#ffe082",
+                                      "max_color": "#e53935"})
+    return path
+
+
+def write_csvs(plan: Plan, register: Register, folder: str | Path) -> list[Path]:
+    """The same tables as CSV (semicolon, UTF-8 with BOM), plus the weekly workload in long form."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    tables = plan_tables(plan, register)
+    tables["Arbejdsbyrde pr. uge"] = workload_long(plan, register)
+    names = dict(CSV_NAMES, **{"Arbejdsbyrde pr. uge": "arbejdsbyrde_pr_uge.csv"})
+    for sheet, frame in tables.items():
+        path = folder / names[sheet]
+        frame.to_csv(path, sep=";", index=False, encoding="utf-8-sig", date_format="%Y-%m-%d")
+        written.append(path)
+    return written

@@ -1,0 +1,49 @@
+"""Read a plan written by ``workbench plan`` (assignments.csv, meetings.csv, summary.json) back into a Plan."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from workbench.scheduling.plan import Assignment, Plan, read_meetings
+
+
+class PlanFolderError(ValueError):
+    """A plan folder that cannot be read; the message says which file and what to do (Danish)."""
+
+
+def read_plan(folder: str | Path) -> Plan:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise PlanFolderError(f"Mappen {folder} findes ikke. Lav en plan først (fx 'make demo') eller vælg en "
+                              f"anden mappe.")
+    for name in ("meetings.csv", "assignments.csv"):
+        if not (folder / name).is_file():
+            raise PlanFolderError(f"{folder / name} mangler; mappen ser ikke ud til at indeholde en plan.")
+    summary: dict = {}
+    if (folder / "summary.json").is_file():
+        try:
+            summary = json.loads((folder / "summary.json").read_text("utf-8"))
+        except ValueError as error:
+            raise PlanFolderError(f"{folder / 'summary.json'} kan ikke læses ({error}).") from error
+    try:
+        meetings = read_meetings(folder / "meetings.csv")
+    except (KeyError, ValueError, AttributeError) as error:
+        raise PlanFolderError(f"{folder / 'meetings.csv'} kan ikke læses som en plan ({error}).") from error
+    try:
+        frame = pd.read_csv(folder / "assignments.csv", dtype=str, keep_default_na=False)
+        assignments = [Assignment(r.family_id, r.primary_coordinator or None, r.secondary_coordinator or None)
+                       for r in frame.itertuples(index=False)]
+    except (KeyError, ValueError, AttributeError) as error:
+        raise PlanFolderError(f"{folder / 'assignments.csv'} kan ikke læses ({error}).") from error
+    if "horizon" in summary:
+        start, end = (date.fromisoformat(d) for d in summary["horizon"])
+    elif meetings:
+        start, end = min(m.day for m in meetings), max(m.day for m in meetings)
+    else:
+        raise PlanFolderError(f"{folder}: planen har ingen møder og ingen periode i summary.json.")
+    messages = list(summary.pop("messages", []))
+    return Plan(start, end, assignments, meetings, summary, messages)
