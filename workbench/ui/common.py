@@ -50,13 +50,19 @@ def with_classes(widget: w.Widget, *names: str) -> w.Widget:
     return widget
 
 
-def show_figure(output: w.Output, figure) -> None:
-    """Put a plotly figure in an Output widget as Jupyter's plotly mimetype (works in JupyterLab and Voilà)."""
+def show_figure(output: w.Output, *figures) -> None:
+    """Put plotly figures in an Output widget as Jupyter's plotly mimetype (works in JupyterLab and Voilà).
+
+    Sets the widget's outputs directly, so it also works from a background thread (where ``with output:``
+    capture does not reach the page)."""
     import plotly.io as pio
 
-    bundle = pio.renderers["plotly_mimetype"].to_mimebundle(figure.to_dict())
-    bundle["text/plain"] = str(figure.layout.title.text or "Figur")
-    output.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+    shown = []
+    for figure in figures:
+        bundle = pio.renderers["plotly_mimetype"].to_mimebundle(figure.to_dict())
+        bundle["text/plain"] = str(figure.layout.title.text or "Figur")
+        shown.append({"output_type": "display_data", "data": bundle, "metadata": {}})
+    output.outputs = tuple(shown)
 
 
 def message_html(text: str, kind: str = "ok") -> str:

@@ -15,7 +15,6 @@ from datetime import date
 from pathlib import Path
 
 import ipywidgets as w
-from IPython.display import display
 
 from workbench.export.aarshjul import family_wheel, printable_html, wheel_figure
 from workbench.export.bundle import WORKBOOK_NAME, export_all, zip_bytes
@@ -26,7 +25,8 @@ from workbench.io.plan_folder import read_plan
 from workbench.io.store import Store
 from workbench.model import Register
 from workbench.scheduling.plan import Plan
-from workbench.ui.common import STYLE, MessageArea, RegisterLoader, default_data_dir, guarded, help_html
+from workbench.ui.common import (STYLE, MessageArea, RegisterLoader, default_data_dir, guarded, help_html,
+                                 show_figure)
 
 MIME = {".ics": "text/calendar", ".html": "text/html", ".pdf": "application/pdf", ".zip": "application/zip",
         ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".csv": "text/csv"}
@@ -323,8 +323,7 @@ class ExportPanel:
         self.staff_links.value = download_link(name, self.calendars.files[name],
                                                f"Kalender til Outlook ({meetings} møder)", "tvaers-dl-staff-ics")
         self.workload_figure = workload_calendar(self.plan, register, staff_id)
-        with self.staff_plot:
-            display(self.workload_figure)
+        show_figure(self.staff_plot, self.workload_figure)
         self.staff_messages.clear()
 
     @guarded("staff_messages")
@@ -332,9 +331,7 @@ class ExportPanel:
         if self.plan is None:
             return
         self.workload_figure = team_workload_heatmap(self.plan, self._need_register())
-        self.staff_plot.clear_output()
-        with self.staff_plot:
-            display(self.workload_figure)
+        show_figure(self.staff_plot, self.workload_figure)
 
     @guarded("family_messages")
     def show_family(self) -> None:
@@ -354,8 +351,7 @@ class ExportPanel:
                             "Årshjul til udskrift (HTML)", "tvaers-dl-wheel-html")
         )
         self.wheel_figure = wheel_figure(wheel)
-        with self.wheel_plot:
-            display(self.wheel_figure)
+        show_figure(self.wheel_plot, self.wheel_figure)
 
     @guarded("family_messages")
     def make_pdf(self) -> None:

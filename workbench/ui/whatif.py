@@ -20,13 +20,12 @@ from pathlib import Path
 from typing import Callable
 
 import ipywidgets as w
-from IPython.display import display
 
 from workbench import catalogue
 from workbench.io.store import Store
 from workbench.model import Register
 from workbench.scheduling.stopping import StopToken
-from workbench.ui.common import STYLE, MessageArea, RegisterLoader, guarded, help_html
+from workbench.ui.common import STYLE, MessageArea, RegisterLoader, guarded, help_html, show_figure
 from workbench.whatif import charts
 from workbench.whatif.kpis import KPI_LABELS_DA, ScenarioResult
 from workbench.whatif.runner import WhatIfOptions, default_horizon, run_scenarios, run_staffing
@@ -396,9 +395,7 @@ class WhatIfPanel:
             f"<th>Møder behov</th><th>Mødepladser</th><th>Nedre grænse</th><th>Løserens svar</th></tr>{rows}</table>"
             f"{'<ul>' + notes + '</ul>' if notes else ''}</div>")
         self.figures["staffing"] = charts.staffing_figure(result)
-        self.staffing_chart.clear_output()
-        with self.staffing_chart:
-            display(self.figures["staffing"])
+        show_figure(self.staffing_chart, self.figures["staffing"])
         self.messages.show(result.summary_da(), kind)
 
     @guarded()
@@ -452,8 +449,5 @@ class WhatIfPanel:
         if result is None:
             return
         self.figures["heatmap"] = charts.heatmap_figure(result)
-        self.charts.clear_output()
-        with self.charts:
-            for key in ("comparison", "caseload", "heatmap"):
-                if key in self.figures:
-                    display(self.figures[key])
+        show_figure(self.charts, *(self.figures[key] for key in ("comparison", "caseload", "heatmap")
+                                   if key in self.figures))
