@@ -9,7 +9,15 @@ import pytest
 from ortools.sat.python import cp_model
 
 from workbench.scheduling.chain_model import ChainModel
-from workbench.scheduling.construct import Booking, Chain, ChainLayer, ConstructOptions, Ejector, SlotBook
+from workbench.scheduling.construct import (
+    Booking,
+    Chain,
+    ChainLayer,
+    ConstructOptions,
+    Ejector,
+    SlotBook,
+    eject_and_relay,
+)
 from workbench.scheduling.exact import ExactModel
 from workbench.scheduling.instance import build_instance
 from workbench.scheduling.negotiate import Negotiator
@@ -259,6 +267,79 @@ def test_ejection_makes_room():
     old = ejector.take_out(0)
     assert ejector.try_place(0, 2) and old.on_time is False
     assert ejector.chains[0].bookings[0].day == 4 and ejector.chains[1].bookings[0].day != 4
+
+
+def _lay_all(instance, layer, chains_by_family: dict[int, list[Booking]]) -> dict[int, Chain]:
+    """Put hand-made bookings into the layer's book as chains."""
+    chains = {}
+    for i, bookings in chains_by_family.items():
+        for b in bookings:
+            layer.book.book(instance.families[i], b.day, {b.slot})
+        chains[i] = Chain(list(bookings))
+    return chains
+
+
+def test_ejection_frees_a_block_the_whole_team_shares():
+    # F1 (C1 and C2) can only meet on 5 March (day 4). Neither is at their cap that day, but C1 and C2 are each busy
+    # in both blocks (180-minute meetings: two blocks a day): taking out one family frees no common block;
+    # taking out both holders of one block does.
+    long = rule(max_days=14, min_days=7, minutes=180)
+    wide = rule(case_basis="S", max_days=30, min_days=7, minutes=180)
+    others = [family(f, basis=("S",), primary=c, last=date(2027, 2, 22))
+              for f, c in (("F2", "C1"), ("F3", "C2"), ("F4", "C2"), ("F5", "C1"))]
+    register = tiny_register([staff("C1"), staff("C2")],
+                             [family("F1", primary="C1", last=date(2027, 2, 19))] + others,
+                             rules=[long, wide], team=[("F1", "C2", "ppr_psykolog")],
+                             absences=[("C1", date(2027, 3, 1), date(2027, 3, 4)),
+                                       ("C1", date(2027, 3, 8), date(2027, 3, 18))])
+    instance = _instance(register)
+    assert instance.families[0].viable_days & set(range(0, 5)) == {4}
+    layer = ChainLayer(instance, SlotBook(instance), ConstructOptions())
+    chains = _lay_all(instance, layer, {1: [Booking(4, 0)], 3: [Booking(4, 0)], 2: [Booking(4, 1)],
+                                        4: [Booking(4, 1)]})
+    assert layer.lay_on_time(0) is None
+    chains[0] = layer.lay_with_lateness(0)
+    assert not chains[0].on_time
+    still_late = eject_and_relay(layer, chains, [0], 5.0, random.Random(1))
+    assert still_late == [] and chains[0].on_time and chains[0].bookings[0].day == 4
+    assert all(chain.on_time for chain in chains.values())
+
+
+def test_ejection_works_on_the_band_where_no_viable_day_is_free():
+    # F1's first band (1-5 March) has free days, but only 5 March (day 4) keeps the next meeting on time (C1 is
+    # away 8-18 March); F2 holds C1's only meeting that day. The trouble is in the first band, not where the
+    # depth-first laying ran out of days (the second band, all absence).
+    register = tiny_register([staff("C1", cap=1)],
+                             [family("F1", primary="C1", last=date(2027, 2, 19)),
+                              family("F2", basis=("S",), primary="C1", last=date(2027, 2, 22))],
+                             rules=[rule(max_days=14, min_days=7), rule(case_basis="S", max_days=30, min_days=7)],
+                             absences=[("C1", date(2027, 3, 8), date(2027, 3, 18))])
+    instance = _instance(register)
+    assert instance.families[0].viable_days & set(range(0, 5)) == {4}
+    layer = ChainLayer(instance, SlotBook(instance), ConstructOptions())
+    chains = _lay_all(instance, layer, {1: [Booking(4, 0)]})
+    assert layer.lay_on_time(0) is None
+    assert layer.stuck[0] == (-3, 4)  # the first band, where no viable day was free
+    chains[0] = layer.lay_with_lateness(0)
+    assert eject_and_relay(layer, chains, [0], 5.0, random.Random(1)) == []
+    assert chains[0].bookings[0].day == 4 and chains[1].bookings[0].day != 4 and chains[1].on_time
+
+
+def test_repair_brings_a_very_late_meeting_back_into_its_band():
+    # F1's first follow-up was due by 28 March (day 27) but sits on 15 April (day 45), and C1 is away from Easter
+    # Monday to 14 April: the only better days lie further back than a freed meeting normally moves
+    # (RepairOptions.reach, 14 days), so no small step helps
+    register = tiny_register([staff("C1")], [family("F1", primary="C1", last=date(2027, 2, 26))],
+                             rules=[rule(max_days=30, min_days=7)],
+                             absences=[("C1", date(2027, 3, 29), date(2027, 4, 14))])
+    instance = _instance(register, end=date(2027, 5, 19))
+    book = SlotBook(instance)
+    chains = {0: [Booking(45, 0), Booking(52, 0)]}
+    for b in chains[0]:
+        book.book(instance.families[0], b.day, {b.slot})
+    assert lateness(instance, chains) == [(0, 0, 18)]
+    Repairer(instance, chains, book).run(5)
+    assert lateness(instance, chains) == []
 
 
 def test_repair_fixes_a_late_meeting_by_moving_a_neighbour():

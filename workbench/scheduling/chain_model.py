@@ -74,6 +74,8 @@ class ChainModel:
         current = self.chains[family_index][k].day
         low, high = max(0, current - reach), min(self.instance.n_days - 1, current + reach)
         prev = self.previous(key)
+        if prev is not None and current > prev.day + family.max_gap:
+            low = max(0, min(low, prev.day - reach))  # a late meeting may move all the way back into its band
         if prev is not None and (family_index, k - 1) not in self.freed:
             low = max(low, prev.day + (max(1, family.min_gap) if prev.is_meeting else 0))
         nxt = self.next_key(key)

@@ -126,8 +126,10 @@ class ChainLayer:
             return fixed[-1].day, True, list(fixed)
         return family.prev_day, family.prev_is_meeting, []
 
-    def _options(self, i: int, prev: int, prev_is_meeting: bool, position: int) -> list[tuple[int, int]]:
-        """(day, block) choices for the next meeting, best first: the announced day, then viable latest days."""
+    def _options(self, i: int, prev: int, prev_is_meeting: bool, position: int,
+                 viable_only: bool = False) -> list[tuple[int, int]]:
+        """(day, block) choices for the next meeting, best first: the announced day, then viable latest days,
+        then (unless ``viable_only``: laying on time) days that doom a later meeting."""
         family = self.instance.families[i]
         low, high = _band(family, prev, prev_is_meeting)
         low = max(low, 0)
@@ -137,7 +139,7 @@ class ChainLayer:
         wish_day = wish[position] if position < len(wish) else None
         found, spare = [], []
         for day in range(high, low - 1, -1):
-            if day not in allowed:
+            if day not in allowed or (viable_only and day not in viable):
                 continue
             slot = self.book.free_slot(family, day)
             if slot is None:
@@ -163,7 +165,7 @@ class ChainLayer:
         deepest = -1
         while prev + family.max_gap < n_days:
             if len(tried) == len(chain):
-                tried.append(self._options(i, prev, is_meeting, len(fixed) + len(chain)))
+                tried.append(self._options(i, prev, is_meeting, len(fixed) + len(chain), viable_only=True))
                 if not tried[-1] and len(chain) > deepest:
                     deepest = len(chain)
                     self.stuck[i] = _band(family, prev, is_meeting)
@@ -280,7 +282,9 @@ class Ejector:
         return max(holders, key=lambda j: (self.flexibility[j], self.rng.random()))
 
     def _blockers(self, f: int, day: int) -> list[int]:
-        """Families to take out so that ``f``'s whole team has room and a common block on ``day``."""
+        """Families to take out so that ``f``'s whole team has room and a common block on ``day``: one holder
+        for each person at their daily cap, then, if the team's free blocks still do not line up, every holder
+        of the block that the fewest families hold."""
         family = self.instance.families[f]
         book, cap = self.layer.book, self.instance.staff_cap
         out: list[int] = []
@@ -290,11 +294,18 @@ class Ejector:
                 if not holders:
                     return []
                 out.append(self._most_flexible(holders))
-        if not out:  # everyone has room but their free blocks do not line up
-            holders = sorted({j for person in family.attendees for j in self.at.get((person, day), ())})
-            if holders:
-                out.append(self.rng.choice(holders))
+        by_block: dict[int, set[int]] = {block: set() for block in range(book.n_slots)}
+        for person in family.attendees:
+            for j in self.at.get((person, day), ()):
+                if j not in out:
+                    by_block[self._block_of(j, day)].add(j)
+        if all(by_block.values()):
+            fewest = min(by_block.values(), key=lambda holders: (len(holders), self.rng.random()))
+            out += sorted(fewest)
         return out
+
+    def _block_of(self, j: int, day: int) -> int:
+        return next(booking.slot for booking in self.chains[j].bookings if booking.day == day)
 
     def try_place(self, f: int, depth: int) -> bool:
         """Lay ``f`` (taken out of the book) on time, ejecting and re-laying its blockers up to ``depth`` levels.
@@ -307,8 +318,8 @@ class Ejector:
         if depth == 0:
             return False
         low, high = self.layer.stuck.get(f, (0, self.instance.n_days - 1))
-        allowed = self.layer.allowed[f]
-        days = [d for d in range(max(0, low), min(high, self.instance.n_days - 1) + 1) if d in allowed]
+        viable = self.instance.families[f].viable_days
+        days = [d for d in range(max(0, low), min(high, self.instance.n_days - 1) + 1) if d in viable]
         self.rng.shuffle(days)
         for day in days[: self.days_per_level]:
             blockers = self._blockers(f, day)

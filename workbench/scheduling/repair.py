@@ -92,11 +92,15 @@ class Repairer:
         core = {(family_index, q) for q in (k - 1, k, k + 1) if 0 <= q < len(bookings)}
         spans = [(low, high)] + [(bookings[q].day - family.max_gap + family.min_gap, bookings[q].day + self.options.reach)
                                  for _, q in core]
+        # in the legal band, the days on which the rest of the chain can still be kept come first
+        viable_in_band = {day for day in range(low, high + 1) if day in family.viable_days}
         nearby: list[tuple[int, Key]] = []
         for person in family.attendees:
             for first, last in spans:
                 for day in range(first - radius, last + radius + 1):
                     distance = max(0, first - day, day - last)
+                    if viable_in_band and day not in viable_in_band:
+                        distance += 1
                     for key in self.at.get((person, day), ()):
                         nearby.append((distance, key))
         chosen = set(core)
