@@ -269,12 +269,12 @@ def test_ejection_makes_room():
     assert ejector.chains[0].bookings[0].day == 4 and ejector.chains[1].bookings[0].day != 4
 
 
-def _lay_all(instance, layer, chains_by_family: dict[int, list[Booking]]) -> dict[int, Chain]:
-    """Put hand-made bookings into the layer's book as chains."""
+def _book_all(instance, book: SlotBook, chains_by_family: dict[int, list[Booking]]) -> dict[int, Chain]:
+    """Put hand-made bookings into the book; returns them as chains."""
     chains = {}
     for i, bookings in chains_by_family.items():
         for b in bookings:
-            layer.book.book(instance.families[i], b.day, {b.slot})
+            book.book(instance.families[i], b.day, {b.slot})
         chains[i] = Chain(list(bookings))
     return chains
 
@@ -295,7 +295,7 @@ def test_ejection_frees_a_block_the_whole_team_shares():
     instance = _instance(register)
     assert instance.families[0].viable_days & set(range(0, 5)) == {4}
     layer = ChainLayer(instance, SlotBook(instance), ConstructOptions())
-    chains = _lay_all(instance, layer, {1: [Booking(4, 0)], 3: [Booking(4, 0)], 2: [Booking(4, 1)],
+    chains = _book_all(instance, layer.book, {1: [Booking(4, 0)], 3: [Booking(4, 0)], 2: [Booking(4, 1)],
                                         4: [Booking(4, 1)]})
     assert layer.lay_on_time(0) is None
     chains[0] = layer.lay_with_lateness(0)
@@ -317,7 +317,7 @@ def test_ejection_works_on_the_band_where_no_viable_day_is_free():
     instance = _instance(register)
     assert instance.families[0].viable_days & set(range(0, 5)) == {4}
     layer = ChainLayer(instance, SlotBook(instance), ConstructOptions())
-    chains = _lay_all(instance, layer, {1: [Booking(4, 0)]})
+    chains = _book_all(instance, layer.book, {1: [Booking(4, 0)]})
     assert layer.lay_on_time(0) is None
     assert layer.stuck[0] == (-3, 4)  # the first band, where no viable day was free
     chains[0] = layer.lay_with_lateness(0)
@@ -335,8 +335,7 @@ def test_repair_brings_a_very_late_meeting_back_into_its_band():
     instance = _instance(register, end=date(2027, 5, 19))
     book = SlotBook(instance)
     chains = {0: [Booking(45, 0), Booking(52, 0)]}
-    for b in chains[0]:
-        book.book(instance.families[0], b.day, {b.slot})
+    _book_all(instance, book, chains)
     assert lateness(instance, chains) == [(0, 0, 18)]
     Repairer(instance, chains, book).run(5)
     assert lateness(instance, chains) == []
@@ -349,9 +348,7 @@ def test_repair_fixes_a_late_meeting_by_moving_a_neighbour():
     chains = {0: [Booking(7, 0), Booking(21, 0)], 1: [Booking(8, 0), Booking(22, 0)]}
     # F2 sits on 8 March, F1 on 5 March would be on time, but F1 was put late on 12 March
     chains[0][0] = Booking(11, 0)
-    for i, bookings in chains.items():
-        for b in bookings:
-            book.book(instance.families[i], b.day, {b.slot})
+    _book_all(instance, book, chains)
     before = lateness(instance, chains)
     assert before
     Repairer(instance, chains, book).run(5)
