@@ -67,27 +67,40 @@ def plan(
     end: str = typer.Option(..., "--end", help="Sidste dag i planen (ÅÅÅÅ-MM-DD)"),
     out: Path = typer.Option(..., "--out", help="Mappe til assignments.csv, meetings.csv og summary.json"),
     time_limit: float = typer.Option(60.0, "--time-limit", min=1.0, help="Sekunder til hele planlægningen"),
-    previous: Optional[Path] = typer.Option(None, "--previous", help="Udmeldt meetings.csv at holde planen tæt på"),
+    previous: Optional[Path] = typer.Option(None, "--previous",
+                                            help="Den udmeldte plan at fortsætte: en planmappe (eller en meetings.csv)"),
     freeze_until: Optional[str] = typer.Option(None, "--freeze-until", help="Udmeldte møder til og med denne dag fastholdes"),
+    reoptimize: bool = typer.Option(False, "--reoptimize", help="Genoptimér: flyt flere udmeldte møder, hvis det giver "
+                                                               "færre dage for sent"),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Status pr. denne dag: overskredne frister (standard: --start)"),
     quiet: bool = typer.Option(False, "--quiet", help="Ingen fremdriftslinje"),
 ) -> None:
-    """Assign coordinators and pack every family's follow-up meetings over the horizon."""
-    from workbench.scheduling.check import check_plan
-    from workbench.scheduling.plan import read_meetings
+    """Assign coordinators and pack every family's follow-up meetings over the horizon; with --previous, continue
+    the announced plan (keep coordinators, frozen and announced meetings unless a change forces otherwise)."""
+    from workbench.scheduling.baseline import BaselineError, read_baseline, register_snapshot, write_snapshot
+    from workbench.scheduling.changes import register_changes
+    from workbench.scheduling.check import check_continuity, check_plan
     from workbench.scheduling.planner import PlanOptions, make_plan
 
     first, last = _date(start, "--start"), _date(end, "--end")
     if last < first:
         _fail("--end ligger før --start (end before start).")
     register = _load(data)
-    announced: tuple = ()
+    baseline = None
     if previous is not None:
         try:
-            announced = tuple(read_meetings(previous))
-        except Exception as error:
-            _fail(f"{previous}: kan ikke læses som meetings.csv ({error}).")
+            baseline = read_baseline(previous)
+        except BaselineError as error:
+            _fail(str(error))
+        if baseline.snapshot is not None:
+            changed = register_changes(baseline.snapshot, register_snapshot(register))
+            typer.echo(f"Ændret siden den udmeldte plan ({len(changed)}):" if changed else
+                       "Registret er uændret siden den udmeldte plan.")
+            for line in changed[:30]:
+                typer.echo(f"  * {line}")
     freeze = _date(freeze_until, "--freeze-until") if freeze_until else None
-    options = PlanOptions(time_limit=time_limit, previous=announced, freeze_until=freeze)
+    options = PlanOptions(time_limit=time_limit, baseline=baseline, freeze_until=freeze, reoptimize=reoptimize,
+                          as_of=_date(as_of, "--as-of") if as_of else None)
     bar = tqdm(total=100, desc="Planlægger", unit="%", disable=quiet, file=sys.stderr,
                bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}")
 
@@ -98,14 +111,22 @@ def plan(
     run = make_plan(register, first, last, options, progress=progress)
     bar.close()
     report = check_plan(register, run.plan, options.hours, options.load)
+    if baseline is not None:
+        report.breaches += check_continuity(list(baseline.meetings), run.plan, freeze)
     run.plan.summary["independent_check"] = "ok" if report.ok else report.kinds()
     run.plan.write(out)
+    write_snapshot(register, out)
     s = run.plan.summary
     typer.echo(
         f"{s['families']} familier, {s['meetings']} møder, {s['late_meetings']} for sent "
         f"(højst {s['max_days_late']} dage), status {s['solver_status']}, {s['solve_seconds']} s. "
         f"Uafhængig kontrol: {'ingen brud' if report.ok else report.kinds()}. Skrevet til {out}/"
     )
+    if run.changes is not None:
+        for line in run.changes.lines()[:1]:
+            typer.echo(line)
+    if s["overdue"]:
+        typer.echo(f"{len(s['overdue'])} opfølgninger var allerede overskredet pr. {s['as_of']}.")
     for message in run.plan.messages[:20]:
         typer.echo(f"  - {message}")
     if len(run.plan.messages) > 20:
@@ -118,30 +139,59 @@ def plan(
 def check(
     data: Path = typer.Option(..., "--data", help="Registret planen er lavet ud fra"),
     plan_dir: Path = typer.Option(..., "--plan", help="Mappe med assignments.csv, meetings.csv, summary.json"),
+    previous: Optional[Path] = typer.Option(None, "--previous", help="Den udmeldte plan den nye plan fortsætter"),
 ) -> None:
-    """Independently check a written plan for hard-constraint breaches and lateness."""
-    import pandas as pd
-
-    from workbench.scheduling.check import check_plan
-    from workbench.scheduling.plan import Assignment, Plan, read_meetings
+    """Independently check a written plan for hard-constraint breaches and lateness; with --previous also that
+    the frozen meetings of the announced plan are kept (or reported as conflicts)."""
+    from workbench.io.plan_folder import PlanFolderError, read_plan
+    from workbench.scheduling.baseline import BaselineError, read_baseline
+    from workbench.scheduling.check import check_continuity, check_plan
 
     register = _load(data)
     try:
-        summary = json.loads((plan_dir / "summary.json").read_text("utf-8"))
-        start, end = (date.fromisoformat(d) for d in summary["horizon"])
-        frame = pd.read_csv(plan_dir / "assignments.csv", dtype=str, keep_default_na=False)
-        assignments = [Assignment(r.family_id, r.primary_coordinator or None, r.secondary_coordinator or None)
-                       for r in frame.itertuples(index=False)]
-        meetings = read_meetings(plan_dir / "meetings.csv")
-    except (OSError, KeyError, ValueError, AttributeError) as error:
-        _fail(f"{plan_dir}: planen kan ikke læses ({error}).")
-    report = check_plan(register, Plan(start, end, assignments, meetings))
-    typer.echo(f"{len(meetings)} møder kontrolleret: {len(report.breaches)} brud på hårde krav, "
+        the_plan = read_plan(plan_dir)
+    except PlanFolderError as error:
+        _fail(str(error))
+    report = check_plan(register, the_plan)
+    if previous is not None:
+        try:
+            baseline = read_baseline(previous)
+        except BaselineError as error:
+            _fail(str(error))
+        freeze = the_plan.summary.get("settings", {}).get("freeze_until") or None
+        report.breaches += check_continuity(list(baseline.meetings), the_plan,
+                                            date.fromisoformat(freeze) if freeze else None)
+    typer.echo(f"{len(the_plan.meetings)} møder kontrolleret: {len(report.breaches)} brud på hårde krav, "
                f"{report.late_meetings} for sene (højst {report.max_days_late} dage).")
     for breach in report.breaches[:50]:
         typer.echo(f"  - [{breach.kind}] {breach.family_id or breach.staff_id} {breach.meeting_id}: {breach.message}")
     if not report.ok:
         raise typer.Exit(code=1)
+
+
+@app.command()
+def record(
+    plan_dir: Path = typer.Option(..., "--plan", help="Mappe med den udmeldte plan"),
+    file: Path = typer.Option(..., "--file", help="CSV med meeting_id,status,held_on[,start] (afholdt/aflyst/flyttet)"),
+) -> None:
+    """Record what really happened to announced meetings (held, cancelled, moved by hand) in a plan folder; the
+    next `workbench plan --previous` continues from it."""
+    from workbench.io.plan_folder import PlanFolderError, read_plan
+    from workbench.scheduling.plan import write_atomic
+    from workbench.scheduling.records import StatusFileError, apply_records, read_status_file
+
+    try:
+        the_plan = read_plan(plan_dir)
+        records = read_status_file(file)
+        updated, lines = apply_records(the_plan, records)
+    except PlanFolderError as error:
+        _fail(str(error))
+    except StatusFileError as error:
+        _fail("\n".join(error.problems))
+    write_atomic(plan_dir / "meetings.csv", updated.meetings_frame().to_csv(index=False))
+    typer.echo(f"{len(records)} møder registreret i {plan_dir}/meetings.csv:")
+    for line in lines:
+        typer.echo(f"  - {line}")
 
 
 @app.command()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from workbench.scheduling.plan import Assignment, Plan, read_meetings
+from workbench.scheduling.plan import CANCELLED, Assignment, Plan, read_meetings
 
 
 class PlanFolderError(ValueError):
@@ -30,9 +31,19 @@ def read_plan(folder: str | Path) -> Plan:
         except ValueError as error:
             raise PlanFolderError(f"{folder / 'summary.json'} kan ikke læses ({error}).") from error
     try:
-        meetings = read_meetings(folder / "meetings.csv")
+        every = read_meetings(folder / "meetings.csv", include_cancelled=True)
     except (KeyError, ValueError, AttributeError) as error:
         raise PlanFolderError(f"{folder / 'meetings.csv'} kan ikke læses som en plan ({error}).") from error
+    frozen = set(summary.get("frozen_meetings", []))
+    meetings = [replace(m, frozen=m.meeting_id in frozen) for m in every if m.status != CANCELLED]
+    team: dict[str, tuple[str, ...]] = {}
+    if (folder / "team.csv").is_file():
+        try:
+            frame = pd.read_csv(folder / "team.csv", dtype=str, keep_default_na=False)
+            for row in frame.to_dict("records"):
+                team[row["family_id"]] = team.get(row["family_id"], ()) + (row["staff_id"],)
+        except (KeyError, ValueError) as error:
+            raise PlanFolderError(f"{folder / 'team.csv'} kan ikke læses ({error}).") from error
     try:
         frame = pd.read_csv(folder / "assignments.csv", dtype=str, keep_default_na=False)
         assignments = [Assignment(r.family_id, r.primary_coordinator or None, r.secondary_coordinator or None)
@@ -46,4 +57,5 @@ def read_plan(folder: str | Path) -> Plan:
     else:
         raise PlanFolderError(f"{folder}: planen har ingen møder og ingen periode i summary.json.")
     messages = list(summary.pop("messages", []))
-    return Plan(start, end, assignments, meetings, summary, messages)
+    return Plan(start, end, assignments, meetings, summary, messages,
+                cancelled=[m for m in every if m.status == CANCELLED], team=team)

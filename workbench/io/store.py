@@ -17,9 +17,11 @@ from typing import Any, Iterable
 
 from workbench.io.problems import looks_like_cpr
 from workbench.model import ScreeningRating
-from workbench.scheduling.plan import Assignment, Meeting, Plan
+from workbench.scheduling.plan import CANCELLED, Assignment, Meeting, Plan
 
 DEFAULT_PATH = Path.home() / ".tvaers" / "tvaers.sqlite3"
+SNAPSHOT_KIND = "plan_register"
+ANNOUNCED_KIND = "announced_plan"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS screenings (
@@ -40,7 +42,13 @@ CREATE TABLE IF NOT EXISTS plan_meetings (
     meeting_id TEXT NOT NULL, family_id TEXT NOT NULL, day TEXT NOT NULL,
     start_minute INTEGER NOT NULL, end_minute INTEGER NOT NULL, attendees TEXT NOT NULL,
     rule_id TEXT NOT NULL, deadline TEXT NOT NULL, days_late INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'planned', held_on TEXT NOT NULL DEFAULT '', frozen INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (plan_id, meeting_id)
+);
+CREATE TABLE IF NOT EXISTS plan_team (
+    plan_id INTEGER NOT NULL REFERENCES plans(plan_id) ON DELETE CASCADE,
+    family_id TEXT NOT NULL, staff_id TEXT NOT NULL,
+    PRIMARY KEY (plan_id, family_id, staff_id)
 );
 CREATE TABLE IF NOT EXISTS plan_assignments (
     plan_id INTEGER NOT NULL REFERENCES plans(plan_id) ON DELETE CASCADE,
@@ -81,6 +89,12 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as db:
             db.executescript(SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(plan_meetings)")}
+            for name, kind in (("status", "TEXT NOT NULL DEFAULT 'planned'"), ("held_on", "TEXT NOT NULL DEFAULT ''"),
+                               ("frozen", "INTEGER NOT NULL DEFAULT 0")):
+                if name not in columns:  # a store from before meeting statuses existed
+                    db.execute(f"ALTER TABLE plan_meetings ADD COLUMN {name} {kind}")
+            db.commit()
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path)
@@ -119,25 +133,46 @@ class Store:
 
     # ------------------------------------------------------------------ plans
 
-    def save_plan(self, plan: Plan, label: str = "") -> int:
+    def save_plan(self, plan: Plan, label: str = "", snapshot: dict | None = None) -> int:
+        """Save a plan (meetings with status, coordinators, team) and, if given, the register it was made from."""
+        _refuse_cpr([label])
         with closing(self._connect()) as db, db:
             cursor = db.execute(
                 'INSERT INTO plans (label, created_at, start, "end", summary) VALUES (?, ?, ?, ?, ?)',
                 (label or f"Plan {self._now()}", self._now(), plan.start.isoformat(), plan.end.isoformat(),
                  _json(dict(plan.summary, messages=plan.messages))),
             )
-            plan_id = cursor.lastrowid
-            db.executemany(
-                "INSERT INTO plan_meetings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(plan_id, m.meeting_id, m.family_id, m.day.isoformat(), m.start_minute, m.end_minute,
-                  ";".join(m.attendees), m.rule_id, m.deadline.isoformat(), m.days_late) for m in plan.meetings],
-            )
+            plan_id = int(cursor.lastrowid)
+            self._write_meetings(db, plan_id, plan.meetings + plan.cancelled)
             db.executemany(
                 "INSERT INTO plan_assignments VALUES (?, ?, ?, ?, ?)",
                 [(plan_id, a.family_id, a.primary_coordinator, a.secondary_coordinator, a.reason) for a in plan.assignments],
             )
+            db.executemany("INSERT OR IGNORE INTO plan_team VALUES (?, ?, ?)",
+                           [(plan_id, family_id, staff_id) for family_id, members in plan.team.items()
+                            for staff_id in members])
+        if snapshot is not None:
+            self.put(SNAPSHOT_KIND, str(plan_id), snapshot)
         self.log("plan", {"plan_id": plan_id, "meetings": len(plan.meetings)})
-        return int(plan_id)
+        return plan_id
+
+    @staticmethod
+    def _write_meetings(db: sqlite3.Connection, plan_id: int, meetings: Iterable[Meeting]) -> None:
+        db.executemany(
+            "INSERT INTO plan_meetings (plan_id, meeting_id, family_id, day, start_minute, end_minute, attendees, "
+            "rule_id, deadline, days_late, status, held_on, frozen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(plan_id, m.meeting_id, m.family_id, m.day.isoformat(), m.start_minute, m.end_minute,
+              ";".join(m.attendees), m.rule_id, m.deadline.isoformat(), m.days_late, m.status,
+              m.held_on.isoformat() if m.held_on else "", int(m.frozen)) for m in meetings],
+        )
+
+    def replace_meetings(self, plan_id: int, meetings: Iterable[Meeting], note: str = "") -> None:
+        """Write a plan's meetings anew (statuses recorded, meetings moved by hand), in one transaction."""
+        meetings = list(meetings)
+        with closing(self._connect()) as db, db:
+            db.execute("DELETE FROM plan_meetings WHERE plan_id = ?", (plan_id,))
+            self._write_meetings(db, plan_id, meetings)
+        self.log("meeting_status", {"plan_id": plan_id, "note": note})
 
     def plans(self) -> list[dict]:
         with closing(self._connect()) as db:
@@ -149,17 +184,49 @@ class Store:
             head = db.execute('SELECT start, "end", summary FROM plans WHERE plan_id = ?', (plan_id,)).fetchone()
             if head is None:
                 raise KeyError(f"Plan {plan_id} findes ikke")
-            meetings = db.execute("SELECT * FROM plan_meetings WHERE plan_id = ? ORDER BY day, start_minute", (plan_id,)).fetchall()
+            meetings = db.execute(
+                "SELECT meeting_id, family_id, day, start_minute, end_minute, attendees, rule_id, deadline, days_late, "
+                "status, held_on, frozen FROM plan_meetings WHERE plan_id = ? ORDER BY day, start_minute, meeting_id",
+                (plan_id,)).fetchall()
             assignments = db.execute("SELECT * FROM plan_assignments WHERE plan_id = ? ORDER BY family_id", (plan_id,)).fetchall()
+            team_rows = db.execute("SELECT family_id, staff_id FROM plan_team WHERE plan_id = ? ORDER BY rowid",
+                                   (plan_id,)).fetchall()
         summary = json.loads(head[2])
         messages = summary.pop("messages", [])
+        every = [Meeting(mid, f, date.fromisoformat(d), s, e, tuple(a.split(";")) if a else (), rule,
+                         date.fromisoformat(dl), late, status, date.fromisoformat(held) if held else None, bool(frozen))
+                 for mid, f, d, s, e, a, rule, dl, late, status, held, frozen in meetings]
+        team: dict[str, tuple[str, ...]] = {}
+        for family_id, staff_id in team_rows:
+            team[family_id] = team.get(family_id, ()) + (staff_id,)
         return Plan(
             date.fromisoformat(head[0]), date.fromisoformat(head[1]),
             [Assignment(f, p, s, r or "") for _, f, p, s, r in assignments],
-            [Meeting(mid, f, date.fromisoformat(d), s, e, tuple(a.split(";")) if a else (), rule, date.fromisoformat(dl), late)
-             for _, mid, f, d, s, e, a, rule, dl, late in meetings],
-            summary, messages,
+            [m for m in every if m.status != CANCELLED], summary, messages,
+            cancelled=[m for m in every if m.status == CANCELLED], team=team,
         )
+
+    def snapshot(self, plan_id: int) -> dict | None:
+        """The register a saved plan was made from (see ``baseline.register_snapshot``), if it was saved."""
+        return self.get(SNAPSHOT_KIND, str(plan_id))
+
+    def announce(self, plan_id: int) -> None:
+        """Make this plan *the* announced plan: its planned meetings become announced."""
+        with closing(self._connect()) as db, db:
+            if db.execute("SELECT 1 FROM plans WHERE plan_id = ?", (plan_id,)).fetchone() is None:
+                raise KeyError(f"Plan {plan_id} findes ikke")
+            db.execute("UPDATE plan_meetings SET status = 'announced' WHERE plan_id = ? AND status = 'planned'",
+                       (plan_id,))
+        self.put(ANNOUNCED_KIND, "current", {"plan_id": plan_id})
+        self.log("announce", {"plan_id": plan_id})
+
+    def announced_plan_id(self) -> int | None:
+        """The plan last approved and announced, if any (and if it still exists)."""
+        current = self.get(ANNOUNCED_KIND, "current")
+        if not current:
+            return None
+        plan_id = int(current["plan_id"])
+        return plan_id if any(p["plan_id"] == plan_id for p in self.plans()) else None
 
     # ------------------------------------------------------------------ documents and history
 

@@ -39,9 +39,12 @@ class ChainModel:
     """Which day and time block each freed meeting takes."""
 
     def __init__(self, instance: PackingInstance, chains: dict[int, list[Booking]], free: set[Key], book: SlotBook,
-                 reach: int = 21, disabled: frozenset[str] = frozenset()) -> None:
-        """``book`` must hold every booking except the freed ones; ``reach`` bounds how far (days) a meeting moves."""
+                 reach: int = 21, disabled: frozenset[str] = frozenset(),
+                 announced: dict[int, dict[int, int]] | None = None) -> None:
+        """``book`` must hold every booking except the freed ones; ``reach`` bounds how far (days) a meeting moves;
+        ``announced``: per family, announced day -> time block (re-planning: leaving one counts as a move)."""
         self.instance, self.chains, self.free, self.book = instance, chains, sorted(free), book
+        self.announced = announced or {}
         self.freed = set(free)
         self.model = cp_model.CpModel()
         self.x: dict[Key, dict[tuple[int, int], cp_model.IntVar]] = {}
@@ -178,6 +181,19 @@ class ChainModel:
         """Fewest days late in total first, then fewest late meetings."""
         weight = 1 + len(self.is_late)
         return weight * sum(self.late.values()) + sum(self.is_late.values())
+
+    def kept_announced(self) -> list[cp_model.IntVar]:
+        """One literal per announced spot a freed meeting of its family can take (re-planning)."""
+        kept = []
+        for key, options in self.x.items():
+            spots = self.announced.get(key[0], {})
+            kept += [var for (day, slot), var in options.items() if spots.get(day) == slot]
+        return kept
+
+    def disruption_objective(self) -> cp_model.LinearExpr:
+        """Lateness first, then as many freed meetings as possible on an announced day and time."""
+        kept = self.kept_announced()
+        return (1 + len(kept)) * self.lateness_objective() - sum(kept)
 
     def hint_current(self) -> None:
         for key, options in self.x.items():

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import holidays
 
 from workbench.model import Register
-from workbench.scheduling.plan import Plan
+from workbench.scheduling.plan import CANCELLED, HELD, Meeting, Plan
 from workbench.settings import DEFAULT_HOURS, DEFAULT_LOAD, LoadWeights, MeetingHours
 
 
@@ -130,23 +130,25 @@ def check_plan(register: Register, plan: Plan, hours: MeetingHours = DEFAULT_HOU
             add(Breach("ukendt_familie", "mødet hører til en ukendt familie", m.family_id, meeting_id=m.meeting_id))
             continue
         per_family[m.family_id].append(m)
+        if not start <= m.day <= end:
+            add(Breach("uden_for_periode", f"{m.day} ligger uden for planperioden", m.family_id, meeting_id=m.meeting_id))
+        if m.status == HELD:
+            continue  # what happened happened: a held meeting only counts in the family's chain
         rule = _strictest(register, family, start)
         a = assigned.get(m.family_id)
         required = set(register.team_staff_ids(m.family_id))
         if a:
             required |= {p for p in (a.primary_coordinator, a.secondary_coordinator) if p}
         missing = required - set(m.attendees)
-        if missing:
+        if missing and not m.frozen:  # a frozen meeting keeps the attendees it was announced with
             add(Breach("mangler_deltager", f"{', '.join(sorted(missing))} er ikke med", m.family_id, meeting_id=m.meeting_id))
-        if not start <= m.day <= end:
-            add(Breach("uden_for_periode", f"{m.day} ligger uden for planperioden", m.family_id, meeting_id=m.meeting_id))
         if m.day.weekday() >= 5 or m.day in closed:
             add(Breach("lukket_dag", f"{m.day} er weekend, helligdag eller lukkedag", m.family_id, meeting_id=m.meeting_id))
         if any(s <= m.day <= e for s, e in away[m.family_id]):
             add(Breach("familie_utilgængelig", f"familien kan ikke {m.day}", m.family_id, meeting_id=m.meeting_id))
         if m.start_minute < hours.start_minute or m.end_minute > hours.end_minute or m.end_minute <= m.start_minute:
             add(Breach("mødetid", f"{m.start}-{m.end} ligger uden for mødetiden", m.family_id, meeting_id=m.meeting_id))
-        if rule and m.end_minute - m.start_minute != rule.meeting_minutes:
+        if rule and m.end_minute - m.start_minute != rule.meeting_minutes and not m.frozen:
             add(Breach("mødelængde", f"mødet varer ikke {rule.meeting_minutes} minutter", m.family_id, meeting_id=m.meeting_id))
         for person in m.attendees:
             s = staff.get(person)
@@ -190,3 +192,29 @@ def check_plan(register: Register, plan: Plan, hours: MeetingHours = DEFAULT_HOU
         if deadline <= end:
             report.late.append((family.family_id, "mangler", (end - deadline).days + 1))
     return report
+
+
+def check_continuity(previous: list[Meeting], plan: Plan, freeze_until) -> list[Breach]:
+    """Frozen announced meetings (up to ``freeze_until``) are in the new plan with the same day, time and
+    attendees - unless the plan reports them as conflicts or the family's case has closed."""
+    if freeze_until is None:
+        return []
+    reported = {c["meeting_id"] for c in plan.summary.get("conflicts", [])}
+    now = {m.meeting_id: m for m in plan.meetings}
+    families = {m.family_id for m in plan.meetings} | {a.family_id for a in plan.assignments}
+    breaches = []
+    for old in previous:
+        if old.status == CANCELLED or old.day > freeze_until or old.day < plan.start or old.family_id not in families:
+            continue
+        new = now.get(old.meeting_id)
+        if old.meeting_id in reported:
+            if new is not None and (new.day, new.start_minute) == (old.day, old.start_minute):
+                breaches.append(Breach("konflikt_beholdt", "mødet er meldt som konflikt, men står stadig i planen",
+                                       old.family_id, meeting_id=old.meeting_id))
+            continue
+        held_on = old.held_on if old.status == HELD and old.held_on else old.day
+        if new is None or (new.day, new.start_minute, tuple(new.attendees)) != (held_on, old.start_minute,
+                                                                                 tuple(old.attendees)):
+            breaches.append(Breach("fastfrosset_ændret", f"det fastfrosne møde {old.day} {old.start} er ændret "
+                                   "uden at være meldt som konflikt", old.family_id, meeting_id=old.meeting_id))
+    return breaches

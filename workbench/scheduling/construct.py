@@ -14,11 +14,11 @@ repair (repair.py).
 from __future__ import annotations
 
 import random
-import time
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from workbench.scheduling.instance import FamilyDemand, PackingInstance
+from workbench.scheduling.workclock import BOOKING, DAY_LOOKED_AT, WorkClock
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,11 @@ class SlotBook:
                    for p in family.attendees)
 
     def book(self, family: FamilyDemand, day: int, slots: set[int]) -> None:
+        self.book_people(family.attendees, day, slots)
+
+    def book_people(self, people: tuple[str, ...], day: int, slots: set[int]) -> None:
         bits = sum(1 << k for k in slots)
-        for person in family.attendees:
+        for person in people:
             self.busy[(person, day)] = self.busy.get((person, day), 0) | bits
 
     def release(self, family: FamilyDemand, day: int, slots: set[int]) -> None:
@@ -111,10 +114,12 @@ class ChainLayer:
 
     def __init__(self, instance: PackingInstance, book: SlotBook, options: ConstructOptions,
                  fixed: dict[int, list[Booking]] | None = None,
-                 preferred: dict[int, list[int]] | None = None) -> None:
+                 preferred: dict[int, list[int]] | None = None, clock: WorkClock | None = None) -> None:
         self.instance, self.book, self.options = instance, book, options
+        self.clock = clock or WorkClock(deterministic=False)
         self.fixed = fixed or {}
-        self.preferred = preferred or {}
+        self.preferred = {i: frozenset(days) for i, days in (preferred or {}).items()}
+        """Announced days per family: kept first when they are free (re-planning)."""
         self.allowed = [frozenset(f.allowed_days) for f in instance.families]
         self.stuck: dict[int, tuple[int, int]] = {}
         """Family -> the legal band (first, last day) where its deepest attempt found no free day."""
@@ -126,25 +131,25 @@ class ChainLayer:
             return fixed[-1].day, True, list(fixed)
         return family.prev_day, family.prev_is_meeting, []
 
-    def _options(self, i: int, prev: int, prev_is_meeting: bool, position: int,
-                 viable_only: bool = False) -> list[tuple[int, int]]:
-        """(day, block) choices for the next meeting, best first: the announced day, then viable latest days,
+    def _options(self, i: int, prev: int, prev_is_meeting: bool, viable_only: bool = False) -> list[tuple[int, int]]:
+        """(day, block) choices for the next meeting, best first: an announced day, then viable latest days,
         then (unless ``viable_only``: laying on time) days that doom a later meeting."""
         family = self.instance.families[i]
         low, high = _band(family, prev, prev_is_meeting)
         low = max(low, 0)
         high = min(high, self.instance.n_days - 1)
         allowed, viable = self.allowed[i], family.viable_days
-        wish = self.preferred.get(i, [])
-        wish_day = wish[position] if position < len(wish) else None
+        wishes = self.preferred.get(i, ())
         found, spare = [], []
+        looked = 0
         for day in range(high, low - 1, -1):
+            looked += 1
             if day not in allowed or (viable_only and day not in viable):
                 continue
             slot = self.book.free_slot(family, day)
             if slot is None:
                 continue
-            if day == wish_day:
+            if day in wishes:
                 found.insert(0, (day, slot))
             elif day in viable:
                 found.append((day, slot))
@@ -152,6 +157,7 @@ class ChainLayer:
                 spare.append((day, slot))
             if len(found) >= self.options.options_per_meeting + 1:
                 break
+        self.clock.charge(DAY_LOOKED_AT * looked)
         return (found + spare)[: self.options.options_per_meeting]
 
     def lay_on_time(self, i: int) -> Chain | None:
@@ -165,12 +171,13 @@ class ChainLayer:
         deepest = -1
         while prev + family.max_gap < n_days:
             if len(tried) == len(chain):
-                tried.append(self._options(i, prev, is_meeting, len(fixed) + len(chain), viable_only=True))
+                tried.append(self._options(i, prev, is_meeting, viable_only=True))
                 if not tried[-1] and len(chain) > deepest:
                     deepest = len(chain)
                     self.stuck[i] = _band(family, prev, is_meeting)
             if tried[-1] and budget > 0:
                 budget -= 1
+                self.clock.charge(2 * BOOKING)
                 day, slot = tried[-1].pop(0)
                 self.book.book(family, day, {slot})
                 chain.append(Booking(day, slot))
@@ -194,7 +201,7 @@ class ChainLayer:
         on_time = True
         n_days = self.instance.n_days
         while prev + family.max_gap < n_days:
-            options = self._options(i, prev, is_meeting, len(fixed) + len(chain))
+            options = self._options(i, prev, is_meeting)
             if options:
                 day, slot = options[0]
             else:
@@ -210,6 +217,7 @@ class ChainLayer:
     def _first_after(self, i: int, first: int, floor: int) -> tuple[int | None, int | None]:
         family = self.instance.families[i]
         for day in range(max(first, floor), self.instance.n_days):
+            self.clock.charge(DAY_LOOKED_AT)
             if day in self.allowed[i]:
                 slot = self.book.free_slot(family, day)
                 if slot is not None:
@@ -243,6 +251,7 @@ class Ejector:
 
     def take_out(self, i: int) -> Chain:
         chain = self.chains.pop(i)
+        self.layer.clock.charge(BOOKING * len(chain.bookings))
         family = self.instance.families[i]
         for booking in chain.bookings[len(self.layer.fixed.get(i, [])):]:
             self.layer.book.release(family, booking.day, {booking.slot})
@@ -253,6 +262,7 @@ class Ejector:
     def put_in(self, i: int, chain: Chain, book: bool = True) -> None:
         """Record a chain as laid; ``book=False`` when its bookings are already in the book (fresh from the layer)."""
         family = self.instance.families[i]
+        self.layer.clock.charge(BOOKING * len(chain.bookings))
         if book:
             for booking in chain.bookings[len(self.layer.fixed.get(i, [])):]:
                 self.layer.book.book(family, booking.day, {booking.slot})
@@ -264,6 +274,7 @@ class Ejector:
         """Put the book and the chains back exactly as they were when the journal was ``mark`` long."""
         while len(self.journal) > mark:
             kind, i, chain = self.journal.pop()
+            self.layer.clock.charge(BOOKING * len(chain.bookings))
             family = self.instance.families[i]
             own = chain.bookings[len(self.layer.fixed.get(i, [])):]
             if kind == "in":
@@ -339,7 +350,8 @@ class Ejector:
 def eject_and_relay(layer: ChainLayer, chains: dict[int, Chain], late: list[int], seconds: float,
                     rng: random.Random, locked: set[int] = frozenset(), should_stop=lambda: False) -> list[int]:
     """Try ejection chains for each late family, over and over while it helps; returns those still late."""
-    began = time.perf_counter()
+    clock = layer.clock
+    began = clock.now()
     options = layer.options
     ejector = Ejector(layer, chains, rng, set(locked), options.eject_depth, options.eject_days)
     still = list(late)
@@ -347,7 +359,7 @@ def eject_and_relay(layer: ChainLayer, chains: dict[int, Chain], late: list[int]
     while still and idle_passes < options.eject_idle_passes and not should_stop():
         idle_passes += 1
         for f in list(still):
-            if time.perf_counter() - began > seconds or should_stop():
+            if clock.now() - began > seconds or should_stop():
                 return still
             mark = len(ejector.journal)
             ejector.take_out(f)

@@ -14,17 +14,21 @@ Caseload limits are hard.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from ortools.sat.python import cp_model
 
 from workbench.caseload import caseload, extra_load_of_role, team_only_caseload
 from workbench.model import Family, Register, Staff
 from workbench.scheduling.plan import Assignment
+from workbench.scheduling.workclock import WorkClock, charge_solve, configure_solver
 from workbench.settings import DEFAULT_LOAD, LoadWeights
 
 SCALE = 100  # caseload points are kept to two decimals in the model
 
 W_UNASSIGNED = 10_000_000
+W_AVOID = 1_000_000
+"""Keeping a coordinator who cannot meet the family in time (a long absence): only if nobody else can."""
 W_KEEP = 100_000
 W_CHOICE = 20_000
 W_BALANCE = 2
@@ -59,15 +63,20 @@ class AssignmentResult:
     load: dict[str, tuple[float, float]] = field(default_factory=dict)
     """staff_id -> (caseload points used, limit)."""
     seconds: float = 0.0
+    forced: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(family_id, "primary"|"secondary") -> why the given coordinator could not stay (Danish)."""
 
 
 class CoordinatorModel:
     """CP-SAT model; one method per constraint so each can be tested on its own."""
 
     def __init__(self, register: Register, load: LoadWeights = DEFAULT_LOAD,
-                 free: set[tuple[str, str]] | None = None, disabled: frozenset[str] = frozenset()) -> None:
-        """``free`` holds (family_id, "primary"|"secondary") decisions to make; all others are kept as given."""
+                 free: set[tuple[str, str]] | None = None, disabled: frozenset[str] = frozenset(),
+                 avoid: set[tuple[str, str]] = frozenset()) -> None:
+        """``free`` holds (family_id, "primary"|"secondary") decisions to make; all others are kept as given.
+        ``avoid``: (family_id, staff_id) pairs to use only if nobody else can (the person cannot meet in time)."""
         self.register, self.loadw = register, load
+        self.avoid = set(avoid)
         self.model = cp_model.CpModel()
         self.coordinators = [s for s in register.staff if s.can_coordinate]
         self.base = team_only_caseload(register, load)
@@ -157,16 +166,18 @@ class CoordinatorModel:
     def _objective(self) -> None:
         terms = [W_UNASSIGNED * v for v in self.no_primary.values()]
         terms += [W_UNASSIGNED * v for v in self.no_secondary.values()]
+        terms += [W_AVOID * var for variables in (self.primary, self.secondary)
+                  for key, var in variables.items() if key in self.avoid]
         for (family_id, staff_id), var in self.primary.items():
             family = self.register.family_by_id[family_id]
-            if family.primary_coordinator == staff_id:
+            if family.primary_coordinator == staff_id and (family_id, staff_id) not in self.avoid:
                 terms.append(-W_KEEP * var)
             if family.preferred_coordinator == staff_id:
                 terms.append(-W_CHOICE * var)
             terms.append(-fit_score(self.register, family, self.register.staff_by_id[staff_id])[0] * var)
         for (family_id, staff_id), var in self.secondary.items():
             family = self.register.family_by_id[family_id]
-            if family.secondary_coordinator == staff_id:
+            if family.secondary_coordinator == staff_id and (family_id, staff_id) not in self.avoid:
                 terms.append(-W_KEEP * var)
             terms.append(-(fit_score(self.register, family, self.register.staff_by_id[staff_id])[0] // 2) * var)
         peak = self.model.new_int_var(0, 10 * SCALE, "peak_load_percent")
@@ -187,22 +198,51 @@ def _overloaded_by_given(register: Register, load: LoadWeights) -> set[str]:
     return {s.staff_id for s in register.staff if used[s.staff_id] > s.max_caseload_points + 1e-9}
 
 
+def long_absence(register: Register, family: Family, staff_id: str, horizon: tuple[date, date] | None) -> str | None:
+    """Why ``staff_id`` cannot stay coordinator because of absence: away for a whole legal interval of the family
+    inside the horizon, so a follow-up would be late whatever the plan (Danish), or None."""
+    if horizon is None:
+        return None
+    start, end = horizon
+    try:
+        interval = register.rule_for(family, start).max_interval_days
+    except KeyError:
+        return None
+    for absence in register.absences_by_staff.get(staff_id, ()):
+        first, last = max(absence.start_date, start), min(absence.end_date, end)
+        if (last - first).days + 1 >= interval and last < end:
+            return (f"{staff_id} er fraværende {absence.start_date:%d.%m.%Y}–{absence.end_date:%d.%m.%Y}, længere end "
+                    f"familiens frist på {interval} dage mellem møderne")
+    return None
+
+
 def assign_coordinators(register: Register, load: LoadWeights = DEFAULT_LOAD, time_limit: float = 20.0,
-                        workers: int = 2) -> AssignmentResult:
-    """Assign coordinators; kept assignments only change where a limit makes keeping them impossible."""
+                        workers: int = 2, clock: WorkClock | None = None,
+                        horizon: tuple[date, date] | None = None) -> AssignmentResult:
+    """Assign coordinators; kept assignments only change where they must: the person left or cannot coordinate,
+    a caseload limit makes keeping them impossible, or (with ``horizon``) an absence longer than the family's
+    legal interval.  Every change is explained in Danish."""
     overloaded = _overloaded_by_given(register, load)
     free: set[tuple[str, str]] = set()
+    forced: dict[tuple[str, str], str] = {}
     for family in register.families:
         for kind, given in (("primary", family.primary_coordinator), ("secondary", family.secondary_coordinator)):
             wanted = kind == "primary" or family.needs_secondary or given
             valid = given and given in register.staff_by_id and register.staff_by_id[given].can_coordinate
-            if wanted and (not valid or given in overloaded):
+            away = long_absence(register, family, given, horizon) if valid else None
+            if wanted and (not valid or given in overloaded or away):
                 free.add((family.family_id, kind))
-    model = CoordinatorModel(register, load, free)
+                if given:
+                    forced[(family.family_id, kind)] = (f"fravær:{away}" if away
+                                                        else _why_not_kept(register, given, overloaded))
+    avoid = {(family_id, getattr(register.family_by_id[family_id], f"{kind}_coordinator"))
+             for (family_id, kind), why in forced.items() if why.startswith("fravær:")}
+    forced = {key: why.removeprefix("fravær:") for key, why in forced.items()}
+    model = CoordinatorModel(register, load, free, avoid=avoid)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.num_workers = workers
+    configure_solver(solver, time_limit, clock, workers)
     status = solver.solve(model.model)
+    charge_solve(clock, solver, len(model.primary) + len(model.secondary))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return AssignmentResult([], solver.status_name(status), ["Koordinatorfordelingen fandt ingen løsning inden for tidsgrænsen."],
                                 seconds=solver.wall_time)
@@ -224,13 +264,25 @@ def assign_coordinators(register: Register, load: LoadWeights = DEFAULT_LOAD, ti
         for who, share in ((primary, load.primary), (secondary, load.secondary)):
             if who:
                 used[who] = used.get(who, 0.0) + model.extra_load(family, who, share)
-    problems.extend(_explain(register, model, assignments, used, overloaded))
+    problems.extend(_explain(register, model, assignments, used, forced))
     load_table = {c.staff_id: (round(used.get(c.staff_id, 0.0), 2), c.max_caseload_points) for c in model.coordinators}
-    return AssignmentResult(assignments, solver.status_name(status), problems, load_table, solver.wall_time)
+    return AssignmentResult(assignments, solver.status_name(status), problems, load_table, solver.wall_time,
+                            forced=forced)
+
+
+def _why_not_kept(register: Register, staff_id: str, overloaded: set[str]) -> str:
+    person = register.staff_by_id.get(staff_id)
+    if person is None:
+        return f"{staff_id} er ikke længere ansat"
+    if not person.can_coordinate:
+        return f"{person.name} ({staff_id}) kan ikke være koordinator"
+    if staff_id in overloaded:
+        return f"{person.name} ({staff_id}) er over sit sagsloft på {person.max_caseload_points:g} point"
+    return f"{person.name} ({staff_id}) kan ikke fortsætte"
 
 
 def _explain(register: Register, model: CoordinatorModel, assignments: list[Assignment], used: dict[str, float],
-             overloaded: set[str]) -> list[str]:
+             forced: dict[tuple[str, str], str]) -> list[str]:
     problems = []
     room = sum(max(0.0, c.max_caseload_points - used.get(c.staff_id, 0.0)) for c in model.coordinators)
     for a in assignments:
@@ -246,11 +298,16 @@ def _explain(register: Register, model: CoordinatorModel, assignments: list[Assi
                 f"Familie {a.family_id} fik ingen sekundær koordinator: ingen anden koordinator har plads til "
                 f"{family.case_points * model.loadw.secondary:g} point."
             )
-        if family.primary_coordinator and a.primary_coordinator != family.primary_coordinator:
-            person = register.staff_by_id.get(family.primary_coordinator)
-            why = (f"{person.name} ({person.staff_id}) er over sit sagsloft på {person.max_caseload_points:g} point"
-                   if person and person.staff_id in overloaded else "den hidtidige koordinator kan ikke koordinere")
-            problems.append(f"Familie {a.family_id} skifter primær koordinator til {a.primary_coordinator}: {why}.")
+        for kind, label, given, now in (("primary", "primær", family.primary_coordinator, a.primary_coordinator),
+                                        ("secondary", "sekundær", family.secondary_coordinator,
+                                         a.secondary_coordinator)):
+            why = forced.get((a.family_id, kind))
+            if given and now != given:
+                problems.append(f"Familie {a.family_id} skifter {label} koordinator fra {given} til {now or 'ingen'}: "
+                                f"{why or 'den hidtidige koordinator kan ikke fortsætte'}.")
+            elif given and why:
+                problems.append(f"Familie {a.family_id} beholder {label} koordinator {given}, selv om {why}: ingen "
+                                f"anden koordinator kan overtage.")
         if family.preferred_coordinator and a.primary_coordinator != family.preferred_coordinator and not family.primary_coordinator:
             person = register.staff_by_id[family.preferred_coordinator]
             problems.append(

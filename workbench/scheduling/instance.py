@@ -57,8 +57,9 @@ class PackingInstance:
     fixed: list[Meeting] = field(default_factory=list)
     """Meetings that must stay as they are (freeze window of a re-plan)."""
     previous: dict[str, list[Meeting]] = field(default_factory=dict)
-    """All announced meetings per family in the horizon, in date order (the fixed ones first);
-    the n-th meeting of the new plan keeps the n-th announced id, and moving it is penalised."""
+    """Announced meetings that may move (after the freeze), per family in date order: kept where possible."""
+    used_ids: dict[str, set[str]] = field(default_factory=dict)
+    """Meeting ids a family's earlier plans used (held, cancelled): never given to a new meeting."""
 
     @property
     def n_days(self) -> int:
@@ -108,7 +109,11 @@ def build_instance(
     hours: MeetingHours = DEFAULT_HOURS,
     fixed: Iterable[Meeting] = (),
     previous: Iterable[Meeting] = (),
+    used_ids: dict[str, set[str]] | None = None,
+    earliest: date | None = None,
 ) -> PackingInstance:
+    """``earliest``: no meeting is planned before this day (today, when re-planning part-way through the
+    horizon); frozen and held meetings before it stay where they are."""
     by_family = {a.family_id: a for a in assignments}
     calendar = WorkCalendar(register, start, end)
     numbers = {d: (d - start).days for d in calendar.open_days}
@@ -125,6 +130,8 @@ def build_instance(
         for person in attendees:
             allowed &= staff_days[person]
         allowed = {n for n in allowed if calendar.family_available(family.family_id, start + timedelta(days=n))}
+        if earliest is not None:
+            allowed = {n for n in allowed if n >= (earliest - start).days}
         families.append(
             FamilyDemand(
                 family_id=family.family_id,
@@ -140,7 +147,7 @@ def build_instance(
             )
         )
     previous_by_family: dict[str, list[Meeting]] = {}
-    for meeting in sorted(previous, key=lambda m: m.day):
+    for meeting in sorted(previous, key=lambda m: (m.day, m.start_minute)):
         previous_by_family.setdefault(meeting.family_id, []).append(meeting)
     return PackingInstance(
         start=start,
@@ -152,4 +159,5 @@ def build_instance(
         hours=hours,
         fixed=list(fixed),
         previous=previous_by_family,
+        used_ids=dict(used_ids or {}),
     )

@@ -19,13 +19,13 @@ well under a second for 2,000 families.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from workbench.scheduling.instance import PackingInstance
+from workbench.scheduling.workclock import LAY, LAY_PER_BLOCK, ROUND_PER_PERSON_DAY, WorkClock
 
 INF = 1e30
 MAX_PRESSURE = 1e6
@@ -73,10 +73,13 @@ class Negotiation:
 class Negotiator:
     def __init__(self, instance: PackingInstance, options: NegotiationOptions = NegotiationOptions(),
                  fixed_days: dict[int, list[int]] | None = None,
-                 announced: dict[int, list[int]] | None = None) -> None:
+                 announced: dict[int, list[int]] | None = None, clock: WorkClock | None = None,
+                 fixed_people: dict[int, list[tuple[str, ...]]] | None = None) -> None:
         """``fixed_days``: frozen meetings per family (they start the chain and hold capacity);
+        ``fixed_people``: who attends each frozen meeting (its own announced attendees; default the family's);
         ``announced``: days of the announced meetings per family (after the frozen ones), in order."""
         self.instance, self.options = instance, options
+        self.clock = clock or WorkClock(deterministic=False)
         self.n = instance.n_days
         self.people = sorted(instance.staff_cap)
         index = {person: k for k, person in enumerate(self.people)}
@@ -97,9 +100,12 @@ class Negotiator:
         """True once negotiation has stalled: capacity is short, and lateness becomes the way out."""
         self.fixed_days = fixed_days or {}
         self.announced = announced or {}
+        fixed_people = fixed_people or {}
         for i, days in self.fixed_days.items():
-            for day in days:
-                self.occupancy[self.attendees[i], day] += 1
+            for k, day in enumerate(days):
+                people = fixed_people.get(i, [])
+                rows = ([index[p] for p in people[k] if p in index] if k < len(people) else self.attendees[i])
+                self.occupancy[rows, day] += 1
         self.paths: list[list[int]] = [[] for _ in instance.families]
         self.warm: set[int] = set()
         """Families whose announced chain is still valid: it is the starting point, and stays unless contested."""
@@ -212,6 +218,7 @@ class Negotiator:
         return prev + family.max_gap >= self.n
 
     def _lay(self, i: int) -> None:
+        self.clock.charge(LAY + LAY_PER_BLOCK * self.n / max(1, self.instance.families[i].min_gap))
         rows = self.attendees[i]
         for day in self.paths[i]:
             self.occupancy[rows, day] -= 1
@@ -232,7 +239,8 @@ class Negotiator:
 
         ``release_after``: seconds of negotiation in all (this call and earlier ones) after which a stall lets
         lateness in (default: ``release_after_share`` of this call's time)."""
-        began = time.perf_counter()
+        clock = self.clock
+        began = clock.now()
         order = order if order is not None else list(range(len(self.instance.families)))
         release_after = release_after if release_after is not None else self.options.release_after_share * seconds
         history: list[int] = []
@@ -250,8 +258,9 @@ class Negotiator:
             rounds += 1
             self.total_rounds += 1
             over = self.overbooked()
+            clock.charge(ROUND_PER_PERSON_DAY * over.size)
             history.append(int((over > 0).sum()))
-            if not over.any() or should_stop() or time.perf_counter() - began > seconds:
+            if not over.any() or should_stop() or clock.now() - began > seconds:
                 break
             if best is None or history[-1] < best:
                 best, since_best = history[-1], 0
@@ -261,14 +270,14 @@ class Negotiator:
                 break  # a few contested person-days: the booking and the CP-SAT repair settle those faster
             # let lateness in only when negotiation has stalled for a while and used half of its time:
             # a zero-late plan may still be a few rounds away
-            halfway = self.spent + time.perf_counter() - began > release_after
+            halfway = self.spent + clock.now() - began > release_after
             if since_best >= self.options.stall_rounds and halfway and not self.released:
                 self.released = True
             self.history += self.options.history_step * over
             self.history_peak = float(self.history.max())
             self.pressure = min(MAX_PRESSURE, self.pressure * self.options.pressure_growth)
-        self.spent += time.perf_counter() - began
-        return Negotiation([list(p) for p in self.paths], rounds, history, time.perf_counter() - began, self.released)
+        self.spent += clock.now() - began
+        return Negotiation([list(p) for p in self.paths], rounds, history, clock.now() - began, self.released)
 
 
 def _running_argmin(values: np.ndarray) -> np.ndarray:

@@ -20,8 +20,8 @@ is forced by absences alone (no plan could hold it on time).
 from __future__ import annotations
 
 import random
-import time
-from dataclasses import dataclass, field
+from bisect import bisect_left
+from dataclasses import dataclass, field, replace
 
 from workbench.scheduling.construct import (
     Booking,
@@ -34,9 +34,19 @@ from workbench.scheduling.construct import (
 )
 from workbench.scheduling.instance import FamilyDemand, PackingInstance
 from workbench.scheduling.negotiate import NegotiationOptions, Negotiator
-from workbench.scheduling.plan import Meeting
+from workbench.scheduling.plan import PLANNED, Meeting
 from workbench.scheduling.repair import RepairOptions, Repairer, lateness, score
 from workbench.scheduling.stopping import ProgressCallback, StopToken, no_progress
+from workbench.scheduling.workclock import BOOKING, DAY_LOOKED_AT, WorkClock
+
+W_DAY_LATE = 10**8
+W_LATE = 10**6
+W_KEPT = 10**4
+W_MEETING = 100
+MOVE_REACH = 30
+"""A moved meeting costs one more per day away from the nearest announced day (up to this many)."""
+LATE_REACH = 60
+"""How many days past a deadline a late meeting may be laid (beyond that the follow-up counts as missing)."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,8 @@ class PackingOptions:
     ejection_share: float = 0.15
     workers: int = 2
     seed: int = 1
+    deterministic: bool = True
+    """Count work instead of wall time (workclock.py), so the same input always gives the same plan."""
     negotiation: NegotiationOptions = NegotiationOptions()
     construct: ConstructOptions = ConstructOptions()
     repair: RepairOptions = RepairOptions()
@@ -102,37 +114,50 @@ def forced_late(instance: PackingInstance, fixed: dict[int, list[Booking]]) -> i
 
 class Packer:
     def __init__(self, instance: PackingInstance, options: PackingOptions = PackingOptions(),
-                 progress: ProgressCallback = no_progress, stop: StopToken | None = None) -> None:
+                 progress: ProgressCallback = no_progress, stop: StopToken | None = None,
+                 clock: WorkClock | None = None) -> None:
         self.instance, self.options = instance, options
         self.progress, self.stop = progress, stop or StopToken()
+        self.clock = clock or WorkClock(options.deterministic)
         self.book = SlotBook(instance)
         index = instance.family_index
         self.fixed: dict[int, list[Booking]] = {}
-        self.fixed_times: dict[tuple[int, int], tuple[int, int, str]] = {}
+        """Frozen meetings per family, in date order: they start the family's chain and never move."""
+        self.fixed_meetings: dict[int, list[Meeting]] = {}
         self.fixed_slots: dict[tuple[int, int], set[int]] = {}
-        for meeting in sorted(instance.fixed, key=lambda m: m.day):
+        for meeting in sorted(instance.fixed, key=lambda m: (m.day, m.start_minute)):
             i = index.get(meeting.family_id)
             if i is None:
                 continue
             offset = meeting.start_minute - instance.hours.start_minute
             slots = self.book.slots_of(offset, meeting.end_minute - meeting.start_minute)
             booking = Booking(instance.number(meeting.day), min(slots) if slots else 0)
-            self.book.book(instance.families[i], booking.day, slots)
             self.fixed_slots[(i, len(self.fixed.get(i, [])))] = slots
-            self.fixed_times[(i, len(self.fixed.get(i, [])))] = (meeting.start_minute, meeting.end_minute,
-                                                                 meeting.meeting_id)
             self.fixed.setdefault(i, []).append(booking)
+            self.fixed_meetings.setdefault(i, []).append(meeting)
+        self.fixed_people = {i: [m.attendees for m in meetings] for i, meetings in self.fixed_meetings.items()}
+        """A frozen meeting keeps its own attendees, even if the family's team or coordinator has changed since."""
+        self._book_fixed()
         self.announced: dict[int, list[int]] = {}
         self.announced_slots: dict[int, list[tuple[int, int]]] = {}
         for family_id, meetings in instance.previous.items():
             i = index.get(family_id)
             if i is not None:
-                later = meetings[len(self.fixed.get(i, [])):]
-                self.announced[i] = [instance.number(m.day) for m in later]
-                self.announced_slots[i] = [
-                    (instance.number(m.day), min(self.book.slots_of(m.start_minute - instance.hours.start_minute,
-                                                                    m.end_minute - m.start_minute) or {0}))
-                    for m in later]
+                self.announced[i] = [instance.number(m.day) for m in meetings]
+                self.announced_slots[i] = [(instance.number(m.day), self.slot_of(m)) for m in meetings]
+        self.spots = {i: {day: slot for day, slot in slots if slot >= 0} for i, slots in self.announced_slots.items()}
+        """Per family: announced day -> time block (re-planning keeps these where it can)."""
+
+    def slot_of(self, meeting: Meeting) -> int:
+        """The time block an announced meeting starts in (-1 if it does not start on a block boundary)."""
+        offset = meeting.start_minute - self.instance.hours.start_minute
+        slot, rest = divmod(offset, self.book.slot_minutes)
+        return slot if rest == 0 and 0 <= slot < self.book.n_slots else -1
+
+    def _book_fixed(self) -> None:
+        for i, bookings in self.fixed.items():
+            for k, booking in enumerate(bookings):
+                self.book.book_people(self.fixed_people[i][k], booking.day, self.fixed_slots[(i, k)])
 
     def _book_negotiated(self, days: list[list[int]], order: list[int]) -> tuple[dict[int, Chain], list[int]]:
         """Book each family's negotiated days into time blocks; families that do not fit are returned."""
@@ -143,11 +168,11 @@ class Packer:
         for i in order:
             family = self.instance.families[i]
             taken: list[Booking] = []
-            wishes = self.announced_slots.get(i, [])
-            for k, day in enumerate(days[i]):
-                wish = wishes[k] if k < len(wishes) else None
-                if wish and wish[0] == day and self.book.slot_is_free(family, day, wish[1]):
-                    slot = wish[1]
+            wishes = dict(self.announced_slots.get(i, []))
+            for day in days[i]:
+                wish = wishes.get(day, -1)
+                if wish >= 0 and self.book.slot_is_free(family, day, wish):
+                    slot = wish
                 else:
                     slot = self.book.free_slot(family, day)
                 if slot is None:
@@ -166,12 +191,10 @@ class Packer:
     def _attempt(self, days: list[list[int]], order: list[int], seconds: float) -> tuple[dict, dict]:
         """Book negotiated days into time blocks, re-lay what does not fit, repair what is late."""
         instance, options = self.instance, self.options
-        began = time.perf_counter()
+        began = self.clock.now()
         self.book = SlotBook(instance)
-        for i, bookings in self.fixed.items():
-            for k, booking in enumerate(bookings):
-                self.book.book(instance.families[i], booking.day, self.fixed_slots[(i, k)])
-        layer = ChainLayer(instance, self.book, options.construct, self.fixed, self.announced)
+        self._book_fixed()
+        layer = ChainLayer(instance, self.book, options.construct, self.fixed, self.announced, self.clock)
         chains, conflicted = self._book_negotiated(days, order)
         for i in conflicted:
             chains[i] = layer.lay_on_time(i) or layer.lay_with_lateness(i)
@@ -184,10 +207,10 @@ class Packer:
         bookings = {i: list(chain.bookings) for i, chain in chains.items()}
         locked = {(i, k) for i, fixed in self.fixed.items() for k in range(len(fixed))}
         stats = None
-        left = seconds - (time.perf_counter() - began)
+        left = seconds - (self.clock.now() - began)
         if lateness(instance, bookings) and left > 0.2 and not self.stop.stopped:
             self.progress(self._share(), "Reparerer sene møder")
-            stats = Repairer(instance, bookings, self.book, options.repair, self.stop, locked).run(left)
+            stats = Repairer(instance, bookings, self.book, options.repair, self.stop, locked, self.clock).run(left)
         figures = {
             "families_rebooked": len(conflicted),
             "families_late_after_booking": len(still_late),
@@ -198,20 +221,20 @@ class Packer:
         return bookings, figures
 
     def _share(self) -> float:
-        return min(0.99, (time.perf_counter() - self.began) / max(1e-6, self.options.seconds))
+        return min(0.99, (self.clock.now() - self.began) / max(1e-6, self.options.seconds))
 
     def run(self) -> PackingResult:
         """Negotiate, book and repair; while time is left and lateness is not proven minimal, negotiate on
         from where it stopped and try again, keeping the best plan."""
-        self.began = time.perf_counter()
+        self.began = self.clock.now()
         instance, options = self.instance, self.options
         budget = options.seconds
 
         def left() -> float:
-            return budget - (time.perf_counter() - self.began)
+            return budget - (self.clock.now() - self.began)
 
         negotiator = Negotiator(instance, options.negotiation, {i: [b.day for b in bs] for i, bs in self.fixed.items()},
-                                self.announced)
+                                self.announced, self.clock, self.fixed_people)
         order = difficulty_order(instance, options.seed)
         lower_bound = forced_late(instance, self.fixed)
         best, best_score, best_figures = None, None, {}
@@ -230,13 +253,14 @@ class Packer:
                 best, best_score, best_figures = bookings, current, figures
             if best_score[1] <= lower_bound or left() < 1.0 or self.stop.stopped:
                 break
+        completed = self.complete_chains(best)
         meetings, unplaced = self._meetings(best)
         self.progress(1.0, "Færdig" if not self.stop.stopped else "Stoppet")
         return PackingResult(
             meetings=meetings,
             unplaced=unplaced,
             stopped=self.stop.stopped,
-            seconds=time.perf_counter() - self.began,
+            seconds=self.clock.now() - self.began,
             lower_bound=lower_bound,
             phases={
                 "n_days": instance.n_days,
@@ -245,32 +269,178 @@ class Packer:
                 "overbooked_per_round": history,
                 "negotiation_seconds": round(negotiator.spent, 2),
                 "capacity_short": negotiator.released,
+                "chains_completed": completed,
                 **best_figures,
             },
         )
 
+    def least_change_chain(self, i: int) -> list[Booking]:
+        """The chain after the family's frozen meetings that is least late, keeps the most announced meetings and
+        has the fewest meetings, given what is booked already (dynamic programme over the days)."""
+        instance, family, book = self.instance, self.instance.families[i], self.book
+        n = instance.n_days
+        fixed = self.fixed.get(i, [])
+        prev0, first_is_meeting = (fixed[-1].day, True) if fixed else (family.prev_day, family.prev_is_meeting)
+        if prev0 + family.max_gap >= n:
+            return list(fixed)
+        gap = max(1, family.min_gap)
+        spots = self.spots.get(i, {})
+        first = max(0, prev0 + (gap if first_is_meeting else 0))
+        options: dict[int, tuple[int, bool]] = {}
+        for day in family.allowed_days:
+            if day < first:
+                continue
+            wish = spots.get(day, -1)
+            if wish >= 0 and book.slot_is_free(family, day, wish):
+                options[day] = (wish, True)
+            else:
+                slot = book.free_slot(family, day)
+                if slot is not None:
+                    options[day] = (slot, False)
+        self.clock.charge(DAY_LOOKED_AT * len(family.allowed_days))
+        days = sorted(options)
+
+        announced_days = sorted(spots)
+
+        def away(day: int) -> int:
+            """Days to the nearest announced day: a moved meeting stays close to where families expect it."""
+            if not announced_days:
+                return 0
+            k = bisect_left(announced_days, day)
+            near = [abs(day - announced_days[j]) for j in (k - 1, k) if 0 <= j < len(announced_days)]
+            return min(MOVE_REACH, min(near))
+
+        def step(prev: int, day: int) -> int:
+            late = max(0, day - prev - family.max_gap)
+            kept = options[day][1]
+            return (W_DAY_LATE * late + (W_LATE if late else 0) + W_MEETING
+                    + (-W_KEPT if kept else away(day)))
+
+        best: dict[int, int] = {}
+        came_from: dict[int, int | None] = {}
+        for day in days:
+            if day <= prev0 + family.max_gap + LATE_REACH:
+                best[day], came_from[day] = step(prev0, day), None
+            for prev in days[bisect_left(days, day - family.max_gap - LATE_REACH):]:
+                if prev + gap > day:
+                    break
+                if prev in best:
+                    cost = best[prev] + step(prev, day)
+                    if day not in best or cost < best[day]:
+                        best[day], came_from[day] = cost, prev
+        self.clock.charge(DAY_LOOKED_AT * len(days) * min(len(days), family.max_gap + LATE_REACH) / 8)
+
+        def missing(last: int) -> int:
+            short = n - (last + family.max_gap)
+            return W_DAY_LATE * short + W_LATE if short > 0 else 0
+
+        ends = [(best[day] + missing(day), day) for day in best]
+        if not ends:
+            return list(fixed)
+        _, day = min(ends)
+        path: list[int] = []
+        while day is not None:
+            path.append(day)
+            day = came_from[day]
+        chain = list(fixed)
+        for day in reversed(path):
+            slot = options[day][0]
+            book.book(family, day, {slot})
+            chain.append(Booking(day, slot))
+        self.clock.charge(BOOKING * len(path))
+        return chain
+
+    def complete_chains(self, chains: dict[int, list[Booking]]) -> int:
+        """Lay again, by the least-change programme, every family whose chain leaves a follow-up missing at the
+        end; keep it where that takes days off the lateness.  Returns how many improved.  (A plan is then also
+        what a stable re-plan of it keeps: see stable.py.)"""
+        self.book = SlotBook(self.instance)
+        self._book_fixed()
+        for i, chain in chains.items():
+            family = self.instance.families[i]
+            for booking in chain[len(self.fixed.get(i, [])):]:
+                self.book.book(family, booking.day, {booking.slot})
+        improved = 0
+        for i in sorted(chains):
+            family, chain = self.instance.families[i], chains[i]
+            last = chain[-1].day if chain else family.prev_day
+            if last + family.max_gap >= self.instance.n_days:
+                continue
+            own = chain[len(self.fixed.get(i, [])):]
+            for booking in own:
+                self.book.release(family, booking.day, {booking.slot})
+            before = score(lateness(self.instance, {i: chain}))
+            candidate = self.least_change_chain(i)
+            if score(lateness(self.instance, {i: candidate})) < before:
+                chains[i] = candidate
+                improved += 1
+                continue
+            for booking in candidate[len(self.fixed.get(i, [])):]:
+                self.book.release(family, booking.day, {booking.slot})
+            for booking in own:
+                self.book.book(family, booking.day, {booking.slot})
+        return improved
+
     def _meetings(self, bookings: dict[int, list[Booking]]) -> tuple[list[Meeting], list[tuple[str, int]]]:
-        instance, hours = self.instance, self.instance.hours
+        instance = self.instance
         meetings, unplaced = [], []
         for i, family in enumerate(instance.families):
             chain = bookings.get(i, [])
-            announced = instance.previous.get(family.family_id, [])
+            fixed = self.fixed_meetings.get(i, [])
+            times = [self._times(family, booking) for booking in chain[len(fixed):]]
+            announced = {m.meeting_id: m for m in instance.previous.get(family.family_id, [])}
+            ids = meeting_ids(family.family_id, instance.previous.get(family.family_id, []),
+                              [(instance.day(b.day), start) for b, (start, _) in zip(chain[len(fixed):], times)],
+                              taken={m.meeting_id for m in fixed} | instance.used_ids.get(family.family_id, set()))
             prev = family.prev_day
             for k, booking in enumerate(chain):
                 deadline = prev + family.max_gap
-                if (i, k) in self.fixed_times:
-                    start, end, meeting_id = self.fixed_times[(i, k)]
+                if k < len(fixed):
+                    meetings.append(replace(fixed[k], day=instance.day(booking.day), rule_id=family.rule_id,
+                                            deadline=instance.day(deadline), days_late=max(0, booking.day - deadline),
+                                            frozen=True))
                 else:
-                    start = hours.start_minute + self.book.slot_start(booking.slot)
-                    end = start + family.minutes
-                    meeting_id = announced[k].meeting_id if k < len(announced) else f"{family.family_id}-{k + 1:02d}"
-                meetings.append(Meeting(meeting_id, family.family_id, instance.day(booking.day), start, end,
-                                        family.attendees, family.rule_id, instance.day(deadline),
-                                        max(0, booking.day - deadline)))
+                    (start, end), meeting_id = times[k - len(fixed)], ids[k - len(fixed)]
+                    before = announced.get(meeting_id)
+                    kept = before is not None and (before.day, before.start_minute) == (instance.day(booking.day), start)
+                    meetings.append(Meeting(meeting_id, family.family_id, instance.day(booking.day), start, end,
+                                            family.attendees, family.rule_id, instance.day(deadline),
+                                            max(0, booking.day - deadline),
+                                            status=before.status if kept else PLANNED))
                 prev = booking.day
             if prev + family.max_gap < instance.n_days:
                 unplaced.append((family.family_id, prev + family.max_gap))
         return meetings, unplaced
+
+    def _times(self, family: FamilyDemand, booking: Booking) -> tuple[int, int]:
+        start = self.instance.hours.start_minute + self.book.slot_start(booking.slot)
+        return start, start + family.minutes
+
+
+def meeting_ids(family_id: str, announced: list[Meeting], new: list[tuple], taken: set[str]) -> list[str]:
+    """Ids for a family's new meetings (``(day, start minute)`` each, in date order).
+
+    A meeting held at the very day and time of an announced one keeps its id (nothing changed for anyone); the
+    other announced ids go, in date order, to the meetings that moved, so a calendar sees a move, not a
+    cancellation and a new meeting; any further meeting gets a fresh number no plan of the family has used."""
+    spots = {(m.day, m.start_minute): m.meeting_id for m in announced}
+    ids: list[str | None] = [spots.get(spot) for spot in new]
+    kept = {meeting_id for meeting_id in ids if meeting_id}
+    spare = [m.meeting_id for m in announced if m.meeting_id not in kept]
+    used = set(taken) | {m.meeting_id for m in announced}
+    number = 0
+    for k, meeting_id in enumerate(ids):
+        if meeting_id:
+            continue
+        if spare:
+            ids[k] = spare.pop(0)
+            continue
+        number += 1
+        while f"{family_id}-{number:02d}" in used:
+            number += 1
+        ids[k] = f"{family_id}-{number:02d}"
+        used.add(ids[k])
+    return ids
 
 
 def _on_time(family: FamilyDemand, bookings: list[Booking], n_days: int) -> bool:

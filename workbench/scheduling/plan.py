@@ -24,6 +24,14 @@ def minute_of(text: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
+PLANNED, ANNOUNCED, HELD, CANCELLED, MOVED_BY_HAND = "planned", "announced", "held", "cancelled", "moved_by_hand"
+STATUSES = (PLANNED, ANNOUNCED, HELD, CANCELLED, MOVED_BY_HAND)
+"""A meeting's life: planned by the tool, announced to families and staff, then held or cancelled - or moved
+by hand by the team leader (it then stays where it was put)."""
+STATUS_DA = {PLANNED: "planlagt", ANNOUNCED: "udmeldt", HELD: "afholdt", CANCELLED: "aflyst",
+             MOVED_BY_HAND: "flyttet manuelt"}
+
+
 @dataclass(frozen=True)
 class Assignment:
     family_id: str
@@ -43,6 +51,12 @@ class Meeting:
     rule_id: str
     deadline: date
     days_late: int = 0
+    status: str = PLANNED
+    held_on: date | None = None
+    """For a held meeting: the day it was actually held (it is then the family's last follow-up)."""
+    frozen: bool = False
+    """Kept exactly from the announced plan (freeze window or held): day, time and attendees as announced.
+    Written to ``summary.json`` (``frozen_meetings``), so ``meetings.csv`` of an unchanged re-plan is identical."""
 
     @property
     def start(self) -> str:
@@ -64,6 +78,10 @@ class Plan:
     summary: dict = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
     """Plain-language explanations (Danish) of anything the user should know."""
+    cancelled: list[Meeting] = field(default_factory=list)
+    """Meetings recorded as cancelled (kept for the record; they are not part of the plan)."""
+    team: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """family_id -> the professionals on the family's team when the plan was made (besides the coordinators)."""
 
     def meetings_frame(self) -> pd.DataFrame:
         rows = [
@@ -77,11 +95,18 @@ class Plan:
                 "rule_id": m.rule_id,
                 "deadline": m.deadline.isoformat(),
                 "days_late": m.days_late,
+                "status": m.status,
+                "held_on": m.held_on.isoformat() if m.held_on else "",
             }
-            for m in sorted(self.meetings, key=lambda m: (m.day, m.start_minute, m.family_id))
+            for m in sorted(self.meetings + self.cancelled, key=lambda m: (m.day, m.start_minute, m.family_id,
+                                                                           m.meeting_id))
         ]
-        columns = ["meeting_id", "family_id", "date", "start", "end", "attendees", "rule_id", "deadline", "days_late"]
-        return pd.DataFrame(rows, columns=columns)
+        return pd.DataFrame(rows, columns=MEETING_COLUMNS)
+
+    def team_frame(self) -> pd.DataFrame:
+        rows = [{"family_id": family_id, "staff_id": staff_id}
+                for family_id in sorted(self.team) for staff_id in self.team[family_id]]
+        return pd.DataFrame(rows, columns=["family_id", "staff_id"])
 
     def assignments_frame(self) -> pd.DataFrame:
         rows = [
@@ -97,30 +122,56 @@ class Plan:
     def write(self, out: str | Path) -> Path:
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
-        self.assignments_frame().to_csv(out / "assignments.csv", index=False)
-        self.meetings_frame().to_csv(out / "meetings.csv", index=False)
-        summary = dict(self.summary, messages=self.messages)
-        (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str), "utf-8")
+        write_atomic(out / "assignments.csv", self.assignments_frame().to_csv(index=False))
+        write_atomic(out / "meetings.csv", self.meetings_frame().to_csv(index=False))
+        if self.team:
+            write_atomic(out / "team.csv", self.team_frame().to_csv(index=False))
+        summary = dict(self.summary, messages=self.messages,
+                       frozen_meetings=sorted(m.meeting_id for m in self.meetings if m.frozen))
+        write_atomic(out / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False, default=str))
         return out
 
 
-def read_meetings(path: str | Path) -> list[Meeting]:
-    """Meetings from a ``meetings.csv`` written by :meth:`Plan.write` (e.g. an announced plan)."""
+MEETING_COLUMNS = ["meeting_id", "family_id", "date", "start", "end", "attendees", "rule_id", "deadline", "days_late",
+                   "status", "held_on"]
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a whole file or nothing: a temporary file beside it, then an atomic rename."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, "utf-8")
+    temporary.replace(path)
+
+
+def read_meetings(path: str | Path, include_cancelled: bool = False) -> list[Meeting]:
+    """Meetings from a ``meetings.csv`` written by :meth:`Plan.write` (e.g. an announced plan).
+
+    Files from before statuses existed have no ``status`` column: their meetings count as planned."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return [
+    meetings = [
         Meeting(
-            meeting_id=row.meeting_id,
-            family_id=row.family_id,
-            day=date.fromisoformat(row.date),
-            start_minute=minute_of(row.start),
-            end_minute=minute_of(row.end),
-            attendees=tuple(a for a in row.attendees.split(";") if a),
-            rule_id=row.rule_id,
-            deadline=date.fromisoformat(row.deadline),
-            days_late=int(row.days_late or 0),
+            meeting_id=row["meeting_id"],
+            family_id=row["family_id"],
+            day=date.fromisoformat(row["date"]),
+            start_minute=minute_of(row["start"]),
+            end_minute=minute_of(row["end"]),
+            attendees=tuple(a for a in row["attendees"].split(";") if a),
+            rule_id=row["rule_id"],
+            deadline=date.fromisoformat(row["deadline"]),
+            days_late=int(row["days_late"] or 0),
+            status=_status(row.get("status", "")),
+            held_on=date.fromisoformat(row["held_on"]) if row.get("held_on") else None,
         )
-        for row in frame.itertuples(index=False)
+        for row in frame.to_dict("records")
     ]
+    return meetings if include_cancelled else [m for m in meetings if m.status != CANCELLED]
+
+
+def _status(text: str) -> str:
+    text = (text or PLANNED).strip()
+    if text not in STATUSES:
+        raise ValueError(f"ukendt status '{text}' (kendte: {', '.join(STATUSES)})")
+    return text
 
 
 def summary_dict(**figures) -> dict:

@@ -8,11 +8,16 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from workbench.model import Register
+from workbench.scheduling.baseline import Baseline, Conflict, Prepared, prepare
+from workbench.scheduling.changes import PlanChanges, plan_changes
 from workbench.scheduling.coordinators import AssignmentResult, assign_coordinators
+from workbench.scheduling.deadlines import overdue, overdue_text
 from workbench.scheduling.instance import PackingInstance, build_instance
-from workbench.scheduling.packing import PackingOptions, PackingResult, pack_meetings
-from workbench.scheduling.plan import Assignment, Meeting, Plan
+from workbench.scheduling.packing import Packer, PackingOptions, PackingResult
+from workbench.scheduling.plan import PLANNED, Assignment, Meeting, Plan
+from workbench.scheduling.stable import StablePacker
 from workbench.scheduling.stopping import ProgressCallback, StopToken, no_progress
+from workbench.scheduling.workclock import WorkClock
 from workbench.settings import DEFAULT_HOURS, DEFAULT_LOAD, LoadWeights, MeetingHours
 from workbench.workdays import WorkCalendar
 
@@ -20,15 +25,24 @@ from workbench.workdays import WorkCalendar
 @dataclass(frozen=True)
 class PlanOptions:
     time_limit: float = 60.0
-    """Total seconds for coordinators and meetings together."""
+    """Total seconds for coordinators and meetings together (counted as work, see workclock.py)."""
     hours: MeetingHours = DEFAULT_HOURS
     load: LoadWeights = DEFAULT_LOAD
     packing: PackingOptions | None = None
     """Explicit packing options; by default the per-window time follows ``time_limit``."""
     previous: tuple[Meeting, ...] = ()
-    """An announced plan to stay close to (re-planning)."""
+    """Announced meetings to stay close to (a bare ``meetings.csv``); ``baseline`` carries a whole plan."""
+    baseline: Baseline | None = None
+    """The announced plan (coordinators, team, meetings with status) the new plan continues."""
     freeze_until: date | None = None
-    """Announced meetings up to and including this day are kept exactly as they are."""
+    """Announced meetings up to and including this day keep day, time and attendees."""
+    reoptimize: bool = False
+    """"Genoptimér": let announced meetings move where it takes days off the lateness (and say what it cost)."""
+    as_of: date | None = None
+    """Today: follow-ups due before it and not held are overdue, and nothing new is planned before it
+    (default: the first day of the plan)."""
+    deterministic: bool = True
+    """Count work instead of wall time, so the same input gives the same plan (workclock.py)."""
     workers: int = 2
 
 
@@ -40,12 +54,15 @@ class PlanRun:
     coordinators: AssignmentResult
     packing: PackingResult
     instance: PackingInstance = field(repr=False)
+    prepared: Prepared | None = field(default=None, repr=False)
+    changes: PlanChanges | None = None
 
 
 def _packing_options(options: PlanOptions, seconds_left: float) -> PackingOptions:
     if options.packing is not None:
         return options.packing
-    return PackingOptions(seconds=max(1.0, 0.95 * seconds_left), workers=options.workers)
+    return PackingOptions(seconds=max(1.0, 0.95 * seconds_left), workers=options.workers,
+                          deterministic=options.deterministic)
 
 
 def explain_late(register: Register, instance: PackingInstance, meeting_family: str, deadline: date) -> str:
@@ -76,57 +93,103 @@ def explain_late(register: Register, instance: PackingInstance, meeting_family: 
 
 def make_plan(register: Register, start: date, end: date, options: PlanOptions = PlanOptions(),
               progress: ProgressCallback = no_progress, stop: StopToken | None = None) -> PlanRun:
-    """Assign coordinators, then pack the follow-up meetings of the horizon."""
+    """Assign coordinators, then pack the follow-up meetings of the horizon - continuing the announced plan
+    (``options.baseline`` or ``options.previous``) where there is one."""
     began = time.perf_counter()
+    clock = WorkClock(options.deterministic)
     stop = stop or StopToken()
+    baseline = options.baseline or (Baseline(tuple(options.previous)) if options.previous else None)
+    prepared = prepare(register, baseline, start, end, options.freeze_until, options.hours)
+    work = prepared.register
     progress(0.0, "Fordeler koordinatorer")
-    coordinators = assign_coordinators(register, options.load, time_limit=max(1.0, 0.15 * options.time_limit),
-                                       workers=options.workers)
+    coordinators = assign_coordinators(work, options.load, time_limit=max(1.0, 0.15 * options.time_limit),
+                                       workers=options.workers, clock=clock, horizon=(start, end))
     assignments = coordinators.assignments or [
-        Assignment(f.family_id, f.primary_coordinator, f.secondary_coordinator) for f in register.families
+        Assignment(f.family_id, f.primary_coordinator, f.secondary_coordinator) for f in work.families
     ]
-    fixed, previous = [], [m for m in options.previous if start <= m.day <= end]
-    if options.freeze_until is not None:
-        fixed = [m for m in previous if m.day <= options.freeze_until]
-    instance = build_instance(register, assignments, start, end, options.hours, fixed, previous)
-    seconds_left = max(1.0, options.time_limit - (time.perf_counter() - began))
-    packing = pack_meetings(instance, _packing_options(options, seconds_left),
-                            lambda share, text: progress(0.1 + 0.9 * share, text), stop)
+    instance = build_instance(work, assignments, start, end, options.hours, prepared.fixed, prepared.movable,
+                              prepared.used_ids, earliest=options.as_of)
+    seconds_left = max(1.0, options.time_limit - clock.now())
+    packer_class = StablePacker if baseline is not None else Packer
+    extra = {"reoptimize": options.reoptimize} if baseline is not None else {}
+    packing = packer_class(instance, _packing_options(options, seconds_left),
+                           lambda share, text: progress(0.1 + 0.9 * share, text), stop, clock, **extra).run()
     meetings = packing.meetings
     late = [m for m in meetings if m.days_late > 0]
-    messages = list(coordinators.problems)
+    messages = [conflict.text() for conflict in _with_replacements(prepared.conflicts, meetings)]
+    messages += list(coordinators.problems)
+    as_of = options.as_of or start
+    missing = [(family_id, instance.day(day)) for family_id, day in packing.unplaced]
+    overdue_rows = overdue(meetings, missing, as_of)
+    messages += [overdue_text(row) for row in overdue_rows]
     for m in late:
         messages.append(f"Møde {m.meeting_id} holdes {m.days_late} dage efter fristen: "
-                        + explain_late(register, instance, m.family_id, m.deadline))
-    for family_id, deadline_day in packing.unplaced:
-        deadline = instance.day(deadline_day)
+                        + explain_late(work, instance, m.family_id, m.deadline))
+    for family_id, deadline in missing:
         messages.append(f"Familie {family_id} mangler et opfølgningsmøde med frist {deadline:%d.%m.%Y}: "
-                        + explain_late(register, instance, family_id, deadline))
-    moved = _moved(options.previous, meetings, options.freeze_until)
+                        + explain_late(work, instance, family_id, deadline))
+    changes = None
+    if baseline is not None:
+        before = {a.family_id: a for a in baseline.assignments.values()} or {
+            f.family_id: Assignment(f.family_id, f.primary_coordinator, f.secondary_coordinator)
+            for f in work.families}
+        changes = plan_changes(prepared.movable + prepared.closed,
+                               meetings, before, assignments, coordinators.forced,
+                               {m.meeting_id for m in prepared.fixed})
+        stable, reoptimized = packing.phases.get("stable"), packing.phases.get("reoptimized")
+        if reoptimized:
+            messages.insert(0, f"Genoptimering: {reoptimized['moved'] - stable['moved']} udmeldte møder mere flyttes "
+                               f"for {stable['days_late'] - reoptimized['days_late']} færre dage for sent "
+                               f"({stable['late'] - reoptimized['late']} færre forsinkede opfølgninger).")
+        elif options.reoptimize:
+            messages.insert(0, "Genoptimering: der er ingen forsinkede opfølgninger at flytte møder for.")
+        if prepared.unrecorded:
+            messages.insert(0, f"{len(prepared.unrecorded)} udmeldte møder før {start:%d.%m.%Y} er hverken "
+                               f"registreret som afholdt eller aflyst; de regnes ikke som afholdt.")
     summary = {
-        "families": len(register.families),
+        "families": len(work.families),
         "meetings": len(meetings),
         "late_meetings": len(late) + len(packing.unplaced),
-        "max_days_late": max([m.days_late for m in late] + [(end - instance.day(d)).days + 1 for _, d in packing.unplaced],
-                             default=0),
-        "total_days_late": sum(m.days_late for m in late),
+        "max_days_late": max([m.days_late for m in late] + [(end - d).days + 1 for _, d in missing], default=0),
+        "total_days_late": packing.days_late,
         "unplaced_followups": len(packing.unplaced),
+        "overdue": overdue_rows,
+        "as_of": as_of.isoformat(),
         "solver_status": packing.status,
         "gap": round(packing.gap, 4),
         "coordinator_status": coordinators.status,
         "unassigned_families": sum(1 for a in coordinators.assignments if not a.primary_coordinator),
         "late_lower_bound": packing.lower_bound,
         "phases": packing.phases,
-        "moved_meetings": moved,
+        "moved_meetings": len(changes.moved) if changes else 0,
+        "conflicts": [c.to_json() for c in prepared.conflicts],
+        "continuity": changes.summary() if changes else None,
+        "reproducible": not (stop.stopped or clock.guard_hit) and options.deterministic,
+        "settings": {"time_limit": options.time_limit, "freeze_until": _iso(options.freeze_until),
+                     "reoptimize": options.reoptimize, "deterministic": options.deterministic,
+                     "previous": baseline.label if baseline else "", "workers": options.workers,
+                     "seed": _packing_options(options, 1.0).seed},
+        "work_seconds": round(clock.now(), 2),
         "solve_seconds": round(time.perf_counter() - began, 2),
         "horizon": [start.isoformat(), end.isoformat()],
     }
-    plan = Plan(start, end, assignments, meetings, summary, messages)
-    return PlanRun(plan, coordinators, packing, instance)
+    team = {f.family_id: work.team_staff_ids(f.family_id) for f in work.families}
+    plan = Plan(start, end, assignments, meetings, summary, messages, team=team)
+    return PlanRun(plan, coordinators, packing, instance, prepared, changes)
 
 
-def _moved(previous: tuple[Meeting, ...], meetings: list[Meeting], freeze_until: date | None) -> int:
-    """Announced meetings (after the freeze) that are no longer at the same day and time."""
-    now = {m.meeting_id: (m.day, m.start_minute) for m in meetings}
-    return sum(1 for m in previous if now.get(m.meeting_id) != (m.day, m.start_minute)
-               and (freeze_until is None or m.day > freeze_until))
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _with_replacements(conflicts: list[Conflict], meetings: list[Meeting]) -> list[Conflict]:
+    """Each conflict gets its replacement: the meeting that took over its id (moved), else the family's first
+    newly planned meeting."""
+    by_id = {m.meeting_id: m for m in meetings}
+    for conflict in conflicts:
+        replacement = by_id.get(conflict.meeting.meeting_id)
+        if replacement is None:
+            replacement = min((m for m in meetings if m.family_id == conflict.meeting.family_id and not m.frozen
+                               and m.status == PLANNED), key=lambda m: (m.day, m.start_minute), default=None)
+        conflict.replacement = replacement
+    return conflicts

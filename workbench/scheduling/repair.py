@@ -10,7 +10,6 @@ as many, fewer days late).  Neighbourhoods grow when a small one does not help.
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -20,6 +19,7 @@ from workbench.scheduling.chain_model import ChainModel, Key
 from workbench.scheduling.construct import Booking, SlotBook
 from workbench.scheduling.instance import PackingInstance
 from workbench.scheduling.stopping import StopToken
+from workbench.scheduling.workclock import BOOKING, WorkClock, charge_solve, configure_solver
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,14 @@ def score(items: list[tuple[int, int, int]]) -> tuple[int, int]:
 class Repairer:
     def __init__(self, instance: PackingInstance, chains: dict[int, list[Booking]], book: SlotBook,
                  options: RepairOptions = RepairOptions(), stop: StopToken | None = None,
-                 locked: set[Key] | None = None) -> None:
+                 locked: set[Key] | None = None, clock: WorkClock | None = None,
+                 announced: dict[int, dict[int, int]] | None = None, targets: set[int] | None = None) -> None:
+        """``announced``: per family, announced day -> time block; moving away from one is avoided (re-planning).
+        ``targets``: only late follow-ups of these families are repaired (default: all)."""
         self.instance, self.chains, self.book, self.options = instance, chains, book, options
+        self.clock = clock or WorkClock(deterministic=False)
+        self.announced = announced
+        self.targets = targets
         self.stop = stop or StopToken()
         self.locked = locked or set()
         """Meetings that may not move (the freeze window of a re-plan)."""
@@ -128,16 +134,17 @@ class Repairer:
         old = {key: self.chains[key[0]][key[1]] for key in free}
         for key, booking in old.items():
             self._move(key, booking, add=False)
-        model = ChainModel(self.instance, self.chains, free, self.book, reach=self.options.reach)
+        self.clock.charge(2 * BOOKING * len(old))
+        model = ChainModel(self.instance, self.chains, free, self.book, reach=self.options.reach,
+                           announced=self.announced)
         model.hint_current()
-        model.model.minimize(model.lateness_objective())
+        model.model.minimize(model.disruption_objective() if self.announced else model.lateness_objective())
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = seconds
-        solver.parameters.num_workers = self.options.workers
-        solver.parameters.random_seed = self.options.seed
+        configure_solver(solver, seconds, self.clock, self.options.workers, self.options.seed)
         self.stop.attach(solver)
         status = solver.solve(model.model)
         self.stop.detach()
+        charge_solve(self.clock, solver, model.size())
         name = solver.status_name(status)
         new = model.read(solver) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else {}
         if len(new) == len(free):
@@ -154,18 +161,20 @@ class Repairer:
         return False, name
 
     def run(self, seconds: float) -> RepairStats:
-        began = time.perf_counter()
+        clock = self.clock
+        began = clock.now()
         stats = RepairStats(late_before=score(lateness(self.instance, self.chains)))
         statuses: dict[str, int] = defaultdict(int)
         hopeless: set[tuple[int, int]] = set()
         while not self.stop.stopped:
-            items = [item for item in lateness(self.instance, self.chains) if item[:2] not in hopeless]
+            items = [item for item in lateness(self.instance, self.chains) if item[:2] not in hopeless
+                     and (self.targets is None or item[0] in self.targets)]
             if not items:
                 break
             family_index, position, _ = min(items, key=lambda item: self._day(item))
             helped = False
             for radius, limit in self.options.levels:
-                left = seconds - (time.perf_counter() - began)
+                left = seconds - (clock.now() - began)
                 if left <= 0.05:
                     break
                 free = self._neighbourhood(family_index, position, radius, limit)
@@ -179,10 +188,10 @@ class Repairer:
                     break
             if not helped:
                 hopeless.add((family_index, position))
-            if seconds - (time.perf_counter() - began) <= 0.05:
+            if seconds - (clock.now() - began) <= 0.05:
                 break
         stats.late_after = score(lateness(self.instance, self.chains))
-        stats.seconds = time.perf_counter() - began
+        stats.seconds = clock.now() - began
         stats.statuses = dict(statuses)
         return stats
 
