@@ -76,3 +76,20 @@ def test_csv_files_open_in_danish_excel_and_hold_the_same_rows(tmp_path):
     assert meetings["Dato"].str.match(r"^\d{4}-\d{2}-\d{2}$").all()
     weekly = pd.read_csv(tmp_path / "arbejdsbyrde_pr_uge.csv", sep=";", encoding="utf-8-sig")
     assert weekly["Møder"].sum() == sum(len(m.attendees) for m in plan.meetings)
+
+
+def test_overdue_follow_ups_have_their_own_red_sheet(tmp_path):
+    from workbench.scheduling.planner import PlanOptions, make_plan
+    from tests.helpers import family, rule, staff, tiny_register
+
+    register = tiny_register([staff("C1")], [family("F1", primary="C1", last=date(2027, 1, 4)),
+                                             family("F2", primary="C1", last=date(2027, 2, 26))],
+                             rules=[rule(max_days=14, min_days=7)])
+    plan = make_plan(register, date(2027, 3, 1), date(2027, 3, 31), PlanOptions(time_limit=3)).plan
+    path = write_workbook(plan, register, tmp_path / "plan.xlsx")
+    overdue = pd.read_excel(path, sheet_name="Overskredne frister")
+    assert list(overdue["Familie"]) == ["F1"] and list(overdue["Dage overskredet"]) == [42]
+    sheet = openpyxl.load_workbook(path)["Overskredne frister"]
+    assert sheet.conditional_formatting  # shown in red
+    meetings = pd.read_excel(path, sheet_name="Møder")
+    assert set(meetings["Status"]) == {"planlagt"}

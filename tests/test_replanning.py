@@ -357,3 +357,40 @@ def test_a_cut_search_gives_the_same_plan_in_two_processes_under_load(tmp_path):
     assert summary["solver_status"] == "FEASIBLE" and summary["reproducible"]  # the search was cut, not finished
     for name in ("meetings.csv", "assignments.csv"):
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes()
+
+
+# ---------------------------------------------------------------------------------------------- accepted teams
+
+
+def test_an_accepted_team_changes_the_meetings_from_its_date_and_says_who_joins_and_leaves():
+    from workbench.model import TeamChange
+
+    register = _register()
+    first = _plan(register)
+    announced = _baseline(first, register)
+    change = TeamChange("F1", ("C2",), date(2027, 3, 22))  # T1 (PPR) leaves, C2 joins from 22 March
+    again = make_plan(register, START, END, PlanOptions(time_limit=5, baseline=announced, team_changes=(change,)))
+    f1 = sorted((m for m in again.plan.meetings if m.family_id == "F1"), key=lambda m: m.day)
+    before = [m for m in f1 if m.day < change.from_date]
+    after = [m for m in f1 if m.day >= change.from_date]
+    assert before and after
+    assert all("T1" in m.attendees for m in before) and all(m.frozen for m in before)
+    assert all("T1" not in m.attendees and "C2" in m.attendees for m in after)
+    assert any("accepteret team fra 22.03.2027" in m and "C2 kommer med" in m and "T1 går ud" in m
+               for m in again.plan.messages)
+    assert again.plan.team["F1"] == ("C2",)
+    _ok(register, again.plan)
+
+
+def test_an_accepted_screening_is_kept_in_the_store_for_the_next_plan(store):
+    from workbench.screening.workflow import accept_outcome, accepted_team_changes, screen
+    from workbench.synth.municipality import MunicipalitySpec, generate_municipality
+
+    register = generate_municipality(MunicipalitySpec(n_staff=20, n_families=6, seed=5))
+    family_id = register.families[0].family_id
+    ratings = [r for r in register.screenings if r.family_id == family_id]
+    outcome = screen(register, family_id, ratings, date(2027, 1, 10))
+    change, lines = accept_outcome(store, outcome, register, date(2027, 2, 1))
+    assert accepted_team_changes(store) == [change]
+    assert change.from_date == date(2027, 2, 1) and set(change.members) <= outcome.proposal.staff_ids()
+    assert lines and all(("kommer med" in line or "går ud" in line or "det samme" in line) for line in lines)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -142,3 +142,18 @@ def test_screen_refuses_unknown_family_and_empty_screening():
         screen(register, "F9", [r("F1-B1", "B_SKO_2", 2)], ON)
     with pytest.raises(ScreeningInputError, match="Ingen punkter"):
         screen(register, "F1", [], ON)
+
+
+def test_an_overdue_follow_up_keeps_its_past_deadline():
+    """The cadence does not restart from the screening day: the deadline stays in the past and is shown overdue."""
+    from dataclasses import replace as dc_replace
+
+    from workbench.screening.assessment import assess
+    from workbench.synth.municipality import MunicipalitySpec, generate_municipality
+
+    register = generate_municipality(MunicipalitySpec(n_staff=14, n_families=4, seed=3))
+    family = dc_replace(register.families[0], last_followup_date=date(2026, 6, 1))
+    ratings = [r for r in register.screenings if r.family_id == family.family_id]
+    a = assess(register, family, ratings, date(2027, 3, 1))
+    assert a.next_followup == date(2026, 6, 1) + timedelta(days=a.rule.max_interval_days)
+    assert a.days_overdue == (date(2027, 3, 1) - a.next_followup).days > 200

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from workbench.ui.planning import PlanningPanel
 
@@ -59,3 +59,77 @@ def test_stop_button_ends_a_running_plan(store, small_data_dir):
     panel.thread.join(timeout=60)
     assert not panel.thread.is_alive()
     assert panel.run is not None and panel.plan_button.disabled is False
+
+
+def test_approve_record_held_and_replan_continues_the_announced_plan(store, small_data_dir):
+    panel = PlanningPanel(store=store, data_path=small_data_dir, today=date(2027, 2, 10))
+    panel.start.value, panel.end.value = date(2027, 1, 1), date(2027, 3, 31)
+    panel.seconds.value = 5
+    assert "Ingen udmeldt plan" in panel.baseline_info.value
+    panel.as_of.value = date(2027, 1, 1)  # the first plan was made at new year
+    panel.plan(background=False)
+    panel.label.value = "Uge 1"
+    plan_id = panel.approve()
+    assert store.announced_plan_id() == plan_id and "godkendt og udsendt" in panel.messages.text
+    assert panel.previous.value == plan_id and "Uge 1" in panel.baseline_info.value
+    assert all(m.status == "announced" for m in store.load_plan(plan_id).meetings)
+
+    # the records panel shows the announced meetings week by week; mark two as held, one of them another day
+    records = panel.records
+    january = [m for m in store.load_plan(plan_id).meetings if m.day < date(2027, 2, 1)]
+    first, second = january[0], january[1]
+    records.week.value = next(value for _, value in records.week.options if value == f"{first.day.isocalendar()[0]}-U"
+                              f"{first.day.isocalendar()[1]:02d}")
+    held_button = next(button for row in records.table.children for button in getattr(row, "children", ())
+                       if f"tvaers-held-{first.meeting_id}" in button._dom_classes)
+    held_button.click()
+    assert "afholdt" in records.messages.text
+    records.week.value = f"{second.day.isocalendar()[0]}-U{second.day.isocalendar()[1]:02d}"
+    records.meeting.value = second.meeting_id
+    records.other_day.value = second.day + timedelta(days=1)
+    records.held_other.click()
+    statuses = {m.meeting_id: (m.status, m.held_on) for m in store.load_plan(plan_id).meetings}
+    assert statuses[first.meeting_id] == ("held", first.day)
+    assert statuses[second.meeting_id] == ("held", second.day + timedelta(days=1))
+    assert "2 afholdt" in panel.baseline_info.value
+
+    # re-plan on 10 February: nothing new before today, the held meetings stay as held, nothing else changed
+    panel.as_of.value = date(2027, 2, 10)
+    panel.freeze.value = date(2027, 2, 17)
+    panel.plan(background=False)
+    assert all(m.day >= date(2027, 2, 10) for m in panel.run.plan.meetings if not m.frozen)
+    assert panel.run.plan.summary["continuity"]["coordinator_changes"] == []
+    replanned = {m.meeting_id: m for m in panel.run.plan.meetings}
+    assert replanned[second.meeting_id].status == "held" and replanned[second.meeting_id].day == second.day + timedelta(days=1)
+    assert "Ændringer i forhold til den udmeldte plan" in panel.changes.value
+    assert "Intet er ændret i registret" in panel.register_changes.value
+
+
+def test_a_held_meeting_cannot_lie_in_the_future(store, small_data_dir):
+    panel = PlanningPanel(store=store, data_path=small_data_dir, today=date(2027, 1, 5))
+    panel.start.value, panel.end.value = date(2027, 1, 1), date(2027, 3, 31)
+    panel.seconds.value = 5
+    panel.plan(background=False)
+    plan_id = panel.approve()
+    later = max(store.load_plan(plan_id).meetings, key=lambda m: m.day)
+    from workbench.scheduling.records import StatusRecord
+
+    assert panel.records.record([StatusRecord(later.meeting_id, "held")]) == []
+    assert "kan ikke være afholdt endnu" in panel.records.messages.text
+
+
+def test_a_status_file_can_be_uploaded(store, small_data_dir):
+    panel = PlanningPanel(store=store, data_path=small_data_dir, today=date(2027, 3, 15))
+    panel.start.value, panel.end.value = date(2027, 1, 1), date(2027, 3, 31)
+    panel.seconds.value = 5
+    panel.as_of.value = date(2027, 1, 1)
+    panel.plan(background=False)
+    plan_id = panel.approve()
+    meetings = store.load_plan(plan_id).meetings
+    content = f"meeting_id;status;held_on\n{meetings[0].meeting_id};aflyst;\n{meetings[1].meeting_id};afholdt;\n"
+    panel.records.upload.value = ({"name": "status.csv", "type": "text/csv", "size": len(content),
+                                   "content": memoryview(content.encode("utf-8")),
+                                   "last_modified": datetime(2027, 3, 15)},)
+    again = store.load_plan(plan_id)
+    assert [m.meeting_id for m in again.cancelled] == [meetings[0].meeting_id]
+    assert "Registreret" in panel.records.messages.text

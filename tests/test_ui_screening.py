@@ -151,3 +151,21 @@ def test_caseworker_choices_are_honoured_and_saved(panel, store):
     assert any(leaving in note for note in saved["team"]["choices"])
     panel.family.value = panel.family.options[1][1]
     assert panel.exclude.value == ()  # choices belong to one family
+
+
+def test_accepting_the_team_makes_the_next_plan_use_it(panel, store):
+    from workbench.screening.workflow import accepted_team_changes
+    from workbench.ui.planning import PlanningPanel
+
+    assert panel.accept_button.disabled
+    outcome = panel.propose()
+    assert outcome is not None and not panel.accept_button.disabled
+    panel.accept_from.value = date(2027, 4, 1)
+    panel.accept_button.click()
+    assert "accepteret fra 01.04.2027" in panel.messages.text and "bruges i næste planlægning" in panel.messages.text
+    [change] = accepted_team_changes(store)
+    assert change.family_id == outcome.family_id and change.from_date == date(2027, 4, 1)
+    planning = PlanningPanel(store=store, data_path=panel.loader.path.value, today=date(2027, 3, 1))
+    assert f"Familie {outcome.family_id}: accepteret teamforslag fra screening gælder fra 01.04.2027" in \
+        planning.register_changes.value
+    assert planning._options().team_changes == (change,)

@@ -72,7 +72,10 @@ def plan(
     freeze_until: Optional[str] = typer.Option(None, "--freeze-until", help="Udmeldte møder til og med denne dag fastholdes"),
     reoptimize: bool = typer.Option(False, "--reoptimize", help="Genoptimér: flyt flere udmeldte møder, hvis det giver "
                                                                "færre dage for sent"),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Status pr. denne dag: overskredne frister (standard: --start)"),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="I dag: overskredne frister opgøres pr. denne dag, og "
+                                                              "intet nyt lægges før den (standard: --start)"),
+    ignore_accepted: bool = typer.Option(False, "--ignore-accepted", help="Brug kun team.csv, ikke teams accepteret "
+                                                                          "fra screeninger"),
     quiet: bool = typer.Option(False, "--quiet", help="Ingen fremdriftslinje"),
 ) -> None:
     """Assign coordinators and pack every family's follow-up meetings over the horizon; with --previous, continue
@@ -99,8 +102,17 @@ def plan(
             for line in changed[:30]:
                 typer.echo(f"  * {line}")
     freeze = _date(freeze_until, "--freeze-until") if freeze_until else None
+    team_changes: tuple = ()
+    if not ignore_accepted:
+        from workbench.io.store import Store
+        from workbench.screening.workflow import accepted_team_changes
+
+        team_changes = tuple(c for c in accepted_team_changes(Store()) if c.family_id in register.family_by_id)
+        if team_changes:
+            typer.echo(f"{len(team_changes)} teams accepteret fra screeninger bruges (lageret {Store().path}; "
+                       f"--ignore-accepted lader dem ude).")
     options = PlanOptions(time_limit=time_limit, baseline=baseline, freeze_until=freeze, reoptimize=reoptimize,
-                          as_of=_date(as_of, "--as-of") if as_of else None)
+                          as_of=_date(as_of, "--as-of") if as_of else None, team_changes=team_changes)
     bar = tqdm(total=100, desc="Planlægger", unit="%", disable=quiet, file=sys.stderr,
                bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}")
 
@@ -363,8 +375,12 @@ def screen(
     family: str = typer.Option(..., "--family", help="Familiens id, fx F0001"),
     on: Optional[str] = typer.Option(None, "--on", help="Dato for vurderingen (ÅÅÅÅ-MM-DD); standard er seneste screening"),
     save: bool = typer.Option(False, "--save", help="Gem teamforslaget i den lokale database"),
+    accept_from: Optional[str] = typer.Option(None, "--accept-from",
+                                              help="Acceptér det foreslåede team fra denne dag (ÅÅÅÅ-MM-DD): næste "
+                                                   "plan bruger det i stedet for team.csv"),
 ) -> None:
-    """Propose the smallest team for a family from its latest screening, with every reason in Danish."""
+    """Propose the smallest team for a family from its latest screening, with every reason in Danish; with
+    --accept-from, accept it: the next `workbench plan` uses it from that day."""
     from workbench.io.store import Store
     from workbench.screening.progress import latest
     from workbench.screening.workflow import PROPOSAL_KIND, ScreeningInputError, outcome_json, outcome_lines
@@ -384,9 +400,15 @@ def screen(
         _fail(str(error))
     for line in outcome_lines(outcome):
         typer.echo(line)
-    if save:
+    if save or accept_from:
         store.put(PROPOSAL_KIND, family, outcome_json(outcome))
         typer.echo(f"Teamforslaget er gemt i {store.path}.")
+    if accept_from:
+        from workbench.screening.workflow import accept_outcome
+
+        first = _date(accept_from, "--accept-from")
+        _, lines = accept_outcome(store, outcome, register, first)
+        typer.echo(f"Teamet er accepteret fra {first:%d.%m.%Y} og bruges i næste plan: " + "; ".join(lines) + ".")
 
 
 @app.command()

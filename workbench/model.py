@@ -87,6 +87,23 @@ class TeamMember:
 
 
 @dataclass(frozen=True)
+class TeamChange:
+    """A team the caseworker accepted from a screening's proposal: from ``from_date`` these professionals are the
+    family's team (besides its coordinators), replacing the team in ``team.csv``."""
+
+    family_id: str
+    members: tuple[str, ...]
+    from_date: date
+    accepted_on: date | None = None
+
+    def joins(self, before: Iterable[str]) -> list[str]:
+        return sorted(set(self.members) - set(before))
+
+    def leaves(self, before: Iterable[str]) -> list[str]:
+        return sorted(set(before) - set(self.members))
+
+
+@dataclass(frozen=True)
 class FamilyUnavailability:
     family_id: str
     start_date: date

@@ -22,6 +22,8 @@ import pytest
 from tests.browser.helpers import CHROMIUM_ARGS, WorkbenchPage, find_browser
 
 ROOT = Path(__file__).resolve().parents[2]
+TODAY = "2027-02-10"
+"""The app's 'today' in the browser tests (a fixed date inside the sample data's year, see ui.common.today)."""
 
 
 def pytest_collection_modifyitems(items):
@@ -53,7 +55,8 @@ def voila_server(tmp_path_factory):
     home = tmp_path_factory.mktemp("voila")
     port = _free_port()
     env = dict(os.environ, TVAERS_DATA=str(ROOT / "sample_data"), TVAERS_DB=str(home / "store.sqlite3"),
-               TVAERS_OUT=str(home / "out"), TVAERS_PLAN=str(home / "no-plan"), PYTHONUNBUFFERED="1")
+               TVAERS_OUT=str(home / "out"), TVAERS_PLAN=str(home / "no-plan"), PYTHONUNBUFFERED="1",
+               TVAERS_TODAY=TODAY)
     log = open(home / "server.log", "w")
     server = subprocess.Popen([sys.executable, "-m", "workbench.cli", "app", "--no-browser", "--port", str(port)],
                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

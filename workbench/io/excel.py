@@ -19,11 +19,11 @@ from workbench import catalogue
 from workbench.caseload import caseload
 from workbench.io.calendar_ics import WEEKDAYS_DA, rule_text
 from workbench.model import Register
-from workbench.scheduling.plan import Plan
+from workbench.scheduling.plan import STATUS_DA, Plan
 
-SHEETS = ("Møder", "Koordinatorer", "Arbejdsbyrde", "For sene", "Om planen")
+SHEETS = ("Møder", "Koordinatorer", "Arbejdsbyrde", "For sene", "Overskredne frister", "Om planen")
 CSV_NAMES = {"Møder": "moeder.csv", "Koordinatorer": "koordinatorer.csv", "Arbejdsbyrde": "arbejdsbyrde.csv",
-             "For sene": "for_sene.csv", "Om planen": "om_planen.csv"}
+             "For sene": "for_sene.csv", "Overskredne frister": "overskredne_frister.csv", "Om planen": "om_planen.csv"}
 
 
 def iso_week(day: date) -> str:
@@ -46,9 +46,10 @@ def meetings_table(plan: Plan, register: Register) -> pd.DataFrame:
             "Uge": iso_week(m.day), "Start": m.start, "Slut": m.end, "Minutter": m.end_minute - m.start_minute,
             "Mødetype": rule_text(register, m.rule_id), "Frist": m.deadline, "Dage for sent": m.days_late,
             "Deltagere": "; ".join(_name(register, s) for s in m.attendees), "Deltager-id": ";".join(m.attendees),
+            "Status": STATUS_DA.get(m.status, m.status) + (f" {m.held_on:%d.%m.%Y}" if m.held_on else ""),
         })
     columns = ["Møde-id", "Familie", "Dato", "Ugedag", "Uge", "Start", "Slut", "Minutter", "Mødetype", "Frist",
-               "Dage for sent", "Deltagere", "Deltager-id"]
+               "Dage for sent", "Deltagere", "Deltager-id", "Status"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -157,10 +158,20 @@ def late_table(plan: Plan, register: Register) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Familie", "Møde-id", "Dato", "Frist", "Dage for sent", "Forklaring"])
 
 
+def overdue_table(plan: Plan, register: Register) -> pd.DataFrame:
+    """Follow-ups whose deadline had passed without a held meeting on the plan's status date (summary.json)."""
+    rows = [{"Familie": r["family_id"], "Møde-id": r["meeting_id"] or "(mangler)",
+             "Frist": date.fromisoformat(r["deadline"]), "Dage overskredet": r["days_overdue"],
+             "Planlagt til": date.fromisoformat(r["planned_for"]) if r["planned_for"] else None,
+             "Deltagere": "; ".join(_name(register, s) for s in r["attendees"])}
+            for r in plan.summary.get("overdue", [])]
+    return pd.DataFrame(rows, columns=["Familie", "Møde-id", "Frist", "Dage overskredet", "Planlagt til", "Deltagere"])
+
+
 SUMMARY_LABELS = {
     "families": "Familier", "meetings": "Møder", "late_meetings": "For sene eller manglende opfølgninger",
     "max_days_late": "Flest dage for sent", "total_days_late": "Dage for sent i alt",
-    "unplaced_followups": "Opfølgninger uden plads", "solver_status": "Løserstatus",
+    "unplaced_followups": "Opfølgninger uden plads", "solver_status": "Løserstatus", "as_of": "Status pr.",
     "unassigned_families": "Familier uden koordinator", "moved_meetings": "Flyttede udmeldte møder",
     "solve_seconds": "Sekunder brugt", "independent_check": "Uafhængig kontrol",
 }
@@ -181,6 +192,7 @@ def plan_tables(plan: Plan, register: Register) -> dict[str, pd.DataFrame]:
         "Koordinatorer": assignments_table(plan, register),
         "Arbejdsbyrde": workload_table(plan, register),
         "For sene": late_table(plan, register),
+        "Overskredne frister": overdue_table(plan, register),
         "Om planen": summary_table(plan),
     }
 
@@ -205,6 +217,11 @@ def write_workbook(plan: Plan, register: Register, path: str | Path) -> Path:
             sheet.freeze_panes(1, 0)
             if len(frame):
                 sheet.autofilter(0, 0, len(frame), len(frame.columns) - 1)
+        overdue = tables["Overskredne frister"]
+        if len(overdue):
+            red = book.add_format({"font_color": "#b71c1c", "bold": True})
+            writer.sheets["Overskredne frister"].conditional_format(
+                1, 0, len(overdue), len(overdue.columns) - 1, {"type": "no_blanks", "format": red})
         load = tables["Arbejdsbyrde"]
         first_week = list(load.columns).index("Timer i alt") + 1
         if len(load) and first_week < len(load.columns):

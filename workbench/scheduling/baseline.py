@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from workbench.model import Register, TeamMember
+from workbench.model import Register, TeamChange, TeamMember
 from workbench.scheduling.plan import CANCELLED, HELD, Assignment, Meeting, Plan, read_meetings
 from workbench.settings import DEFAULT_HOURS, MeetingHours
 from workbench.workdays import WorkCalendar
@@ -164,6 +164,8 @@ class Prepared:
     used_ids: dict[str, set[str]] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     """family_id -> where its coordinators come from ("plan" or "register")."""
+    team_changes: list[str] = field(default_factory=list)
+    """Danish lines: accepted screening teams applied (who joins, who leaves, from when)."""
 
 
 def _carried(now, then, planned, has_snapshot: bool):
@@ -212,12 +214,38 @@ def carry_over(register: Register, baseline: Baseline, start: date) -> tuple[Reg
     return register.replace(families=tuple(families), team=tuple(team)), sources
 
 
+def apply_team_changes(register: Register, changes: list[TeamChange]) -> tuple[Register, list[str]]:
+    """The register with each family's accepted team (the latest acceptance per family), and what changed."""
+    latest: dict[str, TeamChange] = {}
+    for change in changes:
+        if change.family_id in register.family_by_id:
+            latest[change.family_id] = change
+    if not latest:
+        return register, []
+    lines, team = [], [m for m in register.team if m.family_id not in latest]
+    for family_id, change in sorted(latest.items()):
+        before = register.team_staff_ids(family_id)
+        members = [s for s in change.members if s in register.staff_by_id]
+        team += [TeamMember(family_id, s, register.staff_by_id[s].role) for s in members]
+        joins, leaves = change.joins(before), change.leaves(before)
+        if joins or leaves:
+            lines.append(f"Familie {family_id}: accepteret team fra {change.from_date:%d.%m.%Y} – "
+                         + "; ".join([f"{s} kommer med" for s in joins] + [f"{s} går ud" for s in leaves]))
+    return register.replace(team=tuple(team)), lines
+
+
 def prepare(register: Register, baseline: Baseline | None, start: date, end: date, freeze_until: date | None,
-            hours: MeetingHours = DEFAULT_HOURS) -> Prepared:
-    """Split the announced plan into what is kept exactly, what may move, and what can no longer be held."""
+            hours: MeetingHours = DEFAULT_HOURS, team_changes: list[TeamChange] = ()) -> Prepared:
+    """Split the announced plan into what is kept exactly, what may move, and what can no longer be held.
+
+    ``team_changes``: teams accepted from screenings; announced meetings before a change's date keep the team
+    they were announced with (like frozen ones), later meetings get the new team."""
     if baseline is None:
-        return Prepared(register, [], [])
+        changed, lines = apply_team_changes(register, list(team_changes))
+        return Prepared(changed, [], [], team_changes=lines)
     carried, sources = carry_over(register, baseline, start)
+    carried, lines = apply_team_changes(carried, list(team_changes))
+    team_from = {c.family_id: c.from_date for c in team_changes if c.family_id in carried.family_by_id}
     known = carried.family_by_id
     calendar = WorkCalendar(carried, start, end)
     used_ids: dict[str, set[str]] = defaultdict(set)
@@ -227,7 +255,7 @@ def prepare(register: Register, baseline: Baseline | None, start: date, end: dat
     held_until: dict[str, date] = {}
     for m in baseline.held:
         held_until[m.family_id] = max(held_until.get(m.family_id, freeze), m.held_on or m.day)
-    prepared = Prepared(carried, [], [], used_ids=dict(used_ids), sources=sources)
+    prepared = Prepared(carried, [], [], used_ids=dict(used_ids), sources=sources, team_changes=lines)
     candidates: list[Meeting] = []
     for m in sorted(baseline.meetings, key=lambda m: (m.day, m.start_minute, m.meeting_id)):
         day = (m.held_on or m.day) if m.status == HELD else m.day
@@ -243,7 +271,7 @@ def prepare(register: Register, baseline: Baseline | None, start: date, end: dat
             continue
         if m.status == HELD:
             prepared.fixed.append(replace(m, day=day))
-        elif day <= held_until.get(m.family_id, freeze):
+        elif day <= held_until.get(m.family_id, freeze) or day < team_from.get(m.family_id, start):
             candidates.append(m)
         else:
             prepared.movable.append(m)

@@ -15,6 +15,11 @@ from workbench.model import WEEKDAY_DA
 from workbench.scheduling.plan import Assignment, Meeting
 
 
+def count(n: int, one: str, many: str) -> str:
+    """``1 møde``, ``3 møder``: a number with the Danish singular or plural."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def _days(values) -> str:
     return ", ".join(WEEKDAY_DA[d] for d in sorted(values))
 
@@ -103,7 +108,12 @@ class PlanChanges:
     new: list[Meeting] = field(default_factory=list)
     attendees_changed: list[tuple[Meeting, Meeting]] = field(default_factory=list)
     coordinator_changes: list[dict] = field(default_factory=list)
+    """Coordinators that changed for families in the announced plan (with the reason)."""
+    coordinators_new: list[dict] = field(default_factory=list)
+    """Coordinators given to families the announced plan did not have (new families)."""
     calendars_changed: set[str] = field(default_factory=set)
+    frozen: int = 0
+    """Meetings kept exactly as announced (up to the freeze date, and held ones)."""
 
     def summary(self) -> dict:
         return {
@@ -113,15 +123,20 @@ class PlanChanges:
             "new_meetings": len(self.new),
             "attendees_changed": len(self.attendees_changed),
             "coordinator_changes": self.coordinator_changes,
+            "coordinators_for_new_families": self.coordinators_new,
+            "frozen_kept": self.frozen,
             "people_with_calendar_changes": len(self.calendars_changed),
             "calendars_changed": sorted(self.calendars_changed),
         }
 
     def lines(self) -> list[str]:
         """Danish lines for the page and the command line."""
-        out = [f"{len(self.kept)} udmeldte møder ligger fast, {len(self.moved)} er flyttet, "
-               f"{len(self.dropped)} bortfalder, {len(self.new)} er nye; "
-               f"{len(self.calendars_changed)} medarbejderes kalendere ændres."]
+        people = len(self.calendars_changed)
+        out = [f"{count(self.frozen, 'møde', 'møder')} til og med frysedatoen ligger fast som udmeldt. Efter "
+               f"frysedatoen: {count(len(self.kept), 'udmeldt møde er uændret', 'udmeldte møder er uændrede')}, "
+               f"{len(self.moved)} flyttet, {len(self.dropped)} bortfalder, {len(self.new)} nye. "
+               + (f"{count(people, 'medarbejders kalender', 'medarbejderes kalendere')} ændres." if people else
+                  "Ingen medarbejderes kalendere ændres.")]
         for old, new in self.moved:
             out.append(f"Flyttet: {old.meeting_id} fra {old.day:%d.%m.} kl. {old.start} til {new.day:%d.%m.} kl. "
                        f"{new.start}")
@@ -130,13 +145,15 @@ class PlanChanges:
         for change in self.coordinator_changes:
             out.append(f"Koordinator: familie {change['family_id']} {change['kind']} {change['before'] or '(ingen)'} → "
                        f"{change['after'] or '(ingen)'}" + (f" ({change['reason']})" if change["reason"] else ""))
+        for change in self.coordinators_new:
+            out.append(f"Ny familie {change['family_id']}: {change['kind']} koordinator {change['after']}")
         return out
 
 
 def plan_changes(announced: list[Meeting], meetings: list[Meeting], before: dict[str, Assignment],
                  after: list[Assignment], reasons: dict[tuple[str, str], str], fixed_ids: set[str]) -> PlanChanges:
     """Compare the announced meetings that could move (and the conflicting frozen ones) with the new plan."""
-    changes = PlanChanges()
+    changes = PlanChanges(frozen=len(fixed_ids))
     now = {m.meeting_id: m for m in meetings}
     for old in announced:
         new = now.get(old.meeting_id)
@@ -159,6 +176,10 @@ def plan_changes(announced: list[Meeting], meetings: list[Meeting], before: dict
     for a in sorted(after, key=lambda a: a.family_id):
         old = before.get(a.family_id)
         if old is None:
+            for kind, label in (("primary", "primær"), ("secondary", "sekundær")):
+                if getattr(a, f"{kind}_coordinator"):
+                    changes.coordinators_new.append({"family_id": a.family_id, "kind": label,
+                                                     "after": getattr(a, f"{kind}_coordinator")})
             continue
         for kind, label in (("primary", "primær"), ("secondary", "sekundær")):
             was, is_now = getattr(old, f"{kind}_coordinator"), getattr(a, f"{kind}_coordinator")

@@ -73,13 +73,21 @@ def _strictest(register: Register, family, on: date):
     return best
 
 
+def team_of(register: Register, plan: Plan) -> list[tuple[str, str]]:
+    """(family_id, staff_id) of every team membership: the team the plan says it used (``team.csv`` in the plan
+    folder: the register's team with accepted screening proposals), else the register's own."""
+    if plan.team:
+        return [(family_id, staff_id) for family_id, members in plan.team.items() for staff_id in members]
+    return [(member.family_id, member.staff_id) for member in register.team]
+
+
 def check_assignments(register: Register, plan: Plan, load: LoadWeights = DEFAULT_LOAD) -> list[Breach]:
     breaches: list[Breach] = []
     staff = register.staff_by_id
     assigned = {a.family_id: a for a in plan.assignments}
     share = defaultdict(float)  # (person, family) -> the largest share of the family's points they carry
-    for member in register.team:
-        share[(member.staff_id, member.family_id)] = load.team
+    for family_id, staff_id in team_of(register, plan):
+        share[(staff_id, family_id)] = load.team
     for family in register.families:
         a = assigned.get(family.family_id)
         if a is None or not a.primary_coordinator:
@@ -123,6 +131,9 @@ def check_plan(register: Register, plan: Plan, hours: MeetingHours = DEFAULT_HOU
 
     per_person_day = defaultdict(list)
     per_family = defaultdict(list)
+    teams: dict[str, list[str]] = defaultdict(list)
+    for family_id, staff_id in team_of(register, plan):
+        teams[family_id].append(staff_id)
     add = report.breaches.append
     for m in plan.meetings:
         family = register.family_by_id.get(m.family_id)
@@ -136,7 +147,7 @@ def check_plan(register: Register, plan: Plan, hours: MeetingHours = DEFAULT_HOU
             continue  # what happened happened: a held meeting only counts in the family's chain
         rule = _strictest(register, family, start)
         a = assigned.get(m.family_id)
-        required = set(register.team_staff_ids(m.family_id))
+        required = set(teams.get(m.family_id, ()))
         if a:
             required |= {p for p in (a.primary_coordinator, a.secondary_coordinator) if p}
         missing = required - set(m.attendees)
@@ -171,10 +182,14 @@ def check_plan(register: Register, plan: Plan, hours: MeetingHours = DEFAULT_HOU
                 add(Breach("dobbeltbooking", f"{person} har overlappende møder {day}", staff_id=person,
                            meeting_id=second.meeting_id))
 
+    held_anchors = {k: date.fromisoformat(v) for k, v in plan.summary.get("held_anchors", {}).items()}
     for family in register.families:
         rule = _strictest(register, family, start)
         meetings = sorted(per_family[family.family_id], key=lambda m: m.day)
         previous = family.last_followup_date
+        held = held_anchors.get(family.family_id)  # a meeting held before the plan (check_continuity verifies it)
+        if held and (previous is None or held > previous):
+            previous = held
         anchor = previous or family.case_start_date or start
         for m in meetings:
             if previous is not None and (m.day - previous).days < rule.min_interval_days:
@@ -196,14 +211,20 @@ def check_plan(register: Register, plan: Plan, hours: MeetingHours = DEFAULT_HOU
 
 def check_continuity(previous: list[Meeting], plan: Plan, freeze_until) -> list[Breach]:
     """Frozen announced meetings (up to ``freeze_until``) are in the new plan with the same day, time and
-    attendees - unless the plan reports them as conflicts or the family's case has closed."""
-    if freeze_until is None:
-        return []
+    attendees - unless the plan reports them as conflicts or the family's case has closed; and every held meeting
+    the plan counts from (``held_anchors``) is one the announced plan records as held."""
+    breaches = []
+    held = {(m.family_id, m.held_on or m.day) for m in previous if m.status == HELD}
+    for family_id, day in plan.summary.get("held_anchors", {}).items():
+        if (family_id, date.fromisoformat(day)) not in held:
+            breaches.append(Breach("ukendt_afholdt", f"planen regner fra et afholdt møde {day}, som den udmeldte plan "
+                                   "ikke har", family_id))
     reported = {c["meeting_id"] for c in plan.summary.get("conflicts", [])}
     now = {m.meeting_id: m for m in plan.meetings}
     families = {m.family_id for m in plan.meetings} | {a.family_id for a in plan.assignments}
-    breaches = []
     for old in previous:
+        if freeze_until is None:
+            break
         if old.status == CANCELLED or old.day > freeze_until or old.day < plan.start or old.family_id not in families:
             continue
         new = now.get(old.meeting_id)

@@ -21,11 +21,12 @@ def overdue(meetings: list[Meeting], missing: list[tuple[str, date]], as_of: dat
         if m.deadline < as_of and m.status != HELD and m.days_late > 0:
             rows.append({"family_id": m.family_id, "meeting_id": m.meeting_id, "deadline": m.deadline.isoformat(),
                          "days_overdue": (as_of - m.deadline).days, "planned_for": m.day.isoformat(),
-                         "attendees": list(m.attendees)})
+                         "days_late_when_held": m.days_late, "frozen": m.frozen, "attendees": list(m.attendees)})
     for family_id, deadline in sorted(missing, key=lambda item: (item[1], item[0])):
         if deadline < as_of:
             rows.append({"family_id": family_id, "meeting_id": "", "deadline": deadline.isoformat(),
-                         "days_overdue": (as_of - deadline).days, "planned_for": "", "attendees": []})
+                         "days_overdue": (as_of - deadline).days, "planned_for": "", "days_late_when_held": None,
+                         "frozen": False, "attendees": []})
     return rows
 
 
@@ -34,5 +35,7 @@ def overdue_text(row: dict) -> str:
     deadline = date.fromisoformat(row["deadline"])
     planned = (f"planlagt {date.fromisoformat(row['planned_for']):%d.%m.%Y}" if row["planned_for"]
                else "ikke planlagt i perioden")
+    if row.get("frozen"):
+        planned += " (udmeldt og fastfrosset)"
     return (f"Familie {row['family_id']}: opfølgningen skulle have været holdt senest {deadline:%d.%m.%Y} – "
             f"{row['days_overdue']} dage overskredet; {planned}.")

@@ -7,14 +7,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from workbench.model import Register
+from workbench.model import Register, TeamChange
 from workbench.scheduling.baseline import Baseline, Conflict, Prepared, prepare
 from workbench.scheduling.changes import PlanChanges, plan_changes
 from workbench.scheduling.coordinators import AssignmentResult, assign_coordinators
 from workbench.scheduling.deadlines import overdue, overdue_text
 from workbench.scheduling.instance import PackingInstance, build_instance
 from workbench.scheduling.packing import Packer, PackingOptions, PackingResult
-from workbench.scheduling.plan import PLANNED, Assignment, Meeting, Plan
+from workbench.scheduling.plan import HELD, PLANNED, Assignment, Meeting, Plan
 from workbench.scheduling.stable import StablePacker
 from workbench.scheduling.stopping import ProgressCallback, StopToken, no_progress
 from workbench.scheduling.workclock import WorkClock
@@ -38,6 +38,8 @@ class PlanOptions:
     """Announced meetings up to and including this day keep day, time and attendees."""
     reoptimize: bool = False
     """"Genoptimér": let announced meetings move where it takes days off the lateness (and say what it cost)."""
+    team_changes: tuple[TeamChange, ...] = ()
+    """Teams accepted from screenings (each from its own date); they replace ``team.csv`` for those families."""
     as_of: date | None = None
     """Today: follow-ups due before it and not held are overdue, and nothing new is planned before it
     (default: the first day of the plan)."""
@@ -65,11 +67,15 @@ def _packing_options(options: PlanOptions, seconds_left: float) -> PackingOption
                           deterministic=options.deterministic)
 
 
-def explain_late(register: Register, instance: PackingInstance, meeting_family: str, deadline: date) -> str:
-    """Why a follow-up could not be held by its deadline, in Danish."""
+def explain_late(register: Register, instance: PackingInstance, meeting_family: str, deadline: date,
+                 as_of: date | None = None) -> str:
+    """Why a follow-up could not be held by its deadline, in Danish; for one already overdue at ``as_of``: the
+    days from ``as_of`` until it is held."""
     family = next(f for f in instance.families if f.family_id == meeting_family)
     calendar = WorkCalendar(register, instance.start, instance.end)
     first = max(instance.start, deadline - timedelta(days=family.max_gap - family.min_gap))
+    if as_of is not None and deadline < as_of:
+        first, deadline = as_of, as_of + timedelta(days=7)
     blocked: Counter = Counter()
     free_days = 0
     day = first
@@ -87,8 +93,24 @@ def explain_late(register: Register, instance: PackingInstance, meeting_family: 
     if free_days == 0:
         top = ", ".join(reason for reason, _ in blocked.most_common(3)) or "ingen åbne dage"
         return f"Ingen fælles ledig dag fra {first:%d.%m.} til fristen {deadline:%d.%m.%Y} ({top})."
+    if as_of is not None and first == as_of:
+        return (f"Teamet havde {free_days} fælles ledige dage i ugen fra {as_of:%d.%m.}, men de var optaget af andre "
+                f"møder (dagsloft).")
     return (f"Teamet havde {free_days} fælles ledige dage før fristen {deadline:%d.%m.%Y}, men de var optaget af "
             f"andre møder (dagsloft).")
+
+
+def why_late(register: Register, instance: PackingInstance, meeting: Meeting, as_of: date) -> str:
+    """Why this meeting is late, in Danish: frozen as announced, already overdue, or the team's days were taken."""
+    if meeting.status == HELD:
+        return f"det blev holdt {meeting.day:%d.%m.%Y}."
+    if meeting.frozen:
+        return (f"det er udmeldt og fastfrosset til {meeting.day:%d.%m.%Y}. Skal det holdes før, så flyt det "
+                f"manuelt (Registrér hvad der skete) eller vælg en tidligere frysedato.")
+    if meeting.deadline < as_of:
+        return (f"fristen {meeting.deadline:%d.%m.%Y} var allerede overskredet pr. {as_of:%d.%m.%Y}, da planen blev "
+                f"lagt. " + explain_late(register, instance, meeting.family_id, meeting.deadline, as_of))
+    return explain_late(register, instance, meeting.family_id, meeting.deadline)
 
 
 def make_plan(register: Register, start: date, end: date, options: PlanOptions = PlanOptions(),
@@ -99,7 +121,7 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
     clock = WorkClock(options.deterministic)
     stop = stop or StopToken()
     baseline = options.baseline or (Baseline(tuple(options.previous)) if options.previous else None)
-    prepared = prepare(register, baseline, start, end, options.freeze_until, options.hours)
+    prepared = prepare(register, baseline, start, end, options.freeze_until, options.hours, list(options.team_changes))
     work = prepared.register
     progress(0.0, "Fordeler koordinatorer")
     coordinators = assign_coordinators(work, options.load, time_limit=max(1.0, 0.15 * options.time_limit),
@@ -117,6 +139,7 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
     meetings = packing.meetings
     late = [m for m in meetings if m.days_late > 0]
     messages = [conflict.text() for conflict in _with_replacements(prepared.conflicts, meetings)]
+    messages += prepared.team_changes
     messages += list(coordinators.problems)
     as_of = options.as_of or start
     missing = [(family_id, instance.day(day)) for family_id, day in packing.unplaced]
@@ -124,7 +147,7 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
     messages += [overdue_text(row) for row in overdue_rows]
     for m in late:
         messages.append(f"Møde {m.meeting_id} holdes {m.days_late} dage efter fristen: "
-                        + explain_late(work, instance, m.family_id, m.deadline))
+                        + why_late(work, instance, m, as_of))
     for family_id, deadline in missing:
         messages.append(f"Familie {family_id} mangler et opfølgningsmøde med frist {deadline:%d.%m.%Y}: "
                         + explain_late(work, instance, family_id, deadline))
@@ -137,12 +160,13 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
                                meetings, before, assignments, coordinators.forced,
                                {m.meeting_id for m in prepared.fixed})
         stable, reoptimized = packing.phases.get("stable"), packing.phases.get("reoptimized")
-        if reoptimized:
+        if reoptimized and reoptimized["days_late"] < stable["days_late"]:
             messages.insert(0, f"Genoptimering: {reoptimized['moved'] - stable['moved']} udmeldte møder mere flyttes "
                                f"for {stable['days_late'] - reoptimized['days_late']} færre dage for sent "
                                f"({stable['late'] - reoptimized['late']} færre forsinkede opfølgninger).")
         elif options.reoptimize:
-            messages.insert(0, "Genoptimering: der er ingen forsinkede opfølgninger at flytte møder for.")
+            messages.insert(0, "Genoptimering fandt ingen forbedring: ingen flytning af udmeldte møder gav færre dage "
+                               "for sent.")
         if prepared.unrecorded:
             messages.insert(0, f"{len(prepared.unrecorded)} udmeldte møder før {start:%d.%m.%Y} er hverken "
                                f"registreret som afholdt eller aflyst; de regnes ikke som afholdt.")
@@ -168,14 +192,23 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
         "settings": {"time_limit": options.time_limit, "freeze_until": _iso(options.freeze_until),
                      "reoptimize": options.reoptimize, "deterministic": options.deterministic,
                      "previous": baseline.label if baseline else "", "workers": options.workers,
-                     "seed": _packing_options(options, 1.0).seed},
+                     "seed": _packing_options(options, 1.0).seed,
+                     "team_changes": [{"family_id": c.family_id, "members": list(c.members),
+                                       "from": c.from_date.isoformat()} for c in options.team_changes]},
         "work_seconds": round(clock.now(), 2),
         "solve_seconds": round(time.perf_counter() - began, 2),
         "horizon": [start.isoformat(), end.isoformat()],
+        "held_anchors": {f.family_id: f.last_followup_date.isoformat() for f in work.families
+                         if f.last_followup_date and f.last_followup_date != _register_anchor(register, f.family_id)},
     }
     team = {f.family_id: work.team_staff_ids(f.family_id) for f in work.families}
     plan = Plan(start, end, assignments, meetings, summary, messages, team=team)
     return PlanRun(plan, coordinators, packing, instance, prepared, changes)
+
+
+def _register_anchor(register: Register, family_id: str) -> date | None:
+    family = register.family_by_id.get(family_id)
+    return family.last_followup_date if family else None
 
 
 def _iso(day: date | None) -> str:

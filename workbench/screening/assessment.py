@@ -78,6 +78,11 @@ class Assessment:
     warnings: tuple[str, ...] = field(default=())
 
     @property
+    def days_overdue(self) -> int:
+        """Days since the follow-up deadline passed on the screening day (0 if it has not)."""
+        return max(0, (self.on - self.next_followup).days) if self.next_followup else 0
+
+    @property
     def case_basis(self) -> tuple[str, ...]:
         """Existing case bases plus the ones the screening suggests."""
         return tuple(dict.fromkeys(self.existing_case_basis + tuple(s.case_basis for s in self.suggested_case_basis)))
@@ -176,8 +181,7 @@ def cadence(register: Register, family: Family, bases: tuple[str, ...], on: date
         return None, None, (f"Ingen opfølgningsregel i followup_rules for sagsgrundlag {', '.join(bases) or '(intet)'}.")
     rule = register.rule_for(replace(family, case_basis=known), on)
     start = family.last_followup_date or family.case_start_date or on
-    if start < on - timedelta(days=rule.max_interval_days):
-        start = on  # long overdue: count from today rather than show a date in the past
+    # an overdue follow-up keeps its past deadline: it is shown as overdue, never silently re-based on today
     return rule, start + timedelta(days=rule.max_interval_days), ""
 
 

@@ -7,13 +7,14 @@ from datetime import date
 from typing import Iterable
 
 from workbench.io.store import Store
-from workbench.model import Register, ScreeningRating
+from workbench.model import Register, ScreeningRating, TeamChange
 from workbench.screening.assessment import Assessment, CasePointsPolicy, DEFAULT_POINTS, assess
 from workbench.screening.instrument import LEVEL_LABELS
 from workbench.screening.team import TeamProposal, propose_team
 from workbench.settings import DEFAULT_LOAD, LoadWeights
 
 PROPOSAL_KIND = "team_proposal"
+ACCEPTED_KIND = "accepted_team"
 
 
 class ScreeningInputError(ValueError):
@@ -62,7 +63,8 @@ def outcome_json(outcome: ScreeningOutcome) -> dict:
         "followup": None if a.rule is None else {
             "rule_id": a.rule.rule_id, "max_interval_days": a.rule.max_interval_days,
             "description": a.rule.description, "source": a.rule.source,
-            "next_due": a.next_followup.isoformat() if a.next_followup else None},
+            "next_due": a.next_followup.isoformat() if a.next_followup else None,
+            "days_overdue": a.days_overdue},
         "case_points": a.case_points,
         "case_points_reasons": list(a.points_reasons),
         "needs": [{"need_id": n.need_id, "label": n.label, "act_now": n.act_now,
@@ -94,6 +96,8 @@ def outcome_lines(outcome: ScreeningOutcome) -> list[str]:
         lines += [f"  + foreslået {s.case_basis}: {r.text} ({r.source})" for r in s.reasons]
     if a.rule:
         due = f"; næste opfølgning senest {a.next_followup:%d.%m.%Y}" if a.next_followup else ""
+        if a.days_overdue:
+            due = f"; OVERSKREDET: fristen var {a.next_followup:%d.%m.%Y} ({a.days_overdue} dage siden)"
         lines.append(f"Opfølgning: højst {a.rule.max_interval_days} dage mellem møderne ({a.rule.rule_id}: "
                      f"{a.rule.description}; {a.rule.source}){due}")
     lines.append(f"Sagspoint: {a.case_points:g} (" + "; ".join(a.points_reasons) + ")")
@@ -120,3 +124,35 @@ def outcome_lines(outcome: ScreeningOutcome) -> list[str]:
         lines.append("Styrker at bygge på: " + "; ".join(a.strengths))
     lines += [f"Bemærk: {w}" for w in a.warnings]
     return lines
+
+
+def accept_outcome(store: Store, outcome: ScreeningOutcome, register: Register, from_date: date,
+                   current_team: tuple[str, ...] | None = None) -> tuple[TeamChange, list[str]]:
+    """The caseworker accepts the proposed team from ``from_date``: the next plan uses it instead of ``team.csv``.
+
+    The family's coordinators are not written into the team (they attend anyway and may change).  Returns the
+    change and Danish lines saying who joins and who leaves, compared with ``current_team`` (default: the
+    register's team)."""
+    family = register.family_by_id[outcome.family_id]
+    coordinators = {family.primary_coordinator, family.secondary_coordinator} - {None}
+    members = tuple(sorted(outcome.proposal.staff_ids() - coordinators))
+    before = current_team if current_team is not None else register.team_staff_ids(outcome.family_id)
+    change = TeamChange(outcome.family_id, members, from_date, outcome.assessment.on)
+    store.put(ACCEPTED_KIND, outcome.family_id, {"family_id": change.family_id, "members": list(members),
+                                                  "from": from_date.isoformat(),
+                                                  "accepted_on": outcome.assessment.on.isoformat()})
+    store.log(ACCEPTED_KIND, {"family_id": change.family_id, "members": list(members), "from": from_date.isoformat()})
+    names = {s.staff_id: s.name for s in register.staff}
+    lines = [f"{names.get(s, s)} ({s}) kommer med" for s in change.joins(before)]
+    lines += [f"{names.get(s, s)} ({s}) går ud" for s in change.leaves(before)]
+    return change, lines or ["teamet er det samme som før"]
+
+
+def accepted_team_changes(store: Store) -> list[TeamChange]:
+    """Every team accepted from a screening (the latest per family), for the next plan."""
+    out = []
+    for family_id in store.keys(ACCEPTED_KIND):
+        data = store.get(ACCEPTED_KIND, family_id)
+        out.append(TeamChange(data["family_id"], tuple(data["members"]), date.fromisoformat(data["from"]),
+                              date.fromisoformat(data["accepted_on"]) if data.get("accepted_on") else None))
+    return out

@@ -10,6 +10,7 @@ import functools
 import html
 import logging
 import os
+from datetime import date
 from pathlib import Path
 from typing import Callable
 
@@ -41,6 +42,17 @@ def default_data_dir() -> Path:
         if (folder / "sample_data").is_dir():
             return folder / "sample_data"
     return here / "sample_data"
+
+
+def today() -> date:
+    """Today's date, or ``TVAERS_TODAY`` (ÅÅÅÅ-MM-DD) when set: a fixed date for training and tests."""
+    fixed = os.environ.get("TVAERS_TODAY", "").strip()
+    if fixed:
+        try:
+            return date.fromisoformat(fixed)
+        except ValueError:
+            log.warning("TVAERS_TODAY=%r is not a date; using today's date", fixed)
+    return date.today()
 
 
 def with_classes(widget: w.Widget, *names: str) -> w.Widget:
@@ -135,9 +147,11 @@ class RegisterLoader:
     def __init__(self, on_loaded: Callable[[Register], None] | None = None, path: Path | None = None) -> None:
         self.on_loaded = on_loaded
         self.register: Register | None = None
-        self.path = w.Text(value=str(path or default_data_dir()), description="Data:",
-                           layout=w.Layout(width="60%"), style={"description_width": "initial"})
-        self.button = w.Button(description="Indlæs data", button_style="primary", icon="folder-open")
+        self.path = with_classes(w.Text(value=str(path or default_data_dir()), description="Data:",
+                                        layout=w.Layout(width="60%"), style={"description_width": "initial"}),
+                                 "tvaers-data-path")
+        self.button = with_classes(w.Button(description="Indlæs data", button_style="primary", icon="folder-open"),
+                                   "tvaers-data-load")
         self.messages = MessageArea()
         self.button.on_click(lambda _: self.load())
         self.widget = w.VBox([

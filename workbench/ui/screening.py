@@ -23,7 +23,7 @@ from workbench.screening.instrument import FAMILY_PERSON_ID, LEVEL_LABELS, LEVEL
 from workbench.screening.profile import profile_figure
 from workbench.screening.progress import changes, history, progress_figure
 from workbench.screening.rules import describe_person
-from workbench.screening.workflow import ScreeningOutcome, save_outcome, screen
+from workbench.screening.workflow import ScreeningOutcome, accept_outcome, save_outcome, screen
 from workbench.ui.common import STYLE, MessageArea, RegisterLoader, guarded, help_html, show_figure
 from workbench.ui.common import with_classes as _classes
 
@@ -115,6 +115,12 @@ class ScreeningPanel:
         self.save_button = _classes(w.Button(description="Gem screening og forslag", button_style="success",
                                              icon="save", disabled=True, layout=w.Layout(width="auto"),
                                              tooltip="Gemmer vurderingerne og teamforslaget lokalt"), "tvaers-save")
+        self.accept_from = _classes(w.DatePicker(description="Teamet gælder fra:", value=today or date.today(),
+                                                 style={"description_width": "initial"}), "tvaers-accept-from")
+        self.accept_button = _classes(w.Button(description="Acceptér teamet", icon="check", disabled=True,
+                                               layout=w.Layout(width="auto"),
+                                               tooltip="Næste planlægning bruger det foreslåede team fra datoen"),
+                                      "tvaers-accept")
         self.clear_button = _classes(w.Button(description="Ryd vurderinger", icon="eraser", layout=w.Layout(width="auto"),
                                               tooltip="Sæt alle punkter til 'ikke vurderet'"), "tvaers-clear")
         self.include = _classes(w.SelectMultiple(description="Skal med:", options=[], rows=6,
@@ -139,6 +145,7 @@ class ScreeningPanel:
         self.screened_on.observe(lambda _: self.rebuild_form(), names="value")
         self.propose_button.on_click(lambda _: self.propose())
         self.save_button.on_click(lambda _: self.save())
+        self.accept_button.on_click(lambda _: self.accept())
         self.clear_button.on_click(lambda _: self.clear())
 
         self.widget = _classes(w.VBox([
@@ -151,6 +158,7 @@ class ScreeningPanel:
             w.HBox([self.family]), w.HBox([self.screened_on, self.screened_by]),
             self.prefill_note, self.form, self.choices,
             w.HBox([self.propose_button, self.save_button, self.clear_button]),
+            w.HBox([self.accept_from, self.accept_button]),
             self.messages.widget, self.result, self.profile_output, self.progress_output,
         ]), "tvaers-screening-panel")
         if autoload:
@@ -259,7 +267,7 @@ class ScreeningPanel:
         if self.outcome is not None:
             self.messages.show("Vurderingerne er ændret – tryk 'Foreslå team' igen, før du gemmer.", "warn")
         self.outcome = None
-        self.save_button.disabled = True
+        self.save_button.disabled = self.accept_button.disabled = True
 
     # ------------------------------------------------------------------ actions
 
@@ -287,7 +295,7 @@ class ScreeningPanel:
         outcome = screen(self.register, self.family.value, ratings, self.screened_on.value or date.today(),
                          include=self.include.value, exclude=self.exclude.value)
         self.outcome = outcome
-        self.save_button.disabled = False
+        self.save_button.disabled = self.accept_button.disabled = False
         self.result.value = self.render(outcome)
         self.profile_figure = profile_figure(list(outcome.assessment.areas),
                                              f"Behovsprofil for familie {outcome.family_id}")
@@ -310,6 +318,23 @@ class ScreeningPanel:
                            f"({self.outcome.assessment.on:%d.%m.%Y}).", "ok")
         self.save_button.disabled = True
         self._show_progress()
+
+    @guarded()
+    def accept(self) -> None:
+        """The caseworker accepts the proposed team from a date: the next plan uses it instead of team.csv."""
+        if self.outcome is None or self.register is None:
+            self.messages.show("Tryk 'Foreslå team' først.", "error")
+            return
+        if self.save_button.disabled is False:
+            save_outcome(self.store, self.outcome)
+            self.save_button.disabled = True
+        announced = self.store.announced_plan_id()
+        current = self.store.load_plan(announced).team.get(self.outcome.family_id) if announced else None
+        change, lines = accept_outcome(self.store, self.outcome, self.register, self.accept_from.value or date.today(),
+                                       current)
+        self.accept_button.disabled = True
+        self.messages.show(f"Teamet for familie {change.family_id} er accepteret fra {change.from_date:%d.%m.%Y} og "
+                           f"bruges i næste planlægning: " + "; ".join(lines) + ".", "ok")
 
     def _show_progress(self, unsaved: list[ScreeningRating] | None = None) -> None:
         if self.register is None or not self.family.value:
@@ -340,6 +365,9 @@ class ScreeningPanel:
                          + "</li>")
         if a.rule:
             due = f"; næste opfølgning senest <b>{a.next_followup:%d.%m.%Y}</b>" if a.next_followup else ""
+            if a.days_overdue:
+                due = (f"; <b class='tvaers-overdue' style='color:#c62828'>opfølgningen er overskredet: fristen var "
+                       f"{a.next_followup:%d.%m.%Y} ({a.days_overdue} dage siden)</b>")
             parts.append(f"<li><b>Opfølgning:</b> mindst hver {a.rule.max_interval_days}. dag "
                          f"(ca. hver {round(a.rule.max_interval_days / 7)}. uge){due}. {_esc(a.rule.description)} "
                          f"<span class='tvaers-src'>({_esc(a.rule.rule_id)}: {_esc(a.rule.source)})</span></li>")
