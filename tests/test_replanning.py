@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -238,9 +238,20 @@ def test_a_meeting_held_before_the_horizon_is_the_last_follow_up():
                    status=HELD, held_on=date(2027, 2, 26))
     announced = Baseline((held,), {"F1": Assignment("F1", "C1"), "F2": Assignment("F2", "C2")})
     again = _plan(register, announced)
-    first = min((m for m in again.plan.meetings if m.family_id == "F1"), key=lambda m: m.day)
+    history = [m for m in again.plan.meetings if m.status == HELD]
+    assert [(m.meeting_id, m.day) for m in history] == [("F1-01", date(2027, 2, 26))]  # the record goes on
+    first = min((m for m in again.plan.meetings if m.family_id == "F1" and m.status != HELD), key=lambda m: m.day)
     assert first.deadline == date(2027, 3, 12)  # 26.02. + 14 days, not 22.02. + 14
     assert first.meeting_id != "F1-01"  # the held meeting's id is never reused
+    _ok(register, again.plan, announced)
+    # and the plan after that still counts from it, though the held meeting lies before its period too
+    later = make_plan(register, date(2027, 3, 15), END, PlanOptions(time_limit=5, baseline=Baseline.from_plan(
+        again.plan, register_snapshot(register))))
+    assert min(m.deadline for m in later.plan.meetings if m.family_id == "F1" and m.status != HELD) <= \
+        date(2027, 3, 15) + timedelta(days=14)
+    dropped = replace(later.plan, meetings=[m for m in later.plan.meetings if m.status != HELD])
+    kinds = {b.kind for b in check_continuity(list(Baseline.from_plan(again.plan).meetings), dropped, None)}
+    assert kinds == {"afholdt_mistet"}
     assert prepare(register, announced, START, END, None).register.family_by_id["F1"].last_followup_date == \
         date(2027, 2, 26)
 

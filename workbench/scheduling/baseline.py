@@ -161,6 +161,9 @@ class Prepared:
     """Announced meetings of families no longer in the register (the case has closed)."""
     unrecorded: list[Meeting] = field(default_factory=list)
     """Announced meetings before the horizon that are neither held nor cancelled."""
+    history: list[Meeting] = field(default_factory=list)
+    """Meetings held before the horizon: carried into the new plan as the record of what happened (the next
+    deadline counts from the last of them)."""
     used_ids: dict[str, set[str]] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     """family_id -> where its coordinators come from ("plan" or "register")."""
@@ -264,7 +267,9 @@ def prepare(register: Register, baseline: Baseline | None, start: date, end: dat
                 prepared.closed.append(m)
             continue
         if day < start:
-            if m.status != HELD:
+            if m.status == HELD:
+                prepared.history.append(replace(m, day=day, frozen=False))
+            else:
                 prepared.unrecorded.append(m)
             continue
         if day > end:

@@ -141,10 +141,10 @@ def check_plan(register: Register, plan: Plan, hours: MeetingHours = DEFAULT_HOU
             add(Breach("ukendt_familie", "mødet hører til en ukendt familie", m.family_id, meeting_id=m.meeting_id))
             continue
         per_family[m.family_id].append(m)
+        if m.status == HELD:
+            continue  # what happened happened (also before the period): a held meeting only counts in the chain
         if not start <= m.day <= end:
             add(Breach("uden_for_periode", f"{m.day} ligger uden for planperioden", m.family_id, meeting_id=m.meeting_id))
-        if m.status == HELD:
-            continue  # what happened happened: a held meeting only counts in the family's chain
         rule = _strictest(register, family, start)
         a = assigned.get(m.family_id)
         required = set(teams.get(m.family_id, ()))
@@ -182,21 +182,23 @@ def check_plan(register: Register, plan: Plan, hours: MeetingHours = DEFAULT_HOU
                 add(Breach("dobbeltbooking", f"{person} har overlappende møder {day}", staff_id=person,
                            meeting_id=second.meeting_id))
 
-    held_anchors = {k: date.fromisoformat(v) for k, v in plan.summary.get("held_anchors", {}).items()}
     for family in register.families:
         rule = _strictest(register, family, start)
         meetings = sorted(per_family[family.family_id], key=lambda m: m.day)
         previous = family.last_followup_date
-        held = held_anchors.get(family.family_id)  # a meeting held before the plan (check_continuity verifies it)
-        if held and (previous is None or held > previous):
-            previous = held
         anchor = previous or family.case_start_date or start
         for m in meetings:
+            deadline = anchor + timedelta(days=rule.max_interval_days)
+            late = max(0, (m.day - deadline).days)
+            if m.status == HELD:  # a fact: no interval to check, but the chain goes on from the day it was held
+                if late and start <= m.day <= end:
+                    report.late.append((family.family_id, m.meeting_id, late))
+                if previous is None or m.day > previous:
+                    previous = anchor = m.day
+                continue
             if previous is not None and (m.day - previous).days < rule.min_interval_days:
                 add(Breach("for_tæt", f"kun {(m.day - previous).days} dage siden sidste opfølgning (mindst "
                            f"{rule.min_interval_days})", family.family_id, meeting_id=m.meeting_id))
-            deadline = anchor + timedelta(days=rule.max_interval_days)
-            late = max(0, (m.day - deadline).days)
             if m.deadline != deadline or m.days_late != late:
                 add(Breach("forkert_frist", f"planen angiver frist {m.deadline}/{m.days_late} dage, korrekt er "
                            f"{deadline}/{late}", family.family_id, meeting_id=m.meeting_id))
@@ -211,21 +213,22 @@ def check_plan(register: Register, plan: Plan, hours: MeetingHours = DEFAULT_HOU
 
 def check_continuity(previous: list[Meeting], plan: Plan, freeze_until) -> list[Breach]:
     """Frozen announced meetings (up to ``freeze_until``) are in the new plan with the same day, time and
-    attendees - unless the plan reports them as conflicts or the family's case has closed; and every held meeting
-    the plan counts from (``held_anchors``) is one the announced plan records as held."""
+    attendees - unless the plan reports them as conflicts or the family's case has closed; and every meeting the
+    announced plan records as held is still there, as held, on the day it was held (the chain counts from it)."""
     breaches = []
-    held = {(m.family_id, m.held_on or m.day) for m in previous if m.status == HELD}
-    for family_id, day in plan.summary.get("held_anchors", {}).items():
-        if (family_id, date.fromisoformat(day)) not in held:
-            breaches.append(Breach("ukendt_afholdt", f"planen regner fra et afholdt møde {day}, som den udmeldte plan "
-                                   "ikke har", family_id))
-    reported = {c["meeting_id"] for c in plan.summary.get("conflicts", [])}
     now = {m.meeting_id: m for m in plan.meetings}
     families = {m.family_id for m in plan.meetings} | {a.family_id for a in plan.assignments}
     for old in previous:
+        if old.status == HELD and old.family_id in families:
+            new = now.get(old.meeting_id)
+            if new is None or new.status != HELD or new.day != (old.held_on or old.day):
+                breaches.append(Breach("afholdt_mistet", f"det afholdte møde {old.held_on or old.day} er ikke med som "
+                                       "afholdt", old.family_id, meeting_id=old.meeting_id))
+    reported = {c["meeting_id"] for c in plan.summary.get("conflicts", [])}
+    for old in previous:
         if freeze_until is None:
             break
-        if old.status == CANCELLED or old.day > freeze_until or old.day < plan.start or old.family_id not in families:
+        if old.status in (CANCELLED, HELD) or old.day > freeze_until or old.day < plan.start or old.family_id not in families:
             continue
         new = now.get(old.meeting_id)
         if old.meeting_id in reported:

@@ -158,7 +158,8 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
             for f in work.families}
         changes = plan_changes(prepared.movable + prepared.closed,
                                meetings, before, assignments, coordinators.forced,
-                               {m.meeting_id for m in prepared.fixed})
+                               {m.meeting_id for m in prepared.fixed + prepared.history})
+        changes.frozen = len(prepared.fixed)
         stable, reoptimized = packing.phases.get("stable"), packing.phases.get("reoptimized")
         if reoptimized and reoptimized["days_late"] < stable["days_late"]:
             messages.insert(0, f"Genoptimering: {reoptimized['moved'] - stable['moved']} udmeldte møder mere flyttes "
@@ -198,17 +199,11 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
         "work_seconds": round(clock.now(), 2),
         "solve_seconds": round(time.perf_counter() - began, 2),
         "horizon": [start.isoformat(), end.isoformat()],
-        "held_anchors": {f.family_id: f.last_followup_date.isoformat() for f in work.families
-                         if f.last_followup_date and f.last_followup_date != _register_anchor(register, f.family_id)},
+        "held_before_start": len(prepared.history),
     }
     team = {f.family_id: work.team_staff_ids(f.family_id) for f in work.families}
-    plan = Plan(start, end, assignments, meetings, summary, messages, team=team)
+    plan = Plan(start, end, assignments, prepared.history + meetings, summary, messages, team=team)
     return PlanRun(plan, coordinators, packing, instance, prepared, changes)
-
-
-def _register_anchor(register: Register, family_id: str) -> date | None:
-    family = register.family_by_id.get(family_id)
-    return family.last_followup_date if family else None
 
 
 def _iso(day: date | None) -> str:
