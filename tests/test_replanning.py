@@ -11,7 +11,7 @@ from workbench.model import Absence
 from workbench.scheduling.baseline import Baseline, prepare, register_snapshot
 from workbench.scheduling.check import check_continuity, check_plan
 from workbench.scheduling.packing import meeting_ids
-from workbench.scheduling.plan import ANNOUNCED, CANCELLED, HELD, Assignment, Meeting
+from workbench.scheduling.plan import ANNOUNCED, CANCELLED, HELD, Assignment, Meeting, Plan
 from workbench.scheduling.planner import PlanOptions, make_plan
 from workbench.scheduling.records import StatusRecord, apply_records, announce
 from tests.helpers import family, rule, staff, tiny_register
@@ -200,13 +200,17 @@ def test_a_new_family_fits_around_the_announced_plan(small_register):
     assert again.plan.summary["continuity"]["coordinator_changes"] == []
 
 
+def _busiest_falls_ill(register, first: Plan, start: date, end: date):
+    """The register with the person who attends most meetings of ``first`` absent from ``start`` to ``end``."""
+    busiest = max(register.staff, key=lambda s: sum(s.staff_id in m.attendees for m in first.meetings))
+    return replace(register, absences=register.absences + (Absence(busiest.staff_id, start, end, "Sygdom"),))
+
+
 def test_without_the_announced_plan_meetings_move(small_register):
     """The control for the tests above: planning from scratch after a change does move announced meetings."""
     start, end = date(2027, 1, 1), date(2027, 6, 30)
     first = make_plan(small_register, start, end, PlanOptions(time_limit=10))
-    busiest = max(small_register.staff, key=lambda s: sum(s.staff_id in m.attendees for m in first.plan.meetings))
-    changed = replace(small_register, absences=small_register.absences + (
-        Absence(busiest.staff_id, date(2027, 3, 1), date(2027, 3, 26), "Sygdom"),))
+    changed = _busiest_falls_ill(small_register, first.plan, date(2027, 3, 1), date(2027, 3, 26))
     scratch = make_plan(changed, start, end, PlanOptions(time_limit=10)).plan
     before = {(m.family_id, m.day, m.start_minute) for m in first.plan.meetings}
     after = {(m.family_id, m.day, m.start_minute) for m in scratch.meetings}
@@ -216,9 +220,7 @@ def test_without_the_announced_plan_meetings_move(small_register):
 def test_reoptimizing_trades_moves_for_lateness_and_says_so(small_register):
     start, end = date(2027, 1, 1), date(2027, 6, 30)
     first = make_plan(small_register, start, end, PlanOptions(time_limit=10))
-    busiest = max(small_register.staff, key=lambda s: sum(s.staff_id in m.attendees for m in first.plan.meetings))
-    changed = replace(small_register, absences=small_register.absences + (
-        Absence(busiest.staff_id, date(2027, 2, 1), date(2027, 3, 31), "Sygdom"),))
+    changed = _busiest_falls_ill(small_register, first.plan, date(2027, 2, 1), date(2027, 3, 31))
     announced = Baseline.from_plan(first.plan, register_snapshot(small_register))
     options = PlanOptions(time_limit=10, baseline=announced, freeze_until=date(2027, 1, 15))
     stable = make_plan(changed, start, end, options)
@@ -405,3 +407,58 @@ def test_an_accepted_screening_is_kept_in_the_store_for_the_next_plan(store):
     assert accepted_team_changes(store) == [change]
     assert change.from_date == date(2027, 2, 1) and set(change.members) <= outcome.proposal.staff_ids()
     assert lines and all(("kommer med" in line or "går ud" in line or "det samme" in line) for line in lines)
+
+
+def test_reoptimizing_moves_an_announced_meeting_that_stable_re_planning_keeps():
+    """An announced meeting 3 days late although its day was free: a stable re-plan keeps it (nothing changed),
+    Genoptimér moves it back inside its interval and reports the trade."""
+    register = tiny_register([staff("C1")], [family("F1", primary="C1", last=date(2027, 2, 22))],
+                             rules=[rule(max_days=21, min_days=7)])
+    def meeting(k, day, deadline):
+        return Meeting(f"F1-0{k}", "F1", day, 540, 600, ("C1",), "R-21", deadline, max(0, (day - deadline).days))
+
+    chain = [meeting(1, date(2027, 3, 18), date(2027, 3, 15)),  # 3 days late although the days before were free
+             meeting(2, date(2027, 4, 7), date(2027, 4, 8)), meeting(3, date(2027, 4, 27), date(2027, 4, 28))]
+    announced = Baseline(tuple(chain), {"F1": Assignment("F1", "C1")})
+    stable = make_plan(register, START, END, PlanOptions(time_limit=5, baseline=announced))
+    assert stable.plan.summary["total_days_late"] >= 3 and stable.plan.summary["continuity"]["moved_announced"] == 0
+    again = make_plan(register, START, END, PlanOptions(time_limit=5, baseline=announced, reoptimize=True))
+    assert again.plan.summary["total_days_late"] < stable.plan.summary["total_days_late"]
+    assert again.plan.summary["continuity"]["moved_announced"] >= 1
+    assert any(m.startswith("Genoptimering:") and "færre dage for sent" in m for m in again.plan.messages)
+
+
+def test_an_announced_chain_that_a_change_makes_later_than_announced_is_laid_again():
+    """The register now says the last follow-up was earlier: keeping the announced chain would make its first
+    meeting late, so the chain is laid again - here with one meeting added before it, every announced one kept."""
+    register = _register()
+    first = _plan(register)
+    assert first.plan.summary["late_meetings"] == 0
+    day_one = min(m.day for m in first.plan.meetings if m.family_id == "F1")
+    assert day_one >= START + timedelta(days=3), "the test needs the first meeting a few days into the period"
+    earlier = replace(register, families=(replace(register.families[0],
+                                                  last_followup_date=day_one - timedelta(days=14 + 3)),
+                                          register.families[1]))
+    again = _plan(earlier, _baseline(first, register))
+    assert again.plan.summary["late_meetings"] == 0
+    continuity = again.plan.summary["continuity"]
+    assert continuity["new_meetings"] + continuity["moved_announced"] >= 1
+    _ok(earlier, again.plan)
+
+
+def test_a_follow_up_missing_at_the_end_is_laid_late_rather_than_left_out():
+    """A chain that leaves its last follow-up out is completed (a late meeting beats a missing one), so a plan is
+    also what a stable re-plan of it would keep."""
+    from workbench.scheduling.construct import Booking
+    from workbench.scheduling.instance import build_instance
+    from workbench.scheduling.packing import Packer, PackingOptions
+
+    register = tiny_register([staff("C1")], [family("F1", primary="C1", last=date(2027, 2, 26))],
+                             rules=[rule(max_days=14, min_days=7)],
+                             absences=[("C1", date(2027, 3, 8), date(2027, 3, 19))])
+    instance = build_instance(register, [Assignment("F1", "C1")], START, date(2027, 3, 31))
+    packer = Packer(instance, PackingOptions(seconds=1))
+    chains = {0: [Booking(instance.number(date(2027, 3, 5)), 0)]}  # next deadline 19.03.: nothing after it
+    assert packer.complete_chains(chains) == 1
+    days = [instance.day(b.day) for b in chains[0]]
+    assert days[0] == date(2027, 3, 5) and days[1] == date(2027, 3, 22)  # the first day the coordinator is back

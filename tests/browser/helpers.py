@@ -66,6 +66,21 @@ class WorkbenchPage:
         field.fill(value)
         field.press("Tab")
 
+    def set_slider(self, css: str, value: int) -> None:
+        """Type a value into a slider's editable readout (as a user does) and confirm it."""
+        readout = self.page.locator(f"{css} .widget-readout").first
+        readout.click()
+        readout.fill(str(value))
+        readout.press("Enter")
+
+    def plan_quarter(self, today: str = "2027-01-01", seconds: int = 15) -> None:
+        """On the planning page: January-March 2027, made on ``today``, and press Planlæg."""
+        self.fill(".tvaers-plan-start", "2027-01-01")
+        self.fill(".tvaers-plan-end", "2027-03-31")
+        self.fill(".tvaers-plan-today", today)
+        self.set_slider(".tvaers-plan-seconds", seconds)
+        self.click(".tvaers-plan-run")
+
     def choose(self, css: str, label_part: str) -> str:
         """Pick the first option of a dropdown whose label contains ``label_part``; returns the full label."""
         select = self.page.locator(f"{css} select").first

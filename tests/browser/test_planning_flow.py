@@ -13,14 +13,7 @@ pytestmark = pytest.mark.skipif(not (NOTEBOOK_DIR / "02_planlaegning.ipynb").is_
 def test_plan_a_quarter_and_save_it(workbench):
     page = workbench.open("02_planlaegning.ipynb", PANEL)
     page.wait_for_text(PANEL, "Indlæst: 60 medarbejdere og 300 familier")
-    page.fill(".tvaers-plan-start", "2027-01-01")
-    page.fill(".tvaers-plan-end", "2027-03-31")
-    page.fill(".tvaers-plan-today", "2027-01-01")  # the tests' 'today' is 10 February; this plan is made at new year
-    readout = page.page.locator(".tvaers-plan-seconds .widget-readout").first
-    readout.click()
-    readout.fill("15")
-    readout.press("Enter")
-    page.click(".tvaers-plan-run")
+    page.plan_quarter(today="2027-01-01")  # the tests' 'today' is 10 February; this plan is made at new year
     page.wait_for_text(PANEL, "Planen er færdig", timeout=120)
     summary = page.text(".tvaers-plan-summary")
     assert "Møder i perioden" in summary and "Vurdering" in summary

@@ -29,14 +29,7 @@ def test_plan_approve_record_add_a_family_and_replan(workbench, tmp_path):
     page.wait_for_text(PANEL, "Indlæst: 60 medarbejdere og 300 familier")
     page.fill(".tvaers-data-path", str(data))
     page.click(".tvaers-data-load")
-    page.fill(".tvaers-plan-start", "2027-01-01")
-    page.fill(".tvaers-plan-end", "2027-03-31")
-    page.fill(".tvaers-plan-today", "2027-01-01")  # the first plan was made at new year
-    readout = page.page.locator(".tvaers-plan-seconds .widget-readout").first
-    readout.click()
-    readout.fill("15")
-    readout.press("Enter")
-    page.click(".tvaers-plan-run")
+    page.plan_quarter(today="2027-01-01")  # the tests' 'today' is 10 February; this plan is made at new year
     page.wait_for_text(PANEL, "Planen er færdig", timeout=180)
 
     page.fill(".tvaers-plan-label", "Plan uge 1")

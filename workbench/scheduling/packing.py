@@ -254,25 +254,23 @@ class Packer:
             if best_score[1] <= lower_bound or left() < 1.0 or self.stop.stopped:
                 break
         completed = self.complete_chains(best)
-        meetings, unplaced = self._meetings(best)
+        return self._result(best, lower_bound, {
+            "attempts": attempts,
+            "negotiation_rounds": negotiator.total_rounds,
+            "overbooked_per_round": history,
+            "negotiation_seconds": round(negotiator.spent, 2),
+            "capacity_short": negotiator.released,
+            "chains_completed": completed,
+            **best_figures,
+        })
+
+    def _result(self, chains: dict[int, list[Booking]], lower_bound: int, phases: dict) -> PackingResult:
+        """The chains as meetings with times and ids, and what it took."""
+        meetings, unplaced = self._meetings(chains)
         self.progress(1.0, "Færdig" if not self.stop.stopped else "Stoppet")
-        return PackingResult(
-            meetings=meetings,
-            unplaced=unplaced,
-            stopped=self.stop.stopped,
-            seconds=self.clock.now() - self.began,
-            lower_bound=lower_bound,
-            phases={
-                "n_days": instance.n_days,
-                "attempts": attempts,
-                "negotiation_rounds": negotiator.total_rounds,
-                "overbooked_per_round": history,
-                "negotiation_seconds": round(negotiator.spent, 2),
-                "capacity_short": negotiator.released,
-                "chains_completed": completed,
-                **best_figures,
-            },
-        )
+        return PackingResult(meetings=meetings, unplaced=unplaced, stopped=self.stop.stopped,
+                             seconds=self.clock.now() - self.began, lower_bound=lower_bound,
+                             phases={"n_days": self.instance.n_days, **phases})
 
     def least_change_chain(self, i: int) -> list[Booking]:
         """The chain after the family's frozen meetings that is least late, keeps the most announced meetings and

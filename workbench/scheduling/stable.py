@@ -104,22 +104,12 @@ class StablePacker(Packer):
                                     announced=self.spots).run(max(0.3, options.seconds - (self.clock.now() - self.began))))
             reoptimized = {"moved": self.moved(chains), "days_late": score(lateness(instance, chains))[0],
                            "late": score(lateness(instance, chains))[1]}
-        meetings, unplaced = self._meetings(chains)
-        self.progress(1.0, "Færdig" if not self.stop.stopped else "Stoppet")
-        return PackingResult(
-            meetings=meetings,
-            unplaced=unplaced,
-            stopped=self.stop.stopped,
-            seconds=self.clock.now() - self.began,
-            lower_bound=forced_late(instance, self.fixed),
-            phases={
-                "n_days": instance.n_days,
-                "mode": "genoptimér" if self.reoptimize else "stabil",
-                "families_kept": len(instance.families) - len(disturbed),
-                "families_disturbed": len(disturbed),
-                "repair_attempts": sum(r.attempts for r in repairs),
-                "repair_improvements": sum(r.improved for r in repairs),
-                "stable": stable,
-                "reoptimized": reoptimized,
-            },
-        )
+        return self._result(chains, forced_late(instance, self.fixed), {
+            "mode": "genoptimér" if self.reoptimize else "stabil",
+            "families_kept": len(instance.families) - len(disturbed),
+            "families_disturbed": len(disturbed),
+            "repair_attempts": sum(r.attempts for r in repairs),
+            "repair_improvements": sum(r.improved for r in repairs),
+            "stable": stable,
+            "reoptimized": reoptimized,
+        })
