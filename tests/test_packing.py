@@ -9,7 +9,8 @@ import pytest
 from workbench.scheduling.check import check_plan
 from workbench.scheduling.edf import edf_sweep
 from workbench.scheduling.exact import solve_exact
-from workbench.scheduling.instance import build_instance, viable_days
+from workbench.clocks import Clock, viable_days
+from workbench.scheduling.instance import build_instance
 from workbench.scheduling.packing import PackingOptions, pack_meetings
 from workbench.scheduling.plan import Assignment, Plan
 from workbench.scheduling.planner import PlanOptions, make_plan
@@ -27,9 +28,9 @@ def _given(register):
 def test_viable_days_look_past_a_long_absence():
     # allowed days 0..9 and 40..60; cadence 14 (min 7): from day 9 the next band is 16..23 - all blocked
     allowed = set(range(10)) | set(range(40, 61))
-    viable = viable_days(allowed, 7, 14, 61)
+    viable = viable_days(allowed, Clock(max_gap=14, min_gap=7), 61)
     assert 9 not in viable and 40 in viable and 0 not in viable
-    assert viable_days(set(range(61)), 7, 14, 61) == frozenset(range(61))
+    assert viable_days(set(range(61)), Clock(max_gap=14, min_gap=7), 61) == frozenset(range(61))
 
 
 def test_small_municipality_plan_is_clean(small_register):

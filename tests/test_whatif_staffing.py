@@ -15,7 +15,8 @@ from workbench.scheduling.exact import solve_exact
 from workbench.scheduling.instance import build_instance
 from workbench.scheduling.plan import Assignment
 from workbench.model import TeamMember
-from workbench.whatif.lateness import on_time_chain_exists, unavoidable_lateness
+from workbench.clocks import Clock, on_time_chain_exists, required_meetings
+from workbench.whatif.lateness import unavoidable_lateness
 from workbench.whatif.scenario import new_staff
 from workbench.whatif.staffing import (
     StaffingModel,
@@ -24,7 +25,6 @@ from workbench.whatif.staffing import (
     capacity_bounds,
     greedy_solution,
     minimal_staffing,
-    required_meetings,
 )
 from workbench.workdays import WorkCalendar
 from tests.helpers import family, rule, staff, tiny_register
@@ -247,10 +247,10 @@ def test_capacity_bounds_are_arithmetic_and_never_exceed_the_answer():
 
 
 def test_required_meetings_and_chain_search():
-    assert required_meetings(prev=-3, max_gap=7, n_days=14) == 2  # due day 4, then day 11 at the latest
-    assert required_meetings(prev=-3, max_gap=20, n_days=14) == 0
-    assert on_time_chain_exists([0, 1, 2, 7, 8], prev=-3, prev_is_meeting=True, min_gap=2, max_gap=7, n_days=14)
-    assert not on_time_chain_exists([5, 6], prev=-3, prev_is_meeting=True, min_gap=2, max_gap=7, n_days=14)
+    assert required_meetings(-3, True, Clock(max_gap=7), n_days=14) == 2  # due day 4, then day 11 at the latest
+    assert required_meetings(-3, True, Clock(max_gap=20), n_days=14) == 0
+    assert on_time_chain_exists([0, 1, 2, 7, 8], -3, True, Clock(max_gap=7, min_gap=2), n_days=14)
+    assert not on_time_chain_exists([5, 6], -3, True, Clock(max_gap=7, min_gap=2), n_days=14)
 
 
 def test_overdue_families_are_unavoidable_and_left_out_of_the_target():
@@ -321,7 +321,7 @@ def _feasible_by_brute_force(register, hires: dict[str, int]) -> bool:
         current = [p for p in holders if p]
         days = [d for d in range(n_days) if open_day[d]]
         stuck = not on_time_chain_exists([d for d in days if all(available(p, d) for p in current)],
-                                         (f.last_followup_date - START).days, True, 2, 7, n_days)
+                                         (f.last_followup_date - START).days, True, Clock(7, 2), n_days)
         for kind, holder in zip(kinds, holders):
             suitable = [p for p in people.values() if (p.role == "ppr_psykolog" if kind == "team" else p.can_coordinate)]
             is_open = holder is None or holder in over or stuck

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from workbench import catalogue
+from workbench.clocks import anchor
 from workbench.caseload import caseload
 from workbench.io.calendar_ics import WEEKDAYS_DA, rule_text
 from workbench.model import Register
@@ -138,8 +139,8 @@ def missing_followups(plan: Plan, register: Register) -> list[tuple[str, date]]:
         except KeyError:
             continue
         days = sorted(by_family.get(family.family_id, []))
-        anchor = days[-1] if days else (family.last_followup_date or family.case_start_date or plan.start)
-        deadline = anchor + timedelta(days=rule.max_interval_days)
+        since = days[-1] if days else anchor(family.last_followup_date, family.case_start_date, plan.start)[0]
+        deadline = since + timedelta(days=rule.max_interval_days)
         if deadline <= plan.end:
             missing.append((family.family_id, deadline))
     return missing

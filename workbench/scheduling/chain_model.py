@@ -77,13 +77,14 @@ class ChainModel:
         current = self.chains[family_index][k].day
         low, high = max(0, current - reach), min(self.instance.n_days - 1, current + reach)
         prev = self.previous(key)
-        if prev is not None and current > prev.day + family.max_gap:
+        clock = family.clock
+        if prev is not None and clock.days_late(prev.day, current):
             low = max(0, min(low, prev.day - reach))  # a late meeting may move all the way back into its band
         if prev is not None and (family_index, k - 1) not in self.freed:
-            low = max(low, prev.day + (max(1, family.min_gap) if prev.is_meeting else 0))
+            low = max(low, clock.earliest(prev.day, prev.is_meeting))
         nxt = self.next_key(key)
         if nxt is not None and nxt not in self.freed:
-            high = min(high, self.chains[family_index][k + 1].day - max(1, family.min_gap))
+            high = min(high, self.chains[family_index][k + 1].day - clock.step)
         allowed = family.allowed_days
         out = []
         for day in allowed:
@@ -123,11 +124,10 @@ class ChainModel:
             prev = self.previous(key)
             if prev is not None:
                 before = self.day_of((key[0], key[1] - 1)) if key[1] > 0 else prev.day
-                gap = max(1, family.min_gap) if prev.is_meeting else 0
-                self.model.add(self.day_value(key) >= before + gap)
+                self.model.add(self.day_value(key) >= family.clock.earliest(before, prev.is_meeting))
             nxt = self.next_key(key)
             if nxt is not None and nxt not in self.x:
-                self.model.add(self.chains[nxt[0]][nxt[1]].day >= self.day_value(key) + max(1, family.min_gap))
+                self.model.add(self.chains[nxt[0]][nxt[1]].day >= family.clock.earliest(self.day_value(key), True))
 
     def lateness(self) -> None:
         """Days past each deadline, for the freed meetings and the fixed ones right after them,
@@ -137,12 +137,14 @@ class ChainModel:
             family = self.instance.families[key[0]]
             prev = self.previous(key)
             before = self.day_of((key[0], key[1] - 1)) if key[1] > 0 else prev.day
-            self._late_term(key, self.day_value(key) - before - family.max_gap)
+            clock = family.clock
+            self._late_term(key, self.day_value(key) - clock.deadline(before))
             nxt = self.next_key(key)
             if nxt is None:
-                self._late_term((key[0], -1), n_days - self.day_value(key) - family.max_gap)
+                if clock.repeat:  # a follow-up missing at the end counts until the horizon ends
+                    self._late_term((key[0], -1), n_days - clock.deadline(self.day_value(key)))
             elif nxt not in self.x:
-                self._late_term(nxt, self.chains[nxt[0]][nxt[1]].day - self.day_value(key) - family.max_gap)
+                self._late_term(nxt, self.chains[nxt[0]][nxt[1]].day - clock.deadline(self.day_value(key)))
 
     def _late_term(self, key: Key, expression) -> None:
         bound = self.instance.n_days + 400

@@ -196,9 +196,9 @@ def check_plan(register: Register, plan: Plan, hours: MeetingHours = DEFAULT_HOU
                 if previous is None or m.day > previous:
                     previous = anchor = m.day
                 continue
-            if previous is not None and (m.day - previous).days < rule.min_interval_days:
+            if previous is not None and (m.day - previous).days < max(1, rule.min_interval_days):
                 add(Breach("for_tæt", f"kun {(m.day - previous).days} dage siden sidste opfølgning (mindst "
-                           f"{rule.min_interval_days})", family.family_id, meeting_id=m.meeting_id))
+                           f"{max(1, rule.min_interval_days)})", family.family_id, meeting_id=m.meeting_id))
             if m.deadline != deadline or m.days_late != late:
                 add(Breach("forkert_frist", f"planen angiver frist {m.deadline}/{m.days_late} dage, korrekt er "
                            f"{deadline}/{late}", family.family_id, meeting_id=m.meeting_id))

@@ -14,9 +14,9 @@ repair (repair.py).
 from __future__ import annotations
 
 import random
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
+from workbench import clocks
 from workbench.scheduling.instance import FamilyDemand, PackingInstance
 from workbench.scheduling.workclock import BOOKING, DAY_LOOKED_AT, WorkClock
 
@@ -105,10 +105,6 @@ class ConstructOptions:
     seed: int = 1
 
 
-def _band(family: FamilyDemand, prev: int, prev_is_meeting: bool) -> tuple[int, int]:
-    return prev + (max(1, family.min_gap) if prev_is_meeting else 0), prev + family.max_gap
-
-
 class ChainLayer:
     """Lays families' chains into a shared :class:`SlotBook`."""
 
@@ -135,7 +131,7 @@ class ChainLayer:
         """(day, block) choices for the next meeting, best first: an announced day, then viable latest days,
         then (unless ``viable_only``: laying on time) days that doom a later meeting."""
         family = self.instance.families[i]
-        low, high = _band(family, prev, prev_is_meeting)
+        low, high = family.clock.band(prev, prev_is_meeting)
         low = max(low, 0)
         high = min(high, self.instance.n_days - 1)
         allowed, viable = self.allowed[i], family.viable_days
@@ -169,12 +165,12 @@ class ChainLayer:
         budget = self.options.backtrack_budget
         n_days = self.instance.n_days
         deepest = -1
-        while prev + family.max_gap < n_days:
+        while not family.clock.complete(prev, is_meeting, n_days):
             if len(tried) == len(chain):
                 tried.append(self._options(i, prev, is_meeting, viable_only=True))
                 if not tried[-1] and len(chain) > deepest:
                     deepest = len(chain)
-                    self.stuck[i] = _band(family, prev, is_meeting)
+                    self.stuck[i] = family.clock.band(prev, is_meeting)
             if tried[-1] and budget > 0:
                 budget -= 1
                 self.clock.charge(2 * BOOKING)
@@ -200,19 +196,19 @@ class ChainLayer:
         chain: list[Booking] = []
         on_time = True
         n_days = self.instance.n_days
-        while prev + family.max_gap < n_days:
+        while not family.clock.complete(prev, is_meeting, n_days):
             options = self._options(i, prev, is_meeting)
             if options:
                 day, slot = options[0]
             else:
                 on_time = False
-                day, slot = self._first_after(i, prev + family.max_gap + 1, max(prev + 1, 0))
+                day, slot = self._first_after(i, family.clock.deadline(prev) + 1, max(prev + 1, 0))
                 if day is None:
                     break
             self.book.book(family, day, {slot})
             chain.append(Booking(day, slot))
             prev, is_meeting = day, True
-        return Chain(fixed + chain, on_time and prev + family.max_gap >= n_days)
+        return Chain(fixed + chain, on_time and family.clock.complete(prev, is_meeting, n_days))
 
     def _first_after(self, i: int, first: int, floor: int) -> tuple[int | None, int | None]:
         family = self.instance.families[i]
@@ -373,17 +369,7 @@ def eject_and_relay(layer: ChainLayer, chains: dict[int, Chain], late: list[int]
 
 def tightest_band(family: FamilyDemand, n_days: int) -> int:
     """Fewest viable days any legal band of the family's chain can offer (holidays make some bands narrow)."""
-    viable = sorted(family.viable_days)
-    if not viable:
-        return 0
-    gap = max(1, family.min_gap)
-    tightest = n_days
-    for day in viable:
-        if day + family.max_gap >= n_days:
-            break
-        count = bisect_right(viable, day + family.max_gap) - bisect_left(viable, day + gap)
-        tightest = min(tightest, count)
-    return tightest
+    return clocks.tightest_band(family.viable_days, family.clock, n_days)
 
 
 def difficulty_order(instance: PackingInstance, seed: int = 1) -> list[int]:

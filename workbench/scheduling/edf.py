@@ -28,9 +28,11 @@ def edf_sweep(instance: PackingInstance) -> PackingResult:
     for day in range(instance.n_days):
         due = []
         for i, family in enumerate(instance.families):
-            release = prev[i] + (family.min_gap if prev_is_meeting[i] else 0)
-            if release <= day and day in allowed[i]:
-                due.append((prev[i] + family.max_gap, i))
+            clock = family.clock
+            if not clock.repeat and prev_is_meeting[i]:
+                continue  # a one-off deadline, met
+            if clock.earliest(prev[i], prev_is_meeting[i]) <= day and day in allowed[i]:
+                due.append((clock.deadline(prev[i]), i))
         for deadline, i in sorted(due):
             family = instance.families[i]
             if any(len(booked[(p, day)]) >= instance.staff_cap[p] for p in family.attendees):
@@ -47,8 +49,8 @@ def edf_sweep(instance: PackingInstance) -> PackingResult:
                                     begin + family.minutes, family.attendees, family.rule_id, instance.day(deadline),
                                     max(0, day - deadline)))
             prev[i], prev_is_meeting[i] = day, True
-    unplaced = [(f.family_id, prev[i] + f.max_gap) for i, f in enumerate(instance.families)
-                if prev[i] + f.max_gap < instance.n_days]
+    unplaced = [(f.family_id, f.clock.deadline(prev[i])) for i, f in enumerate(instance.families)
+                if not f.clock.complete(prev[i], prev_is_meeting[i], instance.n_days)]
     return PackingResult(meetings=meetings, unplaced=unplaced, seconds=time.perf_counter() - began)
 
 

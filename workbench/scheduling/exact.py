@@ -55,12 +55,13 @@ class ExactModel:
         self.slots: list[list[dict]] = []
         for i, family in enumerate(instance.families):
             slots = []
+            clock = family.clock
             release = family.first_release
-            needed = family.prev_day + family.max_gap < n
+            needed = not clock.complete(family.prev_day, family.prev_is_meeting, n)
             # enough slots for any sensible plan: at most one meeting per minimum interval, and never more than
-            # twice as many as back-to-back maximum intervals need
-            count = 0 if not needed else min((n - max(0, release)) // max(1, family.min_gap) + 1,
-                                             2 * n // max(1, family.max_gap) + 2)
+            # twice as many as back-to-back maximum intervals need (a one-off needs one)
+            count = 0 if not needed else 1 if not clock.repeat else min((n - max(0, release)) // clock.step + 1,
+                                                                         2 * n // clock.max_gap + 2)
             days = [d for d in family.allowed_days if d >= max(0, release)]
             for k in range(count if days else 0):
                 present = self.model.new_bool_var(f"p{i}_{k}")
@@ -92,32 +93,33 @@ class ExactModel:
     def min_interval(self) -> None:
         """Consecutive follow-ups are at least the rule's minimum interval apart (also after the last one held)."""
         for family, slots in zip(self.instance.families, self.slots):
-            gap = max(1, family.min_gap)
+            clock = family.clock
             if slots and family.prev_is_meeting:
-                self.model.add(slots[0]["day"] >= family.prev_day + gap).only_enforce_if(slots[0]["present"])
+                self.model.add(slots[0]["day"] >= clock.earliest(family.prev_day, True)).only_enforce_if(
+                    slots[0]["present"])
             for before, after in zip(slots, slots[1:]):
-                self.model.add(after["day"] >= before["day"] + gap).only_enforce_if(after["present"])
+                self.model.add(after["day"] >= clock.earliest(before["day"], True)).only_enforce_if(after["present"])
 
     def lateness_and_coverage(self) -> None:
         """Days past each deadline; and the last meeting held must carry the chain past the horizon."""
         n = self.instance.n_days
         for i, (family, slots) in enumerate(zip(self.instance.families, self.slots)):
-            previous = family.prev_day
+            clock = family.clock
             for k, slot in enumerate(slots):
-                before = previous if k == 0 else slots[k - 1]["day"]
-                self.model.add(slot["late"] >= slot["day"] - before - family.max_gap).only_enforce_if(slot["present"])
+                before = family.prev_day if k == 0 else slots[k - 1]["day"]
+                self.model.add(slot["late"] >= slot["day"] - clock.deadline(before)).only_enforce_if(slot["present"])
                 self.model.add(slot["late"] <= (n + 400) * slot["is_late"])
             # missing follow-up: the chain ends (last present meeting, or none) with its next deadline in the horizon
-            if family.prev_day + family.max_gap >= n:
+            if clock.complete(family.prev_day, family.prev_is_meeting, n):
                 continue
             if not slots:
-                self.model.add(self.missing[i] >= n - family.prev_day - family.max_gap)
+                self.model.add(self.missing[i] >= n - clock.deadline(family.prev_day))
             else:
-                self.model.add(self.missing[i] >= n - family.prev_day - family.max_gap).only_enforce_if(
+                self.model.add(self.missing[i] >= n - clock.deadline(family.prev_day)).only_enforce_if(
                     slots[0]["present"].Not())
-                for k, slot in enumerate(slots):
+                for k, slot in enumerate(slots if clock.repeat else ()):
                     ends_here = [slot["present"]] + ([slots[k + 1]["present"].Not()] if k + 1 < len(slots) else [])
-                    self.model.add(self.missing[i] >= n - slot["day"] - family.max_gap).only_enforce_if(ends_here)
+                    self.model.add(self.missing[i] >= n - clock.deadline(slot["day"])).only_enforce_if(ends_here)
             self.model.add(self.missing[i] <= (n + 400) * self.is_missing[i])
 
     def meeting_hours(self) -> None:
@@ -181,7 +183,7 @@ def solve_exact(instance: PackingInstance, time_limit: float = 60.0, workers: in
         return ExactResult([], name, None, solver.best_objective_bound, time.perf_counter() - began)
     meetings, unplaced = [], []
     for i, (family, slots) in enumerate(zip(instance.families, model.slots)):
-        prev = family.prev_day
+        prev, is_meeting = family.prev_day, family.prev_is_meeting
         k = 0
         for slot in slots:
             if not solver.boolean_value(slot["present"]):
@@ -189,13 +191,13 @@ def solve_exact(instance: PackingInstance, time_limit: float = 60.0, workers: in
             k += 1
             day = solver.value(slot["day"])
             start = solver.value(slot["begin"]) - day * DAY
-            deadline = prev + family.max_gap
+            deadline = family.clock.deadline(prev)
             meetings.append(Meeting(f"{family.family_id}-{k:02d}", family.family_id, instance.day(day), start,
                                     start + family.minutes, family.attendees, family.rule_id, instance.day(deadline),
                                     max(0, day - deadline)))
-            prev = day
-        if prev + family.max_gap < instance.n_days:
-            unplaced.append((family.family_id, prev + family.max_gap))
+            prev, is_meeting = day, True
+        if not family.clock.complete(prev, is_meeting, instance.n_days):
+            unplaced.append((family.family_id, family.clock.deadline(prev)))
     late = int(round(sum(solver.value(v) for v in [s["is_late"] for sl in model.slots for s in sl] + model.is_missing)))
     days = int(sum(solver.value(v) for v in [s["late"] for sl in model.slots for s in sl] + model.missing))
     return ExactResult(meetings, name, late, days, solver.best_objective_bound, time.perf_counter() - began, unplaced)

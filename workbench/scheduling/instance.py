@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Iterable, Mapping
 
+from workbench.clocks import Clock, anchor, viable_days
 from workbench.model import Register
 from workbench.scheduling.plan import Assignment, Meeting
 from workbench.settings import DEFAULT_HOURS, MeetingHours
@@ -35,14 +37,21 @@ class FamilyDemand:
     viable_days: frozenset[int] = frozenset()
     """Allowed days after which the rest of the chain can still be held on time, absences considered
     (capacity ignored): holding a meeting on any other day dooms a later one."""
+    repeat: bool = True
+    """False for a one-off deadline (clocks.py)."""
+
+    @cached_property
+    def clock(self) -> Clock:
+        """The chain's timing (clocks.py): every solver asks it for bands, deadlines and completeness."""
+        return Clock(self.max_gap, self.min_gap, self.repeat)
 
     @property
     def first_release(self) -> int:
-        return self.prev_day + (self.min_gap if self.prev_is_meeting else 0)
+        return self.clock.earliest(self.prev_day, self.prev_is_meeting)
 
     @property
     def first_deadline(self) -> int:
-        return self.prev_day + self.max_gap
+        return self.clock.deadline(self.prev_day)
 
 
 @dataclass
@@ -74,22 +83,6 @@ class PackingInstance:
     @property
     def family_index(self) -> Mapping[str, int]:
         return {f.family_id: i for i, f in enumerate(self.families)}
-
-
-def viable_days(allowed: set[int], min_gap: int, max_gap: int, n_days: int) -> frozenset[int]:
-    """Backwards over the horizon: a day is viable if the next follow-up can be held on a viable day
-    inside the legal band after it, or falls after the horizon."""
-    gap = max(1, min_gap)
-    viable = [False] * (n_days + 1)
-    suffix = [0] * (n_days + 2)  # suffix[d] = number of viable days >= d
-    for day in range(n_days - 1, -1, -1):
-        if day in allowed:
-            if day + max_gap >= n_days:
-                viable[day] = True
-            else:
-                viable[day] = suffix[day + gap] - suffix[min(n_days, day + max_gap + 1)] > 0
-        suffix[day] = suffix[day + 1] + viable[day]
-    return frozenset(d for d in range(n_days) if viable[d])
 
 
 def attendees_of(register: Register, assignment: Assignment | None, family_id: str) -> tuple[str, ...]:
@@ -125,7 +118,8 @@ def build_instance(
     for family in register.families:
         rule = register.rule_for(family, start)
         attendees = attendees_of(register, by_family.get(family.family_id), family.family_id)
-        anchor = family.last_followup_date or family.case_start_date or start
+        since, since_meeting = anchor(family.last_followup_date, family.case_start_date, start)
+        clock = Clock(rule.max_interval_days, rule.min_interval_days)
         allowed = set(numbers.values())
         for person in attendees:
             allowed &= staff_days[person]
@@ -140,10 +134,10 @@ def build_instance(
                 minutes=rule.meeting_minutes,
                 max_gap=rule.max_interval_days,
                 min_gap=rule.min_interval_days,
-                prev_day=(anchor - start).days,
-                prev_is_meeting=family.last_followup_date is not None,
+                prev_day=(since - start).days,
+                prev_is_meeting=since_meeting,
                 allowed_days=tuple(sorted(allowed)),
-                viable_days=viable_days(allowed, rule.min_interval_days, rule.max_interval_days, (end - start).days + 1),
+                viable_days=viable_days(allowed, clock, (end - start).days + 1),
             )
         )
     previous_by_family: dict[str, list[Meeting]] = {}

@@ -128,11 +128,12 @@ class Negotiator:
     def cheapest_chain(self, i: int) -> list[int]:
         """Dynamic programme over days: best[x] = cost of the cheapest chain whose latest meeting is on day x."""
         family = self.instance.families[i]
-        n, big_m, gap = self.n, family.max_gap, max(1, family.min_gap)
+        clock = family.clock
+        n, big_m, gap = self.n, clock.max_gap, clock.step
         fixed = self.fixed_days.get(i, [])
         prev = fixed[-1] if fixed else family.prev_day
         prev_is_meeting = bool(fixed) or family.prev_is_meeting
-        if prev + big_m >= n:
+        if clock.complete(prev, prev_is_meeting, n):
             return []
         cost = self.day_costs(i)
         wish = self.announced.get(i, [])
@@ -145,8 +146,8 @@ class Negotiator:
             late_cost = opts.late_cost * (1.0 + self.pressure) * (1.0 + self.history_peak)
             late_day_cost = opts.late_day_cost * (1.0 + self.pressure)
         days = np.arange(n)
-        first_low = max(0, prev + (gap if prev_is_meeting else 0))
-        first_deadline = prev + big_m
+        first_low, first_deadline = clock.band(prev, prev_is_meeting)
+        first_low = max(0, first_low)
         start = np.full(n, INF)
         start[(days >= first_low) & (days <= first_deadline)] = 0.0
         after = days > first_deadline
@@ -156,6 +157,10 @@ class Negotiator:
             if len(keep):
                 cost = cost.copy()
                 cost[keep] -= opts.announced_discount * (cost[keep] - opts.meeting_cost)
+        if not clock.repeat:  # a one-off deadline: the single cheapest day, late days costing their lateness
+            total = start + cost
+            x = int(total.argmin())
+            return [] if total[x] >= INF / 2 else [x]
         pad = big_m + 1
         best = np.full(n + pad, INF)  # best[pad + x]
         from_day = np.full(n, -1, dtype=int)
@@ -211,14 +216,16 @@ class Negotiator:
         is_meeting = bool(fixed) or family.prev_is_meeting
         if not days or any(not (0 <= d < self.n) or not self.allowed[i][d] for d in days):
             return False
+        clock = family.clock
         for day in days:
-            if day > prev + family.max_gap or (is_meeting and day - prev < max(1, family.min_gap)):
+            if clock.complete(prev, is_meeting, self.n) or clock.days_late(prev, day) or \
+                    day < clock.earliest(prev, is_meeting):
                 return False
             prev, is_meeting = day, True
-        return prev + family.max_gap >= self.n
+        return clock.complete(prev, is_meeting, self.n)
 
     def _lay(self, i: int) -> None:
-        self.clock.charge(LAY + LAY_PER_BLOCK * self.n / max(1, self.instance.families[i].min_gap))
+        self.clock.charge(LAY + LAY_PER_BLOCK * self.n / self.instance.families[i].clock.step)
         rows = self.attendees[i]
         for day in self.paths[i]:
             self.occupancy[rows, day] -= 1

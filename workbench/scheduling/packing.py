@@ -32,6 +32,7 @@ from workbench.scheduling.construct import (
     difficulty_order,
     eject_and_relay,
 )
+from workbench.clocks import on_time_chain_exists
 from workbench.scheduling.instance import FamilyDemand, PackingInstance
 from workbench.scheduling.negotiate import NegotiationOptions, Negotiator
 from workbench.scheduling.plan import PLANNED, Meeting
@@ -104,10 +105,8 @@ def forced_late(instance: PackingInstance, fixed: dict[int, list[Booking]]) -> i
         frozen = fixed.get(i, [])
         prev = frozen[-1].day if frozen else family.prev_day
         prev_is_meeting = bool(frozen) or family.prev_is_meeting
-        if prev + family.max_gap >= instance.n_days:
-            continue
-        low = prev + (max(1, family.min_gap) if prev_is_meeting else 0)
-        if not any(low <= day <= prev + family.max_gap for day in family.viable_days):
+        if not on_time_chain_exists(family.allowed_days, prev, prev_is_meeting, family.clock, instance.n_days,
+                                    family.viable_days):
             count += 1
     return count
 
@@ -279,11 +278,11 @@ class Packer:
         n = instance.n_days
         fixed = self.fixed.get(i, [])
         prev0, first_is_meeting = (fixed[-1].day, True) if fixed else (family.prev_day, family.prev_is_meeting)
-        if prev0 + family.max_gap >= n:
+        clock = family.clock
+        if clock.complete(prev0, first_is_meeting, n):
             return list(fixed)
-        gap = max(1, family.min_gap)
         spots = self.spots.get(i, {})
-        first = max(0, prev0 + (gap if first_is_meeting else 0))
+        first = max(0, clock.earliest(prev0, first_is_meeting))
         options: dict[int, tuple[int, bool]] = {}
         for day in family.allowed_days:
             if day < first:
@@ -309,7 +308,7 @@ class Packer:
             return min(MOVE_REACH, min(near))
 
         def step(prev: int, day: int) -> int:
-            late = max(0, day - prev - family.max_gap)
+            late = clock.days_late(prev, day)
             kept = options[day][1]
             return (W_DAY_LATE * late + (W_LATE if late else 0) + W_MEETING
                     + (-W_KEPT if kept else away(day)))
@@ -317,20 +316,21 @@ class Packer:
         best: dict[int, int] = {}
         came_from: dict[int, int | None] = {}
         for day in days:
-            if day <= prev0 + family.max_gap + LATE_REACH:
+            if day <= clock.deadline(prev0) + LATE_REACH:
                 best[day], came_from[day] = step(prev0, day), None
-            for prev in days[bisect_left(days, day - family.max_gap - LATE_REACH):]:
-                if prev + gap > day:
+            for prev in days[bisect_left(days, day - clock.max_gap - LATE_REACH):]:
+                if clock.earliest(prev, True) > day:
                     break
-                if prev in best:
+                if prev in best and not clock.complete(prev, True, n):
                     cost = best[prev] + step(prev, day)
                     if day not in best or cost < best[day]:
                         best[day], came_from[day] = cost, prev
-        self.clock.charge(DAY_LOOKED_AT * len(days) * min(len(days), family.max_gap + LATE_REACH) / 8)
+        self.clock.charge(DAY_LOOKED_AT * len(days) * min(len(days), clock.max_gap + LATE_REACH) / 8)
 
         def missing(last: int) -> int:
-            short = n - (last + family.max_gap)
-            return W_DAY_LATE * short + W_LATE if short > 0 else 0
+            if clock.complete(last, True, n):
+                return 0
+            return W_DAY_LATE * (n - clock.deadline(last)) + W_LATE
 
         ends = [(best[day] + missing(day), day) for day in best]
         if not ends:
@@ -361,8 +361,8 @@ class Packer:
         improved = 0
         for i in sorted(chains):
             family, chain = self.instance.families[i], chains[i]
-            last = chain[-1].day if chain else family.prev_day
-            if last + family.max_gap >= self.instance.n_days:
+            last, is_meeting = (chain[-1].day, True) if chain else (family.prev_day, family.prev_is_meeting)
+            if family.clock.complete(last, is_meeting, self.instance.n_days):
                 continue
             own = chain[len(self.fixed.get(i, [])):]
             for booking in own:
@@ -390,9 +390,9 @@ class Packer:
             ids = meeting_ids(family.family_id, instance.previous.get(family.family_id, []),
                               [(instance.day(b.day), start) for b, (start, _) in zip(chain[len(fixed):], times)],
                               taken={m.meeting_id for m in fixed} | instance.used_ids.get(family.family_id, set()))
-            prev = family.prev_day
+            prev, is_meeting = family.prev_day, family.prev_is_meeting
             for k, booking in enumerate(chain):
-                deadline = prev + family.max_gap
+                deadline = family.clock.deadline(prev)
                 if k < len(fixed):
                     meetings.append(replace(fixed[k], day=instance.day(booking.day), rule_id=family.rule_id,
                                             deadline=instance.day(deadline), days_late=max(0, booking.day - deadline),
@@ -405,9 +405,9 @@ class Packer:
                                             family.attendees, family.rule_id, instance.day(deadline),
                                             max(0, booking.day - deadline),
                                             status=before.status if kept else PLANNED))
-                prev = booking.day
-            if prev + family.max_gap < instance.n_days:
-                unplaced.append((family.family_id, prev + family.max_gap))
+                prev, is_meeting = booking.day, True
+            if not family.clock.complete(prev, is_meeting, instance.n_days):
+                unplaced.append((family.family_id, family.clock.deadline(prev)))
         return meetings, unplaced
 
     def _times(self, family: FamilyDemand, booking: Booking) -> tuple[int, int]:
@@ -442,12 +442,12 @@ def meeting_ids(family_id: str, announced: list[Meeting], new: list[tuple], take
 
 
 def _on_time(family: FamilyDemand, bookings: list[Booking], n_days: int) -> bool:
-    prev = family.prev_day
+    prev, is_meeting = family.prev_day, family.prev_is_meeting
     for booking in bookings:
-        if booking.day > prev + family.max_gap:
+        if family.clock.days_late(prev, booking.day):
             return False
-        prev = booking.day
-    return prev + family.max_gap >= n_days
+        prev, is_meeting = booking.day, True
+    return family.clock.complete(prev, is_meeting, n_days)
 
 
 def pack_meetings(instance: PackingInstance, options: PackingOptions = PackingOptions(),

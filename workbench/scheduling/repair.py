@@ -48,13 +48,14 @@ def lateness(instance: PackingInstance, chains: dict[int, list[Booking]]) -> lis
     out = []
     for i, bookings in chains.items():
         family = instance.families[i]
-        prev = family.prev_day
+        clock = family.clock
+        prev, is_meeting = family.prev_day, family.prev_is_meeting
         for k, booking in enumerate(bookings):
-            if booking.day > prev + family.max_gap:
-                out.append((i, k, booking.day - prev - family.max_gap))
-            prev = booking.day
-        if prev + family.max_gap < instance.n_days:
-            out.append((i, -1, instance.n_days - prev - family.max_gap))
+            if clock.days_late(prev, booking.day):
+                out.append((i, k, clock.days_late(prev, booking.day)))
+            prev, is_meeting = booking.day, True
+        if not clock.complete(prev, is_meeting, instance.n_days):
+            out.append((i, -1, instance.n_days - clock.deadline(prev)))
     return out
 
 
@@ -93,8 +94,8 @@ class Repairer:
         family = self.instance.families[family_index]
         k = position if position >= 0 else len(bookings) - 1
         prev = bookings[k - 1].day if k > 0 else family.prev_day
-        low = prev + (max(1, family.min_gap) if (k > 0 or family.prev_is_meeting) else 0)
-        high = prev + family.max_gap if position >= 0 else self.instance.n_days - 1
+        low, high = family.clock.band(prev, k > 0 or family.prev_is_meeting)
+        high = high if position >= 0 else self.instance.n_days - 1
         core = {(family_index, q) for q in (k - 1, k, k + 1) if 0 <= q < len(bookings)}
         spans = [(low, high)] + [(bookings[q].day - family.max_gap + family.min_gap, bookings[q].day + self.options.reach)
                                  for _, q in core]

@@ -40,13 +40,14 @@ class StablePacker(Packer):
         fixed = self.fixed.get(i, [])
         prev, is_meeting = (fixed[-1].day, True) if fixed else (family.prev_day, family.prev_is_meeting)
         allowed = set(family.allowed_days)
-        days_late = 0
+        days_late, clock = 0, family.clock
         for day, slot in slots:
-            if slot < 0 or day not in allowed or day < prev + (max(1, family.min_gap) if is_meeting else 0):
+            if slot < 0 or day not in allowed or day < clock.earliest(prev, is_meeting) or \
+                    clock.complete(prev, is_meeting, instance.n_days):
                 return None
-            days_late += max(0, day - prev - family.max_gap)
+            days_late += clock.days_late(prev, day)
             prev, is_meeting = day, True
-        if prev + family.max_gap < instance.n_days:
+        if not clock.complete(prev, is_meeting, instance.n_days):
             return None  # the horizon is not covered: a follow-up is missing at the end
         if days_late > sum(m.days_late for m in announced):
             return None  # the deadlines moved (a held meeting): keeping it would make it later than announced

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable
 
+from workbench.clocks import anchor
 from workbench.model import Family, FollowupRule, Person, Register, ScreeningRating
 from workbench.screening.instrument import (
     ACT_NOW,
@@ -180,9 +181,9 @@ def cadence(register: Register, family: Family, bases: tuple[str, ...], on: date
     if not known:
         return None, None, (f"Ingen opfølgningsregel i followup_rules for sagsgrundlag {', '.join(bases) or '(intet)'}.")
     rule = register.rule_for(replace(family, case_basis=known), on)
-    start = family.last_followup_date or family.case_start_date or on
+    since, _ = anchor(family.last_followup_date, family.case_start_date, on)
     # an overdue follow-up keeps its past deadline: it is shown as overdue, never silently re-based on today
-    return rule, start + timedelta(days=rule.max_interval_days), ""
+    return rule, since + timedelta(days=rule.max_interval_days), ""
 
 
 def assess(register: Register, family: Family, ratings: Iterable[ScreeningRating], on: date,

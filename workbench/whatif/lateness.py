@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from workbench.clocks import Clock, anchor, on_time_chain_exists
 from workbench.model import Register
 from workbench.workdays import WorkCalendar
 
@@ -31,30 +32,6 @@ def family_open_days(register: Register, family_id: str, start: date, end: date,
     return [(d - start).days for d in calendar.open_days if calendar.family_available(family_id, d)]
 
 
-def on_time_chain_exists(days: list[int], prev: int, prev_is_meeting: bool, min_gap: int, max_gap: int,
-                         n_days: int) -> bool:
-    """Is there a chain of meetings on ``days`` keeping every interval until the horizon ends?
-
-    A breadth-first search over "day of the last meeting"; a chain is complete once
-    the next deadline lies after the horizon.
-    """
-    allowed = set(days)
-    frontier = {(prev, prev_is_meeting)}
-    seen: set[int] = set()
-    while frontier:
-        nxt = set()
-        for last, is_meeting in frontier:
-            if last + max_gap >= n_days:
-                return True
-            low = max(0, last + (max(1, min_gap) if is_meeting else 0))
-            for day in range(low, last + max_gap + 1):
-                if day in allowed and day not in seen:
-                    seen.add(day)
-                    nxt.add((day, True))
-        frontier = nxt
-    return False
-
-
 def unavoidable_lateness(register: Register, start: date, end: date) -> dict[str, Unavoidable]:
     """family_id -> why its follow-ups cannot all be on time in ``start..end``, whatever the staffing."""
     calendar = WorkCalendar(register, start, end)
@@ -62,16 +39,16 @@ def unavoidable_lateness(register: Register, start: date, end: date) -> dict[str
     out = {}
     for family in register.families:
         rule = register.rule_for(family, start)
-        anchor = family.last_followup_date or family.case_start_date or start
-        prev = (anchor - start).days
-        deadline = anchor + timedelta(days=rule.max_interval_days)
+        since, since_meeting = anchor(family.last_followup_date, family.case_start_date, start)
+        prev = (since - start).days
+        deadline = since + timedelta(days=rule.max_interval_days)
         if deadline < start:
             out[family.family_id] = Unavoidable(family.family_id, deadline,
                                                 f"fristen {deadline:%d.%m.%Y} var overskredet før perioden begyndte")
             continue
         days = family_open_days(register, family.family_id, start, end, calendar)
-        if not on_time_chain_exists(days, prev, family.last_followup_date is not None, rule.min_interval_days,
-                                    rule.max_interval_days, n_days):
+        if not on_time_chain_exists(days, prev, since_meeting, Clock(rule.max_interval_days, rule.min_interval_days),
+                                    n_days):
             out[family.family_id] = Unavoidable(
                 family.family_id, deadline,
                 "familien er væk eller kommunen lukket i en hel periode, hvor et møde skulle holdes")

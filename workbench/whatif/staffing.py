@@ -50,7 +50,8 @@ from workbench.scheduling.planner import PlanOptions, PlanRun, make_plan
 from workbench.scheduling.stopping import ProgressCallback, StopToken, no_progress
 from workbench.scheduling.timeslots import DayTask, time_day
 from workbench.settings import DEFAULT_HOURS, DEFAULT_LOAD, LoadWeights
-from workbench.whatif.lateness import Unavoidable, family_open_days, on_time_chain_exists, unavoidable_lateness
+from workbench.clocks import Clock, anchor, on_time_chain_exists, required_meetings
+from workbench.whatif.lateness import Unavoidable, family_open_days, unavoidable_lateness
 from workbench.whatif.scenario import hire_template, new_staff
 from workbench.workdays import WorkCalendar
 
@@ -86,8 +87,7 @@ class Chain:
     family_id: str
     prev: int
     prev_is_meeting: bool
-    min_gap: int
-    max_gap: int
+    clock: Clock
     minutes: int
     days: tuple[int, ...]
     """Open days (numbers from the start) on which the family can meet."""
@@ -96,19 +96,21 @@ class Chain:
     required: int
     """The fewest meetings that keep every interval until the horizon ends."""
 
+    @property
+    def min_gap(self) -> int:
+        return self.clock.min_gap
+
+    @property
+    def max_gap(self) -> int:
+        return self.clock.max_gap
+
     def options(self, k: int, n_days: int) -> tuple[int, ...]:
         """Days meeting ``k`` (0-based) can take without any interval being late."""
-        gap = max(1, self.min_gap)
-        low = max(0, self.prev + (self.min_gap if self.prev_is_meeting else 0) + k * gap)
-        high = min(n_days - 1, self.prev + (k + 1) * self.max_gap)
+        if k and not self.clock.repeat:
+            return ()
+        low = max(0, self.clock.earliest(self.prev, self.prev_is_meeting) + k * self.clock.step)
+        high = min(n_days - 1, self.prev + (k + 1) * self.clock.max_gap)
         return tuple(d for d in self.days if low <= d <= high)
-
-
-def required_meetings(prev: int, max_gap: int, n_days: int) -> int:
-    """The fewest meetings that push the next deadline past the horizon (each at most ``max_gap`` apart)."""
-    if prev + max_gap >= n_days:
-        return 0
-    return math.ceil((n_days - prev - max_gap) / max_gap)
 
 
 @dataclass(frozen=True)
@@ -196,8 +198,7 @@ class StaffingProblem:
             people = [p for p in (family.primary_coordinator, family.secondary_coordinator,
                                   *self.register.team_staff_ids(family.family_id)) if p in self.register.staff_by_id]
             days = [d for d in chain.days if all(self.available(p, d) for p in people)]
-            if not on_time_chain_exists(days, chain.prev, chain.prev_is_meeting, chain.min_gap, chain.max_gap,
-                                        self.n_days):
+            if not on_time_chain_exists(days, chain.prev, chain.prev_is_meeting, chain.clock, self.n_days):
                 stuck.add(family.family_id)
         return stuck
 
@@ -232,18 +233,19 @@ class StaffingProblem:
             if family.family_id in self.unavoidable:
                 continue
             rule = self.register.rule_for(family, self.start)
-            anchor = family.last_followup_date or family.case_start_date or self.start
-            prev = (anchor - self.start).days
-            need = required_meetings(prev, rule.max_interval_days, self.n_days)
+            since, since_meeting = anchor(family.last_followup_date, family.case_start_date, self.start)
+            prev = (since - self.start).days
+            clock = Clock(rule.max_interval_days, rule.min_interval_days)
+            need = required_meetings(prev, since_meeting, clock, self.n_days)
             days = tuple(family_open_days(self.register, family.family_id, self.start, self.end, self.calendar))
-            chain = Chain(family.family_id, prev, family.last_followup_date is not None, rule.min_interval_days,
-                          rule.max_interval_days, rule.meeting_minutes, days, need + 1 if need else 0, need)
+            chain = Chain(family.family_id, prev, since_meeting, clock, rule.meeting_minutes, days,
+                          need + 1 if need else 0, need)
             slots = 0
             while slots < chain.slots and chain.options(slots, self.n_days):
                 slots += 1
             if slots < need:
                 self.unavoidable[family.family_id] = Unavoidable(
-                    family.family_id, anchor + timedelta(days=rule.max_interval_days),
+                    family.family_id, since + timedelta(days=rule.max_interval_days),
                     "ingen mulig mødedag inden for fristerne")
                 continue
             chains[family.family_id] = replace(chain, slots=slots)
@@ -418,23 +420,24 @@ class StaffingModel:
         """Each family's follow-ups come in order, inside every legal interval, until the horizon ends."""
         n_days = self.p.n_days
         for fid, chain in self.chains.items():
-            gap = max(1, chain.min_gap)
+            clock = chain.clock
             held = [self._bool_of(self.held(fid, k), f"held_{fid}_{k}") for k in range(chain.slots)]
             for k in range(chain.slots):
                 if k < chain.required:
                     self.model.add(held[k] == 1)
                 if k > 0:
                     self.model.add_implication(held[k], held[k - 1])
-                    self.model.add(self.day_of(fid, k) >= self.day_of(fid, k - 1) + gap).only_enforce_if(held[k])
-                    self.model.add(self.day_of(fid, k) <= self.day_of(fid, k - 1) + chain.max_gap).only_enforce_if(held[k])
-                if k + 1 >= chain.required:
+                    before = self.day_of(fid, k - 1)
+                    self.model.add(self.day_of(fid, k) >= clock.earliest(before, True)).only_enforce_if(held[k])
+                    self.model.add(self.day_of(fid, k) <= clock.deadline(before)).only_enforce_if(held[k])
+                if k + 1 >= chain.required and clock.repeat:
                     # if meeting k is the last one held, the next deadline lies after the horizon
                     last = self.model.new_bool_var(f"last_{fid}_{k}")
                     if k + 1 < chain.slots:
                         self.model.add(last >= held[k] - held[k + 1])
                     else:
                         self.model.add(last >= held[k])
-                    self.model.add(self.day_of(fid, k) + chain.max_gap >= n_days).only_enforce_if(last)
+                    self.model.add(clock.deadline(self.day_of(fid, k)) >= n_days).only_enforce_if(last)
 
     def _bool_of(self, expr, name: str):
         var = self.model.new_bool_var(name)
@@ -609,8 +612,7 @@ def greedy_start(problem: StaffingProblem) -> dict[Place, str]:
 
             def keeps_chain(person: str) -> bool:
                 usable = [d for d in days if problem.available(person, d)]
-                return on_time_chain_exists(usable, chain.prev, chain.prev_is_meeting, chain.min_gap,
-                                            chain.max_gap, problem.n_days)
+                return on_time_chain_exists(usable, chain.prev, chain.prev_is_meeting, chain.clock, problem.n_days)
 
             options = [p for p in options if keeps_chain(p)] or options
         existing = [p for p in options if p not in problem.slot_ids and room[p] + 1e-9 >= points]
