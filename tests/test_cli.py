@@ -39,7 +39,7 @@ def test_plan_writes_the_contract_files(small_data_dir, tmp_path):
     summary = json.loads((out / "summary.json").read_text("utf-8"))
     assert list(assignments.columns) == ["family_id", "primary_coordinator", "secondary_coordinator"]
     assert list(meetings.columns) == ["meeting_id", "family_id", "date", "start", "end", "attendees", "rule_id",
-                                      "deadline", "days_late", "status", "held_on"]
+                                      "deadline", "days_late", "status", "held_on", "person_id"]
     for key in ("families", "meetings", "late_meetings", "max_days_late", "solver_status", "solve_seconds"):
         assert key in summary
     assert summary["meetings"] == len(meetings) and summary["independent_check"] == "ok"

@@ -150,10 +150,14 @@ def test_blank_lines_keep_row_numbers_true(small_data_dir):
     assert any(p.row == 5 and p.column == "can_coordinate" for p in problems)
 
 
-def test_rule_versions_pick_the_one_valid_on_the_day(small_register):
-    family = next(f for f in small_register.families if "LAB_AKT" in f.case_basis and f.case_basis[0] == "BL86")
-    assert small_register.rule_for(family, date(2026, 1, 1)).rule_id == "LAB-AKT-1"
-    assert small_register.rule_for(family, date(2027, 1, 1)).rule_id in {"LAB-AKT-2", "SOF-KOMP"}
+def test_rule_versions_pick_the_one_valid_on_the_day():
+    from workbench.clocks import version_on
+    from workbench.synth.municipality import default_rules
+
+    lab = [r for r in default_rules() if r.case_basis == "LAB_KH"]
+    assert [r.rule_id for r in version_on(lab, date(2026, 3, 1))] == ["LAB31"]
+    assert [r.rule_id for r in version_on(lab, date(2026, 7, 1))] == ["LAB31-2026"]
+    assert [r.rule_id for r in version_on(lab, date(2027, 5, 1))] == ["LAB-2027"]
 
 
 def test_register_error_lists_every_problem(small_data_dir):

@@ -18,9 +18,14 @@ Dates: the anchor of a chain is the last follow-up held, else the case start, el
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
-from datetime import date
-from typing import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Iterable
+
+from workbench.model import CADENCE, COUNT, DEADLINE, TEAM, Case, Family, FollowupRule
+
+if TYPE_CHECKING:
+    from workbench.model import Register
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,12 @@ class Clock:
     """Fewest days after the previous follow-up."""
     repeat: bool = True
     """False for a one-off deadline: the chain is complete once one appointment is held."""
+    until: int | None = None
+    """Last day of a count window (at least N appointments in the first months): no appointment is due after it."""
+
+    def end(self, n_days: int) -> int:
+        """The day from which nothing more is due: the end of the horizon, or of the count window."""
+        return n_days if self.until is None else min(n_days, self.until + 1)
 
     @property
     def step(self) -> int:
@@ -57,7 +68,7 @@ class Clock:
     def complete(self, prev: int, prev_is_meeting: bool, n_days: int) -> bool:
         """Nothing more is due in the horizon (days 0 .. n_days-1): a one-off has been held, or the next
         deadline falls after the horizon."""
-        return (not self.repeat and prev_is_meeting) or self.deadline(prev) >= n_days
+        return (not self.repeat and prev_is_meeting) or self.deadline(prev) >= self.end(n_days)
 
 
 def anchor(last_followup: date | None, case_start: date | None, start: date) -> tuple[date, bool]:
@@ -76,11 +87,12 @@ def viable_days(allowed: Iterable[int], clock: Clock, n_days: int) -> frozenset[
     if not clock.repeat:
         return frozenset(d for d in allowed if 0 <= d < n_days)
     step, max_gap = clock.step, clock.max_gap  # the band after a meeting on `day`: day + step .. day + max_gap
+    done = clock.end(n_days)
     viable = [False] * (n_days + 1)
     suffix = [0] * (n_days + 2)  # suffix[d] = number of viable days >= d
     for day in range(n_days - 1, -1, -1):
         if day in allowed:
-            if day + max_gap >= n_days:  # complete: the next deadline falls after the horizon
+            if day + max_gap >= done:  # complete: the next deadline falls after the horizon (or the window)
                 viable[day] = True
             else:
                 viable[day] = suffix[min(n_days, day + step)] - suffix[day + max_gap + 1] > 0
@@ -95,9 +107,9 @@ def tightest_band(viable: Iterable[int], clock: Clock, n_days: int) -> int:
         return 0
     if not clock.repeat:
         return n_days  # a one-off has no band after it
-    tightest, step, max_gap = n_days, clock.step, clock.max_gap
+    tightest, step, max_gap, done = n_days, clock.step, clock.max_gap, clock.end(n_days)
     for day in ordered:
-        if day + max_gap >= n_days:  # complete after this day
+        if day + max_gap >= done:  # complete after this day
             break
         tightest = min(tightest, bisect_right(ordered, day + max_gap) - bisect_left(ordered, day + step))
     return tightest
@@ -120,7 +132,7 @@ def required_meetings(prev: int, prev_is_meeting: bool, clock: Clock, n_days: in
         return 0
     if not clock.repeat:
         return 1
-    return -(-(n_days - clock.deadline(prev)) // clock.max_gap)
+    return -(-(clock.end(n_days) - clock.deadline(prev)) // clock.max_gap)
 
 
 def deadlines(days: list[int], prev: int, clock: Clock) -> list[tuple[int, int]]:
@@ -130,3 +142,185 @@ def deadlines(days: list[int], prev: int, clock: Clock) -> list[tuple[int, int]]
         out.append((clock.deadline(prev), clock.days_late(prev, day)))
         prev = day
     return out
+
+
+# ---------------------------------------------------------------------------------------------- which rules apply
+
+
+def in_force(rule: FollowupRule, start: date, end: date) -> bool:
+    """Valid on some day of ``start``..``end`` (``valid_from``/``valid_to``)."""
+    return rule.valid_from <= end and (rule.valid_to is None or rule.valid_to >= start)
+
+
+def rule_versions(rules: Iterable[FollowupRule], start: date, end: date) -> list[FollowupRule]:
+    """The versions in force in the period.  A version without ``valid_to`` ends the day before the next version
+    of the same rule (same case basis, appointment and kind of clock) starts.  A basis none of whose versions is in force yet
+    uses its first version (as an older rules file without dates would)."""
+    rules = list(rules)
+    by_key: dict[tuple, list[FollowupRule]] = {}
+    for rule in rules:
+        by_key.setdefault((rule.case_basis, rule.appointment, rule.clock), []).append(rule)
+    out = []
+    for versions in by_key.values():
+        versions.sort(key=lambda r: r.valid_from)
+        current = []
+        for k, rule in enumerate(versions):
+            until = rule.valid_to
+            if until is None and k + 1 < len(versions):
+                until = versions[k + 1].valid_from - timedelta(days=1)
+            if rule.valid_from <= end and (until is None or until >= start):
+                current.append(rule)
+        if not current:
+            current = [r for r in versions if r.valid_from > end][:1]
+        out += current
+    return out
+
+
+def family_bases(register: "Register", family: Family, start: date, end: date) -> set[str]:
+    """The family's case bases: ``families.csv`` plus every case open at some time in the period."""
+    bases = set(family.case_basis)
+    bases |= {c.case_basis for c in register.cases_by_family.get(family.family_id, ())
+              if c.opened_on <= end and (c.closed_on is None or c.closed_on >= start)}
+    return bases
+
+
+def _strictness(rule: FollowupRule) -> tuple:
+    return rule.max_interval_days, -rule.min_interval_days, -rule.meeting_minutes
+
+
+def team_rule(register: "Register", family: Family, start: date, end: date) -> FollowupRule | None:
+    """The cadence of the family's team follow-ups: the strictest team rule in force at some time in the period
+    (when a rule changes inside the period, the stricter version is planned for, so the plan holds under both).
+
+    A cadence "decided in the case" (Barnets lov § 95 stk. 3) takes the strictest cadence decided on the family's
+    open cases of that basis; without one it does not apply (the page says so)."""
+    bases = family_bases(register, family, start, end)
+    candidates = []
+    for rule in rule_versions((r for r in register.rules if r.appointment == TEAM and r.clock == CADENCE
+                               and set(r.bases) <= bases), start, end):
+        if rule.decided_in_case:
+            cases = [c for c in register.cases_by_family.get(family.family_id, ()) if c.case_basis in rule.bases
+                     and c.opened_on <= end and (c.closed_on is None or c.closed_on >= start)]
+            decided = [c.decided_cadence_days for c in cases if c.decided_cadence_days]
+            if decided:
+                rule = replace(rule, max_interval_days=min(decided))
+            elif rule.first_days and cases:  # not decided yet: only the first follow-up is due (§ 95 stk. 2)
+                rule = replace(rule, max_interval_days=rule.first_days, clock=DEADLINE)
+            else:
+                continue
+        candidates.append(rule)
+    return min(candidates, key=_strictness, default=None)
+
+
+def undecided_cadences(register: "Register", family: Family, start: date, end: date) -> list[Case]:
+    """Open cases whose rule asks for a cadence decided in the case, where none is decided yet."""
+    decided_bases = {b for r in register.rules if r.decided_in_case and in_force(r, start, end) for b in r.bases}
+    return [c for c in register.cases_by_family.get(family.family_id, ())
+            if c.case_basis in decided_bases and not c.decided_cadence_days and c.opened_on <= end
+            and (c.closed_on is None or c.closed_on >= start)]
+
+
+def team_anchor(register: "Register", family: Family, rule: FollowupRule, start: date, end: date) -> tuple[date, bool]:
+    """Where the team chain counts from.  A measure opened since the last follow-up must have its first follow-up
+    within the rule's ``first_days`` (Barnets lov § 95 stk. 2: 3 months): if that comes before the cadence's
+    own deadline, the chain counts from a point ``max_interval_days`` before it (and no minimum gap applies)."""
+    if rule.clock == DEADLINE:  # only the first follow-up of a new measure: from the day it started
+        opened = [c.opened_on for c in register.cases_by_family.get(family.family_id, ()) if c.case_basis in rule.bases
+                  and (family.last_followup_date is None or c.opened_on > family.last_followup_date)]
+        if opened:
+            return min(opened), False
+    since, since_meeting = anchor(family.last_followup_date, family.case_start_date, start)
+    first_rules = [r for r in rule_versions((r for r in register.rules if r.appointment == TEAM and r.first_days),
+                                            start, end)]
+    due = since + timedelta(days=rule.max_interval_days)
+    for case in register.cases_by_family.get(family.family_id, ()):
+        if family.last_followup_date is not None and case.opened_on <= family.last_followup_date:
+            continue
+        for first in first_rules:
+            if case.case_basis in first.bases and case.opened_on <= end:
+                due = min(due, case.opened_on + timedelta(days=first.first_days))
+    if due < since + timedelta(days=rule.max_interval_days):
+        return due - timedelta(days=rule.max_interval_days), False
+    return since, since_meeting
+
+
+@dataclass(frozen=True)
+class PersonClock:
+    """A clock on one person's case that is not the team's follow-up: a børnefaglig undersøgelse finished in time,
+    supervision visits to a placed child, jobsamtaler.  Its appointment names who attends."""
+
+    family_id: str
+    person_id: str
+    rule: FollowupRule
+    clock: Clock
+    since: date
+    """Where the chain counts from (day 0 = ``since``; the clock's ``until`` is in days after the plan start)."""
+    since_is_meeting: bool
+    case_id: str = ""
+
+    @property
+    def chain_id(self) -> str:
+        return chain_id(self.family_id, self.person_id, self.rule.rule_id)
+
+
+def chain_id(family_id: str, person_id: str = "", rule_id: str = "") -> str:
+    """The team chain is the family id; a person's clock is ``person:rule``."""
+    return family_id if not person_id else f"{person_id}:{rule_id}"
+
+
+def _done(case: Case, rule: FollowupRule) -> bool:
+    """A one-off deadline already met: the case is closed (the undersøgelse finished), or the appointment was
+    recorded as held."""
+    return case.closed_on is not None or rule.rule_id in case.done_rules
+
+
+def version_on(rules: Iterable[FollowupRule], day: date) -> list[FollowupRule]:
+    """For each rule (case basis, appointment, kind of clock): the version in force on ``day`` - a version
+    without ``valid_to`` lasts until the next one starts; before the first version, the first version."""
+    by_key: dict[tuple, list[FollowupRule]] = {}
+    for rule in rules:
+        by_key.setdefault((rule.case_basis, rule.appointment, rule.clock), []).append(rule)
+    out = []
+    for versions in by_key.values():
+        versions.sort(key=lambda r: r.valid_from)
+        started = [r for r in versions if r.valid_from <= day]
+        current = started[-1] if started else versions[0]
+        if current.valid_to is None or current.valid_to >= day or not started:
+            out.append(current)
+    return out
+
+
+def person_clocks(register: "Register", family: Family, start: date, end: date) -> list[PersonClock]:
+    """Every non-team clock running on the family's cases in the period (see :class:`PersonClock`).  A case runs
+    on the rules in force the day it opened (a case opened after a law change follows the new rule)."""
+    out = []
+    rules = [r for r in register.rules if r.appointment != TEAM]
+    for case in register.cases_by_family.get(family.family_id, ()):
+        if case.closed_on is not None and case.closed_on < start or case.opened_on > end:
+            continue
+        for rule in version_on((r for r in rules if case.case_basis in r.bases), case.opened_on):
+            made = _person_clock(family, case, rule, start)
+            if made is not None:
+                out.append(made)
+    return out
+
+
+def _person_clock(family: Family, case: Case, rule: FollowupRule, start: date) -> PersonClock | None:
+    if rule.clock == DEADLINE:
+        if _done(case, rule):
+            return None
+        return PersonClock(family.family_id, case.person_id, rule, Clock(rule.max_interval_days, 0, repeat=False),
+                           case.opened_on, False, case.case_id)
+    if rule.clock == COUNT:
+        window_end = case.opened_on + timedelta(days=(rule.window_days or 0) - 1)
+        if window_end < start:
+            return None  # the count window is over
+        since, is_meeting = anchor(case.last_followup_date if case.last_followup_date and
+                                   case.last_followup_date >= case.opened_on else None, case.opened_on, start)
+        if not is_meeting and rule.first_days:
+            since = case.opened_on + timedelta(days=rule.first_days - rule.max_interval_days)
+        clock = Clock(rule.max_interval_days, rule.min_interval_days, until=(window_end - start).days)
+        return PersonClock(family.family_id, case.person_id, rule, clock, since, is_meeting, case.case_id)
+    since, is_meeting = anchor(case.last_followup_date, case.opened_on, start)
+    return PersonClock(family.family_id, case.person_id, rule, Clock(rule.max_interval_days, rule.min_interval_days),
+                       since, is_meeting, case.case_id)

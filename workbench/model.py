@@ -114,9 +114,29 @@ class FamilyUnavailability:
         return self.start_date <= day <= self.end_date
 
 
+LOVKRAV, MODELKRAV = "lovkrav", "modelkrav"
+"""A deadline the law sets, or a cadence a working model (Sammen om familien, Hånd om Egen Familie, ...) sets."""
+CADENCE, DEADLINE, COUNT = "kadence", "frist", "antal"
+"""How a rule's clock runs: a cadence between appointments; a one-off deadline after the case opened; at least
+``count`` appointments in the first ``window_days`` after the case opened."""
+TEAM = "team"
+"""The appointment of the coordinated model: the whole team and the coordinators meet the family."""
+APPOINTMENTS = {
+    TEAM: "Opfølgningsmøde med hele teamet",
+    "sagsbehandler_barn": "Sagsbehandler og barnet",
+    "sagsbehandler_familie": "Sagsbehandler og familien",
+    "jobkonsulent_voksen": "Beskæftigelsesrådgiver og den voksne",
+}
+"""Kinds of appointment a clock asks for (who attends), with their Danish names."""
+
+
 @dataclass(frozen=True)
 class FollowupRule:
-    """A legal or model cadence; rules are data so law changes need no code change."""
+    """A legal deadline or a model cadence, with its source; rules are data so law changes need no code change.
+
+    ``case_basis`` may name several bases joined by ``&`` (the family must have all of them, e.g. ``BL86&BL32``:
+    a child with a disability *and* support measures).  ``max_interval_days`` blank (0) on a cadence means
+    "decided in the case" (Barnets lov § 95 stk. 3): the case's ``decided_cadence_days`` is used."""
 
     rule_id: str
     case_basis: str
@@ -126,6 +146,53 @@ class FollowupRule:
     description: str = ""
     source: str = ""
     valid_from: date = date(1900, 1, 1)
+    valid_to: date | None = None
+    kind: str = ""
+    """lovkrav or modelkrav ("" = not stated, in an older rules file)."""
+    clock: str = CADENCE
+    appointment: str = TEAM
+    applies_to: str = "familie"
+    """barn, voksen or familie: whom the clock concerns."""
+    first_days: int | None = None
+    """The first appointment after the case opened is due within this many days (§ 95 stk. 2: 3 months)."""
+    count: int | None = None
+    window_days: int | None = None
+    law: str = ""
+    """The law (or, for a model cadence, the model) the rule comes from."""
+    paragraph: str = ""
+
+    def valid_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    @property
+    def bases(self) -> tuple[str, ...]:
+        return tuple(b.strip() for b in self.case_basis.split("&") if b.strip())
+
+    @property
+    def decided_in_case(self) -> bool:
+        return self.clock == CADENCE and self.max_interval_days <= 0
+
+
+@dataclass(frozen=True)
+class Case:
+    """One child's or adult's case: the basis the law's clocks run on (cases.csv)."""
+
+    case_id: str
+    family_id: str
+    person_id: str
+    case_basis: str
+    opened_on: date
+    """When the municipality became aware / the measure started / the benefit was first asked for."""
+    decided_cadence_days: int | None = None
+    """The follow-up cadence decided in the case (Barnets lov § 95 stk. 3)."""
+    closed_on: date | None = None
+    last_followup_date: date | None = None
+    """The last appointment held on this case's own clocks (a supervision visit, a jobsamtale)."""
+    done_rules: tuple[str, ...] = ()
+    """One-off deadlines already met by an appointment the tool recorded as held (not a cases.csv column)."""
+
+    def open_on(self, day: date) -> bool:
+        return self.opened_on <= day and (self.closed_on is None or day <= self.closed_on)
 
 
 @dataclass(frozen=True)
@@ -184,6 +251,7 @@ class Register:
     screenings: tuple[ScreeningRating, ...] = ()
     persons: tuple[Person, ...] = ()
     closed_days: tuple[ClosedDay, ...] = ()
+    cases: tuple[Case, ...] = ()
     source: str = field(default="", compare=False)
 
     @cached_property
@@ -214,21 +282,22 @@ class Register:
     def rules_by_basis(self) -> Mapping[str, tuple[FollowupRule, ...]]:
         return _group(self.rules, "case_basis")
 
+    @cached_property
+    def cases_by_family(self) -> Mapping[str, tuple[Case, ...]]:
+        return _group(self.cases, "family_id")
+
     def team_staff_ids(self, family_id: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(m.staff_id for m in self.team_by_family.get(family_id, ())))
 
     def rule_for(self, family: Family, on: date) -> FollowupRule:
-        """The strictest rule (shortest max interval) among the family's case bases valid on ``on``."""
-        candidates = []
-        for basis in family.case_basis:
-            versions = [r for r in self.rules_by_basis.get(basis, ()) if r.valid_from <= on]
-            if not versions:
-                versions = sorted(self.rules_by_basis.get(basis, ()), key=lambda r: r.valid_from)[:1]
-            if versions:
-                candidates.append(max(versions, key=lambda r: r.valid_from))
-        if not candidates:
+        """The team follow-up rule of the family on ``on``: the strictest cadence among its case bases
+        (clocks.team_rule; KeyError if none applies)."""
+        from workbench.clocks import team_rule
+
+        rule = team_rule(self, family, on, on)
+        if rule is None:
             raise KeyError(f"no follow-up rule for {family.family_id} ({';'.join(family.case_basis)})")
-        return min(candidates, key=lambda r: (r.max_interval_days, -r.min_interval_days, -r.meeting_minutes))
+        return rule
 
     def replace(self, **changes) -> "Register":
         """A copy with some tables swapped (used by what-if scenarios)."""

@@ -128,10 +128,14 @@ def _explanations(plan: Plan) -> tuple[dict[str, str], dict[str, list[str]]]:
 
 
 def missing_followups(plan: Plan, register: Register) -> list[tuple[str, date]]:
-    """(family, deadline) for follow-ups due inside the plan's period that the plan does not hold."""
+    """(family, deadline) for follow-ups due inside the plan's period that the plan does not hold: as the plan
+    lists them (``summary.json``), or for an older plan folder, the team follow-ups recomputed."""
+    if "missing_followups" in plan.summary:
+        return [(row["family_id"], date.fromisoformat(row["deadline"])) for row in plan.summary["missing_followups"]]
     by_family = defaultdict(list)
     for m in plan.meetings:
-        by_family[m.family_id].append(m.day)
+        if not m.person_id:
+            by_family[m.family_id].append(m.day)
     missing = []
     for family in register.families:
         try:

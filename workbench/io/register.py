@@ -19,8 +19,16 @@ import pandera.pandas as pa
 from workbench import catalogue
 from workbench.io.problems import CPR_PATTERN, Problem, RegisterError
 from workbench.model import (
+    APPOINTMENTS,
+    CADENCE,
+    COUNT,
+    DEADLINE,
+    LOVKRAV,
+    MODELKRAV,
+    TEAM,
     WEEKDAY_CODES,
     Absence,
+    Case,
     ClosedDay,
     Family,
     FamilyUnavailability,
@@ -170,16 +178,50 @@ TABLES: tuple[Table, ...] = (
     Table(
         "followup_rules",
         key=("rule_id",),
-        description="Lovkrav og modelkadencer for opfølgning; strengeste regel for familien gælder.",
+        description="Lovkrav og modelkadencer for opfølgning, hver med kilde; strengeste teamregel for familien gælder.",
         columns=(
             Col("rule_id"),
-            Col("case_basis"),
-            Col("max_interval_days", "int", checks=(_between(1, 730),)),
-            Col("min_interval_days", "int", checks=(_between(0, 730),)),
+            Col("case_basis", description="Sagsgrundlag; flere med & (alle skal gælde), fx BL86&BL32"),
+            Col("max_interval_days", "int", blank_ok=True, default=0, checks=(_between(0, 730),),
+                description="Højst så mange dage mellem møderne (frist: efter sagens start); 0 = fastsat i sagen"),
+            Col("min_interval_days", "int", blank_ok=True, default=0, checks=(_between(0, 730),)),
             Col("meeting_minutes", "int", checks=(_between(15, 480),)),
             Col("description"),
-            Col("source", description="Lov/model og paragraf"),
+            Col("source", description="Lov/model og kilde"),
             Col("valid_from", "date", required=False, blank_ok=True, default=date(1900, 1, 1)),
+            Col("valid_to", "date", required=False, blank_ok=True, default=None),
+            Col("kind", required=False, blank_ok=True, default="", checks=(_one_of((LOVKRAV, MODELKRAV, "")),),
+                description="lovkrav eller modelkrav"),
+            Col("clock", required=False, blank_ok=True, default=CADENCE, checks=(_one_of((CADENCE, DEADLINE, COUNT)),),
+                description="kadence, frist (én gang efter sagens start) eller antal (mindst count i window_days)"),
+            Col("appointment", required=False, blank_ok=True, default=TEAM, checks=(_one_of(tuple(APPOINTMENTS)),),
+                description="Hvem der mødes: team, sagsbehandler_barn, sagsbehandler_familie, jobkonsulent_voksen"),
+            Col("applies_to", required=False, blank_ok=True, default="familie",
+                checks=(_one_of(("barn", "voksen", "familie")),)),
+            Col("first_days", "int", required=False, blank_ok=True, default=None, checks=(_between(1, 730),),
+                description="Første møde senest så mange dage efter sagens start"),
+            Col("count", "int", required=False, blank_ok=True, default=None, checks=(_between(1, 52),)),
+            Col("window_days", "int", required=False, blank_ok=True, default=None, checks=(_between(1, 730),)),
+            Col("law", required=False, blank_ok=True, default="", description="Loven (eller modellen)"),
+            Col("paragraph", required=False, blank_ok=True, default="", description="Paragraf, fx § 95 stk. 2"),
+        ),
+    ),
+    Table(
+        "cases",
+        required=False,
+        key=("case_id",),
+        description="Sager pr. barn eller voksen: grundlaget for lovens frister (undersøgelse, tilsyn, jobsamtaler).",
+        columns=(
+            Col("case_id"),
+            Col("family_id"),
+            Col("person_id"),
+            Col("case_basis"),
+            Col("opened_on", "date", description="Da kommunen blev opmærksom / indsatsen startede / hjælpen blev søgt"),
+            Col("decided_cadence_days", "int", required=False, blank_ok=True, default=None, checks=(_between(1, 730),),
+                description="Opfølgningskadencen fastsat i sagen (Barnets lov § 95 stk. 3)"),
+            Col("closed_on", "date", required=False, blank_ok=True, default=None),
+            Col("last_followup_date", "date", required=False, blank_ok=True, default=None,
+                description="Seneste møde holdt på sagens egne frister (tilsynsbesøg, jobsamtale)"),
         ),
     ),
     Table(
@@ -428,7 +470,7 @@ def _check_values(raw: RawTable, typed: pd.DataFrame, problems: list[Problem]) -
         for case in errors.failure_cases.itertuples(index=False):
             row = None if pd.isna(case.index) else raw.row_of(int(case.index))
             problems.append(Problem(raw.label, row, case.column, f"'{_show(case.failure_case)}' {case.check}", "invalid value"))
-    if table.key:
+    if table.key and len(typed):
         keys = typed[list(table.key)].astype(str).agg("|".join, axis=1)
         duplicated = keys[keys.duplicated(keep="first")]
         for index, key in duplicated.items():
@@ -479,20 +521,34 @@ def _cross_checks(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], pro
     families = typed.get("families", pd.DataFrame(columns=["family_id"]))
     family_ids = set(families["family_id"].dropna())
     rules = typed.get("followup_rules", pd.DataFrame(columns=["case_basis"]))
-    bases = set(rules["case_basis"].dropna())
+    bases = {part.strip() for basis in rules["case_basis"].dropna() for part in str(basis).split("&")}
 
     if "followup_rules" in typed:
         raw = raws["followup_rules"]
         for index, row in typed["followup_rules"].iterrows():
             low, high = row["min_interval_days"], row["max_interval_days"]
-            if low is not None and high is not None and low > high:
+            if low is not None and high and low > high:
                 problems.append(Problem(raw.label, raw.row_of(index), "min_interval_days",
                                         f"mindste interval {low} er større end største interval {high}",
                                         "min interval exceeds max interval"))
-        keyed = typed["followup_rules"][["case_basis", "valid_from"]].astype(str).agg("|".join, axis=1)
+        for index, row in typed["followup_rules"].iterrows():
+            if row["valid_to"] is not None and row["valid_from"] is not None and row["valid_to"] < row["valid_from"]:
+                problems.append(Problem(raw.label, raw.row_of(index), "valid_to",
+                                        f"gælder til {row['valid_to']} før den gælder fra {row['valid_from']}",
+                                        "valid_to before valid_from"))
+            if row["clock"] == COUNT and not (row["count"] and row["window_days"] and row["max_interval_days"]):
+                problems.append(Problem(raw.label, raw.row_of(index), "count",
+                                        "en antal-regel skal have count, window_days og max_interval_days",
+                                        "count rule needs count, window_days, max_interval_days"))
+            if row["clock"] == DEADLINE and not row["max_interval_days"]:
+                problems.append(Problem(raw.label, raw.row_of(index), "max_interval_days",
+                                        "en frist skal have max_interval_days (dage efter sagens start)",
+                                        "deadline needs max_interval_days"))
+        keyed = typed["followup_rules"][["case_basis", "appointment", "clock", "valid_from"]].astype(str).agg("|".join, axis=1)
         for index in keyed[keyed.duplicated()].index:
             problems.append(Problem(raw.label, raw.row_of(index), "valid_from",
-                                    "to regler for samme sagsgrundlag gælder fra samme dato", "ambiguous rule versions"))
+                                    "to regler for samme sagsgrundlag, mødetype og frist gælder fra samme dato",
+                                    "ambiguous rule versions"))
 
     if "families" in typed:
         raw, frame = raws["families"], typed["families"]
@@ -527,6 +583,7 @@ def _cross_checks(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], pro
         ("family_unavailability", "family_id", family_ids, "familie"),
         ("screenings", "family_id", family_ids, "familie"),
         ("persons", "family_id", family_ids, "familie"),
+        ("cases", "family_id", family_ids, "familie"),
     ):
         if name in typed:
             _check_reference(raws[name], typed[name], owner, known, what, problems)
@@ -535,6 +592,22 @@ def _cross_checks(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], pro
     for name, owner in (("absences", "staff_id"), ("family_unavailability", "family_id")):
         if name in typed:
             _check_periods(raws[name], typed[name], owner, problems)
+    if "cases" in typed:
+        raw, frame = raws["cases"], typed["cases"]
+        _check_reference(raw, frame, "case_basis", bases, "sagsgrundlag (findes ikke i followup_rules)", problems)
+        family_of = dict(zip(typed["persons"]["person_id"], typed["persons"]["family_id"])) if "persons" in typed else {}
+        for index, row in frame.iterrows():
+            if row["closed_on"] is not None and row["opened_on"] is not None and row["closed_on"] < row["opened_on"]:
+                problems.append(Problem(raw.label, raw.row_of(index), "closed_on",
+                                        f"sagen er lukket {row['closed_on']} før den blev åbnet {row['opened_on']}",
+                                        "closed before opened"))
+            if family_of and row["person_id"] not in family_of:
+                problems.append(Problem(raw.label, raw.row_of(index), "person_id", f"ukendt person '{row['person_id']}'",
+                                        "unknown person"))
+            elif family_of and family_of[row["person_id"]] != row["family_id"]:
+                problems.append(Problem(raw.label, raw.row_of(index), "person_id",
+                                        f"person '{row['person_id']}' hører til familie {family_of[row['person_id']]}",
+                                        "person belongs to another family"))
     if "screenings" in typed:
         raw, frame = raws["screenings"], typed["screenings"]
         _check_reference(raw, frame, "item_id", item_ids(), "screeningsitem", problems)
@@ -592,6 +665,7 @@ def _build(typed: dict[str, pd.DataFrame], source: str) -> Register:
         screenings=_records(rows("screenings"), ScreeningRating),
         persons=_records(rows("persons"), Person),
         closed_days=_records(closed, ClosedDay),
+        cases=_records(rows("cases"), Case),
         source=source,
     )
 
@@ -610,6 +684,18 @@ def read_register(path: str | Path) -> tuple[Register | None, list[Problem]]:
     if any(p.is_error for p in problems):
         return None, problems
     return _build(typed, str(path)), problems
+
+
+def load_rules(path: str | Path) -> tuple[FollowupRule, ...]:
+    """The follow-up rules of one ``followup_rules.csv`` (the package's own defaults, say), validated."""
+    path = Path(path)
+    problems: list[Problem] = []
+    raw = RawTable(TABLE_BY_NAME["followup_rules"], path.name, _frame_from_csv(path))
+    typed = _parse_table(raw, problems)
+    _check_values(raw, typed, problems)
+    if any(p.is_error for p in problems):
+        raise RegisterError(problems)
+    return _records(typed.to_dict("records"), FollowupRule)
 
 
 def load_register(path: str | Path) -> Register:
@@ -653,6 +739,7 @@ def register_frames(register: Register) -> dict[str, pd.DataFrame]:
         "screenings": register.screenings,
         "persons": register.persons,
         "closed_days": register.closed_days,
+        "cases": register.cases,
     }
     frames = {}
     for name, records in items.items():

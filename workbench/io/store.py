@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS plan_meetings (
     start_minute INTEGER NOT NULL, end_minute INTEGER NOT NULL, attendees TEXT NOT NULL,
     rule_id TEXT NOT NULL, deadline TEXT NOT NULL, days_late INTEGER NOT NULL,
     status TEXT NOT NULL DEFAULT 'planned', held_on TEXT NOT NULL DEFAULT '', frozen INTEGER NOT NULL DEFAULT 0,
+    person_id TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (plan_id, meeting_id)
 );
 CREATE TABLE IF NOT EXISTS plan_team (
@@ -91,7 +92,7 @@ class Store:
             db.executescript(SCHEMA)
             columns = {row[1] for row in db.execute("PRAGMA table_info(plan_meetings)")}
             for name, kind in (("status", "TEXT NOT NULL DEFAULT 'planned'"), ("held_on", "TEXT NOT NULL DEFAULT ''"),
-                               ("frozen", "INTEGER NOT NULL DEFAULT 0")):
+                               ("frozen", "INTEGER NOT NULL DEFAULT 0"), ("person_id", "TEXT NOT NULL DEFAULT ''")):
                 if name not in columns:  # a store from before meeting statuses existed
                     db.execute(f"ALTER TABLE plan_meetings ADD COLUMN {name} {kind}")
             db.commit()
@@ -160,10 +161,11 @@ class Store:
     def _write_meetings(db: sqlite3.Connection, plan_id: int, meetings: Iterable[Meeting]) -> None:
         db.executemany(
             "INSERT INTO plan_meetings (plan_id, meeting_id, family_id, day, start_minute, end_minute, attendees, "
-            "rule_id, deadline, days_late, status, held_on, frozen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "rule_id, deadline, days_late, status, held_on, frozen, person_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(plan_id, m.meeting_id, m.family_id, m.day.isoformat(), m.start_minute, m.end_minute,
               ";".join(m.attendees), m.rule_id, m.deadline.isoformat(), m.days_late, m.status,
-              m.held_on.isoformat() if m.held_on else "", int(m.frozen)) for m in meetings],
+              m.held_on.isoformat() if m.held_on else "", int(m.frozen), m.person_id) for m in meetings],
         )
 
     def replace_meetings(self, plan_id: int, meetings: Iterable[Meeting], note: str = "") -> None:
@@ -186,7 +188,8 @@ class Store:
                 raise KeyError(f"Plan {plan_id} findes ikke")
             meetings = db.execute(
                 "SELECT meeting_id, family_id, day, start_minute, end_minute, attendees, rule_id, deadline, days_late, "
-                "status, held_on, frozen FROM plan_meetings WHERE plan_id = ? ORDER BY day, start_minute, meeting_id",
+                "status, held_on, frozen, person_id FROM plan_meetings WHERE plan_id = ? "
+                "ORDER BY day, start_minute, meeting_id",
                 (plan_id,)).fetchall()
             assignments = db.execute("SELECT * FROM plan_assignments WHERE plan_id = ? ORDER BY family_id", (plan_id,)).fetchall()
             team_rows = db.execute("SELECT family_id, staff_id FROM plan_team WHERE plan_id = ? ORDER BY rowid",
@@ -194,8 +197,9 @@ class Store:
         summary = json.loads(head[2])
         messages = summary.pop("messages", [])
         every = [Meeting(mid, f, date.fromisoformat(d), s, e, tuple(a.split(";")) if a else (), rule,
-                         date.fromisoformat(dl), late, status, date.fromisoformat(held) if held else None, bool(frozen))
-                 for mid, f, d, s, e, a, rule, dl, late, status, held, frozen in meetings]
+                         date.fromisoformat(dl), late, status, date.fromisoformat(held) if held else None, bool(frozen),
+                         person)
+                 for mid, f, d, s, e, a, rule, dl, late, status, held, frozen, person in meetings]
         team: dict[str, tuple[str, ...]] = {}
         for family_id, staff_id in team_rows:
             team[family_id] = team.get(family_id, ()) + (staff_id,)

@@ -190,7 +190,7 @@ def carry_over(register: Register, baseline: Baseline, start: date) -> tuple[Reg
     for m in baseline.held:
         held_on = m.held_on or m.day
         if held_on < start:
-            last_held[m.family_id] = max(last_held.get(m.family_id, held_on), held_on)
+            last_held[m.chain_id] = max(last_held.get(m.chain_id, held_on), held_on)
     for family in register.families:
         then = snapshot.get(family.family_id, {})
         assignment = baseline.assignments.get(family.family_id)
@@ -214,7 +214,20 @@ def carry_over(register: Register, baseline: Baseline, start: date) -> tuple[Reg
                      for s in planned_team if s in register.staff_by_id]
         else:
             team += list(register.team_by_family.get(family.family_id, ()))
-    return register.replace(families=tuple(families), team=tuple(team)), sources
+    rules = {r.rule_id: r for r in register.rules}
+    cases = []
+    for case in register.cases:  # a person's appointment held before the plan is the case's last one
+        held = max((day for chain, day in last_held.items() if chain.startswith(f"{case.person_id}:")
+                    and case.case_basis in getattr(rules.get(chain.split(":", 1)[1]), "bases", ())
+                    and day >= case.opened_on), default=None)
+        if held and (case.last_followup_date is None or held > case.last_followup_date):
+            case = replace(case, last_followup_date=held)
+        done = tuple(m.rule_id for m in baseline.held if m.person_id == case.person_id
+                     and (m.held_on or m.day) >= case.opened_on and (m.held_on or m.day) < start)
+        if done:
+            case = replace(case, done_rules=tuple(dict.fromkeys(case.done_rules + done)))
+        cases.append(case)
+    return register.replace(families=tuple(families), team=tuple(team), cases=tuple(cases)), sources
 
 
 def apply_team_changes(register: Register, changes: list[TeamChange]) -> tuple[Register, list[str]]:
@@ -253,11 +266,11 @@ def prepare(register: Register, baseline: Baseline | None, start: date, end: dat
     calendar = WorkCalendar(carried, start, end)
     used_ids: dict[str, set[str]] = defaultdict(set)
     for m in baseline.meetings + baseline.cancelled:
-        used_ids[m.family_id].add(m.meeting_id)
+        used_ids[m.chain_id].add(m.meeting_id)
     freeze = freeze_until or start - timedelta(days=1)
     held_until: dict[str, date] = {}
     for m in baseline.held:
-        held_until[m.family_id] = max(held_until.get(m.family_id, freeze), m.held_on or m.day)
+        held_until[m.chain_id] = max(held_until.get(m.chain_id, freeze), m.held_on or m.day)
     prepared = Prepared(carried, [], [], used_ids=dict(used_ids), sources=sources, team_changes=lines)
     candidates: list[Meeting] = []
     for m in sorted(baseline.meetings, key=lambda m: (m.day, m.start_minute, m.meeting_id)):
@@ -276,7 +289,7 @@ def prepare(register: Register, baseline: Baseline | None, start: date, end: dat
             continue
         if m.status == HELD:
             prepared.fixed.append(replace(m, day=day))
-        elif day <= held_until.get(m.family_id, freeze) or day < team_from.get(m.family_id, start):
+        elif day <= held_until.get(m.chain_id, freeze) or (not m.person_id and day < team_from.get(m.family_id, start)):
             candidates.append(m)
         else:
             prepared.movable.append(m)

@@ -142,7 +142,7 @@ class ChainModel:
             nxt = self.next_key(key)
             if nxt is None:
                 if clock.repeat:  # a follow-up missing at the end counts until the horizon ends
-                    self._late_term((key[0], -1), n_days - clock.deadline(self.day_value(key)))
+                    self._late_term((key[0], -1), clock.end(n_days) - clock.deadline(self.day_value(key)))
             elif nxt not in self.x:
                 self._late_term(nxt, self.chains[nxt[0]][nxt[1]].day - clock.deadline(self.day_value(key)))
 

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 import holidays
 
 from workbench.model import Register
+from workbench.scheduling.check_rules import ExpectedChain, person_chains, team_chain
 from workbench.scheduling.plan import CANCELLED, HELD, Meeting, Plan
 from workbench.settings import DEFAULT_HOURS, DEFAULT_LOAD, LoadWeights, MeetingHours
 
@@ -59,18 +60,10 @@ def _closed_days(register: Register, start: date, end: date) -> set[date]:
     return closed | {c.day for c in register.closed_days}
 
 
-def _strictest(register: Register, family, on: date):
-    best = None
-    for basis in family.case_basis:
-        versions = sorted((r for r in register.rules if r.case_basis == basis), key=lambda r: r.valid_from)
-        current = [r for r in versions if r.valid_from <= on] or versions[:1]
-        if current:
-            rule = current[-1]
-            if best is None or (rule.max_interval_days, -rule.min_interval_days, -rule.meeting_minutes) < (
-                best.max_interval_days, -best.min_interval_days, -best.meeting_minutes
-            ):
-                best = rule
-    return best
+PERSON_APPOINTMENT_ROLES = {"sagsbehandler_barn": ("familieraadgiver", "handicapraadgiver"),
+                            "sagsbehandler_familie": ("familieraadgiver", "handicapraadgiver"),
+                            "jobkonsulent_voksen": ("jobkonsulent",)}
+"""Who may hold a person's appointment (the checker's own copy of the appointment table)."""
 
 
 def team_of(register: Register, plan: Plan) -> list[tuple[str, str]]:
@@ -130,7 +123,9 @@ def check_plan(register: Register, plan: Plan, hours: MeetingHours = DEFAULT_HOU
         away[period.family_id].append((period.start_date, period.end_date))
 
     per_person_day = defaultdict(list)
-    per_family = defaultdict(list)
+    per_family: dict[tuple[str, str, str], list[Meeting]] = defaultdict(list)
+    """(family, person, rule) -> the chain's meetings; person and rule are empty for the team follow-ups."""
+    rules = {r.rule_id: r for r in register.rules}
     teams: dict[str, list[str]] = defaultdict(list)
     for family_id, staff_id in team_of(register, plan):
         teams[family_id].append(staff_id)
@@ -140,19 +135,28 @@ def check_plan(register: Register, plan: Plan, hours: MeetingHours = DEFAULT_HOU
         if family is None:
             add(Breach("ukendt_familie", "mødet hører til en ukendt familie", m.family_id, meeting_id=m.meeting_id))
             continue
-        per_family[m.family_id].append(m)
+        per_family[(m.family_id, m.person_id, m.rule_id if m.person_id else "")].append(m)
         if m.status == HELD:
             continue  # what happened happened (also before the period): a held meeting only counts in the chain
         if not start <= m.day <= end:
             add(Breach("uden_for_periode", f"{m.day} ligger uden for planperioden", m.family_id, meeting_id=m.meeting_id))
-        rule = _strictest(register, family, start)
         a = assigned.get(m.family_id)
-        required = set(teams.get(m.family_id, ()))
-        if a:
-            required |= {p for p in (a.primary_coordinator, a.secondary_coordinator) if p}
-        missing = required - set(m.attendees)
-        if missing and not m.frozen:  # a frozen meeting keeps the attendees it was announced with
-            add(Breach("mangler_deltager", f"{', '.join(sorted(missing))} er ikke med", m.family_id, meeting_id=m.meeting_id))
+        in_contact = set(teams.get(m.family_id, ())) | ({p for p in (a.primary_coordinator, a.secondary_coordinator)
+                                                         if p} if a else set())
+        rule = rules.get(m.rule_id)
+        if m.person_id:  # a person's appointment: one professional of the right kind from the family's people
+            roles = PERSON_APPOINTMENT_ROLES.get(rule.appointment if rule else "", ())
+            if not m.frozen and (not m.attendees or any(p not in in_contact or getattr(staff.get(p), "role", "")
+                                                        not in roles for p in m.attendees)):
+                add(Breach("mangler_deltager", f"{', '.join(m.attendees) or 'ingen'} kan ikke holde mødet "
+                           f"({', '.join(roles)} fra familiens team)", m.family_id, meeting_id=m.meeting_id))
+        else:
+            expected = team_chain(register, family, start, end)
+            rule = expected.rule if expected else rule
+            missing = in_contact - set(m.attendees)
+            if missing and not m.frozen:  # a frozen meeting keeps the attendees it was announced with
+                add(Breach("mangler_deltager", f"{', '.join(sorted(missing))} er ikke med", m.family_id,
+                           meeting_id=m.meeting_id))
         if m.day.weekday() >= 5 or m.day in closed:
             add(Breach("lukket_dag", f"{m.day} er weekend, helligdag eller lukkedag", m.family_id, meeting_id=m.meeting_id))
         if any(s <= m.day <= e for s, e in away[m.family_id]):
@@ -183,32 +187,52 @@ def check_plan(register: Register, plan: Plan, hours: MeetingHours = DEFAULT_HOU
                            meeting_id=second.meeting_id))
 
     for family in register.families:
-        rule = _strictest(register, family, start)
-        meetings = sorted(per_family[family.family_id], key=lambda m: m.day)
-        previous = family.last_followup_date
-        anchor = previous or family.case_start_date or start
-        for m in meetings:
-            deadline = anchor + timedelta(days=rule.max_interval_days)
-            late = max(0, (m.day - deadline).days)
-            if m.status == HELD:  # a fact: no interval to check, but the chain goes on from the day it was held
-                if late and start <= m.day <= end:
-                    report.late.append((family.family_id, m.meeting_id, late))
-                if previous is None or m.day > previous:
-                    previous = anchor = m.day
-                continue
-            if previous is not None and (m.day - previous).days < max(1, rule.min_interval_days):
-                add(Breach("for_tæt", f"kun {(m.day - previous).days} dage siden sidste opfølgning (mindst "
-                           f"{max(1, rule.min_interval_days)})", family.family_id, meeting_id=m.meeting_id))
-            if m.deadline != deadline or m.days_late != late:
-                add(Breach("forkert_frist", f"planen angiver frist {m.deadline}/{m.days_late} dage, korrekt er "
-                           f"{deadline}/{late}", family.family_id, meeting_id=m.meeting_id))
-            if late:
-                report.late.append((family.family_id, m.meeting_id, late))
-            previous = anchor = m.day
-        deadline = anchor + timedelta(days=rule.max_interval_days)
-        if deadline <= end:
-            report.late.append((family.family_id, "mangler", (end - deadline).days + 1))
+        expected = person_chains(register, family, start, end)
+        team = team_chain(register, family, start, end)
+        expected += [team] if team is not None else []
+        known = {(family.family_id, e.person_id, e.rule.rule_id if e.person_id else "") for e in expected}
+        for key, meetings in per_family.items():
+            if key[0] == family.family_id and key not in known and any(m.status != HELD for m in meetings):
+                add(Breach("uventet_møde", f"ingen regel kræver møder for {key[1] or 'familien'} ({key[2]})",
+                           family.family_id, meeting_id=meetings[0].meeting_id))
+        for chain in expected:
+            key = (family.family_id, chain.person_id, chain.rule.rule_id if chain.person_id else "")
+            _check_chain(chain, sorted(per_family.get(key, []), key=lambda m: m.day), family.family_id, start, end,
+                         report)
     return report
+
+
+def _check_chain(chain: ExpectedChain, meetings: list[Meeting], family_id: str, start: date, end: date,
+                 report: CheckReport) -> None:
+    """Deadlines, lateness and minimum gaps of one chain, and a follow-up missing at its end."""
+    add = report.breaches.append
+    previous = chain.since if chain.since_is_meeting else None
+    anchor = chain.since
+    done_by = end if chain.window_end is None else min(end, chain.window_end)
+    step = max(1, chain.rule.min_interval_days)
+    for m in meetings:
+        deadline = anchor + timedelta(days=chain.max_gap)
+        late = max(0, (m.day - deadline).days)
+        if m.status == HELD:  # a fact: no interval to check, but the chain goes on from the day it was held
+            if late and start <= m.day <= end:
+                report.late.append((family_id, m.meeting_id, late))
+            if previous is None or m.day > previous:
+                previous = anchor = m.day
+            continue
+        if previous is not None and (m.day - previous).days < step:
+            add(Breach("for_tæt", f"kun {(m.day - previous).days} dage siden sidste opfølgning (mindst {step})",
+                       family_id, meeting_id=m.meeting_id))
+        if m.deadline != deadline or m.days_late != late:
+            add(Breach("forkert_frist", f"planen angiver frist {m.deadline}/{m.days_late} dage, korrekt er "
+                       f"{deadline}/{late}", family_id, meeting_id=m.meeting_id))
+        if late:
+            report.late.append((family_id, m.meeting_id, late))
+        previous = anchor = m.day
+        if chain.one_off:
+            return
+    deadline = anchor + timedelta(days=chain.max_gap)
+    if deadline <= done_by and not (chain.one_off and meetings):
+        report.late.append((family_id, "mangler", (end - deadline).days + 1))
 
 
 def check_continuity(previous: list[Meeting], plan: Plan, freeze_until) -> list[Breach]:

@@ -45,11 +45,11 @@ def edf_sweep(instance: PackingInstance) -> PackingResult:
                 booked[(p, day)].append((start, start + family.minutes))
             count[i] += 1
             begin = hours.start_minute + start
-            meetings.append(Meeting(f"{family.family_id}-{count[i]:02d}", family.family_id, instance.day(day), begin,
+            meetings.append(Meeting(f"{family.id_prefix}-{count[i]:02d}", family.family_id, instance.day(day), begin,
                                     begin + family.minutes, family.attendees, family.rule_id, instance.day(deadline),
-                                    max(0, day - deadline)))
+                                    max(0, day - deadline), person_id=family.person_id))
             prev[i], prev_is_meeting[i] = day, True
-    unplaced = [(f.family_id, f.clock.deadline(prev[i])) for i, f in enumerate(instance.families)
+    unplaced = [(f.chain_id, f.clock.deadline(prev[i])) for i, f in enumerate(instance.families)
                 if not f.clock.complete(prev[i], prev_is_meeting[i], instance.n_days)]
     return PackingResult(meetings=meetings, unplaced=unplaced, seconds=time.perf_counter() - began)
 

@@ -112,14 +112,15 @@ class ExactModel:
             # missing follow-up: the chain ends (last present meeting, or none) with its next deadline in the horizon
             if clock.complete(family.prev_day, family.prev_is_meeting, n):
                 continue
+            done = clock.end(n)  # nothing is due from here on: the horizon's (or a count window's) end
             if not slots:
-                self.model.add(self.missing[i] >= n - clock.deadline(family.prev_day))
+                self.model.add(self.missing[i] >= done - clock.deadline(family.prev_day))
             else:
-                self.model.add(self.missing[i] >= n - clock.deadline(family.prev_day)).only_enforce_if(
+                self.model.add(self.missing[i] >= done - clock.deadline(family.prev_day)).only_enforce_if(
                     slots[0]["present"].Not())
                 for k, slot in enumerate(slots if clock.repeat else ()):
                     ends_here = [slot["present"]] + ([slots[k + 1]["present"].Not()] if k + 1 < len(slots) else [])
-                    self.model.add(self.missing[i] >= n - clock.deadline(slot["day"])).only_enforce_if(ends_here)
+                    self.model.add(self.missing[i] >= done - clock.deadline(slot["day"])).only_enforce_if(ends_here)
             self.model.add(self.missing[i] <= (n + 400) * self.is_missing[i])
 
     def meeting_hours(self) -> None:
@@ -192,12 +193,12 @@ def solve_exact(instance: PackingInstance, time_limit: float = 60.0, workers: in
             day = solver.value(slot["day"])
             start = solver.value(slot["begin"]) - day * DAY
             deadline = family.clock.deadline(prev)
-            meetings.append(Meeting(f"{family.family_id}-{k:02d}", family.family_id, instance.day(day), start,
+            meetings.append(Meeting(f"{family.id_prefix}-{k:02d}", family.family_id, instance.day(day), start,
                                     start + family.minutes, family.attendees, family.rule_id, instance.day(deadline),
-                                    max(0, day - deadline)))
+                                    max(0, day - deadline), person_id=family.person_id))
             prev, is_meeting = day, True
         if not family.clock.complete(prev, is_meeting, instance.n_days):
-            unplaced.append((family.family_id, family.clock.deadline(prev)))
+            unplaced.append((family.chain_id, family.clock.deadline(prev)))
     late = int(round(sum(solver.value(v) for v in [s["is_late"] for sl in model.slots for s in sl] + model.is_missing)))
     days = int(sum(solver.value(v) for v in [s["late"] for sl in model.slots for s in sl] + model.missing))
     return ExactResult(meetings, name, late, days, solver.best_objective_bound, time.perf_counter() - began, unplaced)

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import Iterable, Mapping
 
-from workbench.clocks import Clock, anchor, viable_days
-from workbench.model import Register
+from workbench.clocks import Clock, chain_id, person_clocks, team_anchor, team_rule, viable_days
+from workbench.model import DEADLINE, TEAM, Register
 from workbench.scheduling.plan import Assignment, Meeting
 from workbench.settings import DEFAULT_HOURS, MeetingHours
 from workbench.workdays import WorkCalendar
@@ -20,7 +20,8 @@ from workbench.workdays import WorkCalendar
 
 @dataclass(frozen=True)
 class FamilyDemand:
-    """One family's follow-up chain: who meets, how often, from when."""
+    """One chain of appointments: the family's team follow-ups, or one clock on a person's case (a børnefaglig
+    undersøgelse, supervision visits, jobsamtaler): who meets, how often, from when."""
 
     family_id: str
     rule_id: str
@@ -39,11 +40,26 @@ class FamilyDemand:
     (capacity ignored): holding a meeting on any other day dooms a later one."""
     repeat: bool = True
     """False for a one-off deadline (clocks.py)."""
+    until: int | None = None
+    """Last day of a count window (clocks.py)."""
+    person_id: str = ""
+    """The child or adult a person's clock concerns ("" for the family's team chain)."""
+    appointment: str = TEAM
 
     @cached_property
     def clock(self) -> Clock:
         """The chain's timing (clocks.py): every solver asks it for bands, deadlines and completeness."""
-        return Clock(self.max_gap, self.min_gap, self.repeat)
+        return Clock(self.max_gap, self.min_gap, self.repeat, self.until)
+
+    @property
+    def chain_id(self) -> str:
+        """The family id for the team chain, ``person:rule`` for a person's clock (clocks.chain_id)."""
+        return chain_id(self.family_id, self.person_id, self.rule_id)
+
+    @property
+    def id_prefix(self) -> str:
+        """Meeting ids of the chain: F0001-01 for team follow-ups, F0001-B1-BL20-01 for a person's clock."""
+        return self.family_id if not self.person_id else f"{self.person_id}-{self.rule_id}"
 
     @property
     def first_release(self) -> int:
@@ -80,9 +96,14 @@ class PackingInstance:
     def number(self, day: date) -> int:
         return (day - self.start).days
 
+    unstaffed: list[tuple[str, str, str, int]] = field(default_factory=list)
+    """(chain id, family id, Danish reason, first deadline day) for clocks no one in the family's team can attend
+    (no job consultant, ...): they are reported as missing follow-ups."""
+
     @property
     def family_index(self) -> Mapping[str, int]:
-        return {f.family_id: i for i, f in enumerate(self.families)}
+        """chain id -> index (the family id for the team chains)."""
+        return {f.chain_id: i for i, f in enumerate(self.families)}
 
 
 def attendees_of(register: Register, assignment: Assignment | None, family_id: str) -> tuple[str, ...]:
@@ -92,6 +113,35 @@ def attendees_of(register: Register, assignment: Assignment | None, family_id: s
         people += [assignment.primary_coordinator, assignment.secondary_coordinator]
     people += list(register.team_staff_ids(family_id))
     return tuple(dict.fromkeys(p for p in people if p))
+
+
+CASEWORKER_ROLES = ("familieraadgiver", "handicapraadgiver")
+"""Who holds a child's case (Barnets lov): the family caseworker, or for a child with a disability the
+disability caseworker."""
+ROLES_OF_APPOINTMENT = {"sagsbehandler_barn": CASEWORKER_ROLES, "sagsbehandler_familie": CASEWORKER_ROLES,
+                        "jobkonsulent_voksen": ("jobkonsulent",)}
+
+
+def appointment_attendees(register: Register, assignment: Assignment | None, family_id: str, appointment: str,
+                          case_basis: str = "") -> tuple[tuple[str, ...], str]:
+    """Who attends a person's appointment: the one professional on the family's team whose role the appointment
+    asks for (for a disability case (BL86) the disability caseworker first); else a coordinator with that role.
+    Returns the attendees and, if there is nobody, why (Danish)."""
+    roles = ROLES_OF_APPOINTMENT.get(appointment, ())
+    if "BL86" in case_basis:
+        roles = tuple(sorted(roles, key=lambda r: r != "handicapraadgiver"))
+    people = list(register.team_staff_ids(family_id))
+    if assignment is not None:
+        people += [p for p in (assignment.primary_coordinator, assignment.secondary_coordinator) if p]
+    for role in roles:
+        for person in people:
+            staff = register.staff_by_id.get(person)
+            if staff is not None and staff.role == role:
+                return (person,), ""
+    from workbench.catalogue import role_label
+
+    wanted = " eller ".join(role_label(r).lower() for r in roles) or appointment
+    return (), f"ingen {wanted} i familiens team"
 
 
 def build_instance(
@@ -114,35 +164,45 @@ def build_instance(
         s.staff_id: frozenset(n for d, n in numbers.items() if calendar.staff_available(s.staff_id, d))
         for s in register.staff
     }
-    families = []
-    for family in register.families:
-        rule = register.rule_for(family, start)
-        attendees = attendees_of(register, by_family.get(family.family_id), family.family_id)
-        since, since_meeting = anchor(family.last_followup_date, family.case_start_date, start)
-        clock = Clock(rule.max_interval_days, rule.min_interval_days)
-        allowed = set(numbers.values())
+    n_days = (end - start).days + 1
+    open_numbers = set(numbers.values())
+    first_allowed = (earliest - start).days if earliest is not None else None
+
+    def demand(family, rule, attendees, since, since_meeting, clock, person_id="") -> FamilyDemand:
+        allowed = set(open_numbers)
         for person in attendees:
             allowed &= staff_days[person]
         allowed = {n for n in allowed if calendar.family_available(family.family_id, start + timedelta(days=n))}
-        if earliest is not None:
-            allowed = {n for n in allowed if n >= (earliest - start).days}
-        families.append(
-            FamilyDemand(
-                family_id=family.family_id,
-                rule_id=rule.rule_id,
-                attendees=attendees,
-                minutes=rule.meeting_minutes,
-                max_gap=rule.max_interval_days,
-                min_gap=rule.min_interval_days,
-                prev_day=(since - start).days,
-                prev_is_meeting=since_meeting,
-                allowed_days=tuple(sorted(allowed)),
-                viable_days=viable_days(allowed, clock, (end - start).days + 1),
-            )
-        )
+        if first_allowed is not None:
+            allowed = {n for n in allowed if n >= first_allowed}
+        return FamilyDemand(family_id=family.family_id, rule_id=rule.rule_id, attendees=attendees,
+                            minutes=rule.meeting_minutes, max_gap=clock.max_gap, min_gap=clock.min_gap,
+                            prev_day=(since - start).days, prev_is_meeting=since_meeting,
+                            allowed_days=tuple(sorted(allowed)), viable_days=viable_days(allowed, clock, n_days),
+                            repeat=clock.repeat, until=clock.until, person_id=person_id, appointment=rule.appointment)
+
+    families, unstaffed = [], []
+    for family in register.families:
+        assignment = by_family.get(family.family_id)
+        rule = team_rule(register, family, start, end)
+        if rule is not None:
+            since, since_meeting = team_anchor(register, family, rule, start, end)
+            families.append(demand(family, rule, attendees_of(register, assignment, family.family_id), since,
+                                   since_meeting, Clock(rule.max_interval_days, rule.min_interval_days,
+                                                        repeat=rule.clock != DEADLINE)))
+        for made in person_clocks(register, family, start, end):
+            attendees, why = appointment_attendees(register, assignment, family.family_id, made.rule.appointment,
+                                                   made.rule.case_basis)
+            if not attendees:
+                if not made.clock.complete((made.since - start).days, made.since_is_meeting, n_days):
+                    unstaffed.append((made.chain_id, family.family_id, why,
+                                      made.clock.deadline((made.since - start).days)))
+                continue
+            families.append(demand(family, made.rule, attendees, made.since, made.since_is_meeting, made.clock,
+                                   made.person_id))
     previous_by_family: dict[str, list[Meeting]] = {}
     for meeting in sorted(previous, key=lambda m: (m.day, m.start_minute)):
-        previous_by_family.setdefault(meeting.family_id, []).append(meeting)
+        previous_by_family.setdefault(meeting.chain_id, []).append(meeting)
     return PackingInstance(
         start=start,
         end=end,
@@ -154,4 +214,5 @@ def build_instance(
         fixed=list(fixed),
         previous=previous_by_family,
         used_ids=dict(used_ids or {}),
+        unstaffed=unstaffed,
     )

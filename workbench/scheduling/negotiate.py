@@ -195,7 +195,7 @@ class Negotiator:
                 np.where(on_time <= late, block_start - big_m + np.arange(len(xs)) + arg, late_from))
             shifted[pad + block_start: pad + block_end] = best[pad + block_start: pad + block_end] - \
                 late_day_cost * xs
-        ends = np.arange(max(0, n - big_m), n)
+        ends = np.arange(max(0, clock.end(n) - big_m), n)  # the last meeting leaves nothing due in the chain
         final = best[pad + ends]
         x = int(ends[final.argmin()])
         if final.min() >= INF / 2:

@@ -69,7 +69,7 @@ class PackingOptions:
 class PackingResult:
     meetings: list[Meeting]
     unplaced: list[tuple[str, int]] = field(default_factory=list)
-    """(family_id, deadline day) for required follow-ups that found no day in the horizon."""
+    """(chain id, deadline day) for required follow-ups that found no day in the horizon."""
     stopped: bool = False
     seconds: float = 0.0
     lower_bound: int = 0
@@ -125,7 +125,7 @@ class Packer:
         self.fixed_meetings: dict[int, list[Meeting]] = {}
         self.fixed_slots: dict[tuple[int, int], set[int]] = {}
         for meeting in sorted(instance.fixed, key=lambda m: (m.day, m.start_minute)):
-            i = index.get(meeting.family_id)
+            i = index.get(meeting.chain_id)
             if i is None:
                 continue
             offset = meeting.start_minute - instance.hours.start_minute
@@ -330,7 +330,7 @@ class Packer:
         def missing(last: int) -> int:
             if clock.complete(last, True, n):
                 return 0
-            return W_DAY_LATE * (n - clock.deadline(last)) + W_LATE
+            return W_DAY_LATE * (clock.end(n) - clock.deadline(last)) + W_LATE
 
         ends = [(best[day] + missing(day), day) for day in best]
         if not ends:
@@ -386,10 +386,11 @@ class Packer:
             chain = bookings.get(i, [])
             fixed = self.fixed_meetings.get(i, [])
             times = [self._times(family, booking) for booking in chain[len(fixed):]]
-            announced = {m.meeting_id: m for m in instance.previous.get(family.family_id, [])}
-            ids = meeting_ids(family.family_id, instance.previous.get(family.family_id, []),
+            previous = instance.previous.get(family.chain_id, [])
+            announced = {m.meeting_id: m for m in previous}
+            ids = meeting_ids(family.id_prefix, previous,
                               [(instance.day(b.day), start) for b, (start, _) in zip(chain[len(fixed):], times)],
-                              taken={m.meeting_id for m in fixed} | instance.used_ids.get(family.family_id, set()))
+                              taken={m.meeting_id for m in fixed} | instance.used_ids.get(family.chain_id, set()))
             prev, is_meeting = family.prev_day, family.prev_is_meeting
             for k, booking in enumerate(chain):
                 deadline = family.clock.deadline(prev)
@@ -404,10 +405,10 @@ class Packer:
                     meetings.append(Meeting(meeting_id, family.family_id, instance.day(booking.day), start, end,
                                             family.attendees, family.rule_id, instance.day(deadline),
                                             max(0, booking.day - deadline),
-                                            status=before.status if kept else PLANNED))
+                                            status=before.status if kept else PLANNED, person_id=family.person_id))
                 prev, is_meeting = booking.day, True
             if not family.clock.complete(prev, is_meeting, instance.n_days):
-                unplaced.append((family.family_id, family.clock.deadline(prev)))
+                unplaced.append((family.chain_id, family.clock.deadline(prev)))
         return meetings, unplaced
 
     def _times(self, family: FamilyDemand, booking: Booking) -> tuple[int, int]:
@@ -415,8 +416,8 @@ class Packer:
         return start, start + family.minutes
 
 
-def meeting_ids(family_id: str, announced: list[Meeting], new: list[tuple], taken: set[str]) -> list[str]:
-    """Ids for a family's new meetings (``(day, start minute)`` each, in date order).
+def meeting_ids(prefix: str, announced: list[Meeting], new: list[tuple], taken: set[str]) -> list[str]:
+    """Ids for a chain's new meetings (``(day, start minute)`` each, in date order), as ``{prefix}-NN``.
 
     A meeting held at the very day and time of an announced one keeps its id (nothing changed for anyone); the
     other announced ids go, in date order, to the meetings that moved, so a calendar sees a move, not a
@@ -434,9 +435,9 @@ def meeting_ids(family_id: str, announced: list[Meeting], new: list[tuple], take
             ids[k] = spare.pop(0)
             continue
         number += 1
-        while f"{family_id}-{number:02d}" in used:
+        while f"{prefix}-{number:02d}" in used:
             number += 1
-        ids[k] = f"{family_id}-{number:02d}"
+        ids[k] = f"{prefix}-{number:02d}"
         used.add(ids[k])
     return ids
 

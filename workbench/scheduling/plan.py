@@ -57,6 +57,13 @@ class Meeting:
     frozen: bool = False
     """Kept exactly from the announced plan (freeze window or held): day, time and attendees as announced.
     Written to ``summary.json`` (``frozen_meetings``), so ``meetings.csv`` of an unchanged re-plan is identical."""
+    person_id: str = ""
+    """The child or adult a person's appointment concerns ("" for the family's team follow-up)."""
+
+    @property
+    def chain_id(self) -> str:
+        """The family id for team follow-ups, ``person:rule`` for a person's clock."""
+        return self.family_id if not self.person_id else f"{self.person_id}:{self.rule_id}"
 
     @property
     def start(self) -> str:
@@ -97,6 +104,7 @@ class Plan:
                 "days_late": m.days_late,
                 "status": m.status,
                 "held_on": m.held_on.isoformat() if m.held_on else "",
+                "person_id": m.person_id,
             }
             for m in sorted(self.meetings + self.cancelled, key=lambda m: (m.day, m.start_minute, m.family_id,
                                                                            m.meeting_id))
@@ -133,7 +141,7 @@ class Plan:
 
 
 MEETING_COLUMNS = ["meeting_id", "family_id", "date", "start", "end", "attendees", "rule_id", "deadline", "days_late",
-                   "status", "held_on"]
+                   "status", "held_on", "person_id"]
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -161,6 +169,7 @@ def read_meetings(path: str | Path, include_cancelled: bool = False) -> list[Mee
             days_late=int(row["days_late"] or 0),
             status=_status(row.get("status", "")),
             held_on=date.fromisoformat(row["held_on"]) if row.get("held_on") else None,
+            person_id=row.get("person_id", "") or "",
         )
         for row in frame.to_dict("records")
     ]

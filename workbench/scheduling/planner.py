@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from workbench.model import Register, TeamChange
+from workbench.clocks import undecided_cadences
 from workbench.scheduling.baseline import Baseline, Conflict, Prepared, prepare
 from workbench.scheduling.changes import PlanChanges, plan_changes
 from workbench.scheduling.coordinators import AssignmentResult, assign_coordinators
@@ -67,11 +68,11 @@ def _packing_options(options: PlanOptions, seconds_left: float) -> PackingOption
                           deterministic=options.deterministic)
 
 
-def explain_late(register: Register, instance: PackingInstance, meeting_family: str, deadline: date,
+def explain_late(register: Register, instance: PackingInstance, chain: str, deadline: date,
                  as_of: date | None = None) -> str:
-    """Why a follow-up could not be held by its deadline, in Danish; for one already overdue at ``as_of``: the
-    days from ``as_of`` until it is held."""
-    family = next(f for f in instance.families if f.family_id == meeting_family)
+    """Why a follow-up of a chain (a family id, or ``person:rule``) could not be held by its deadline, in
+    Danish; for one already overdue at ``as_of``: the days from ``as_of`` until it is held."""
+    family = next(f for f in instance.families if f.chain_id == chain)
     calendar = WorkCalendar(register, instance.start, instance.end)
     first = max(instance.start, deadline - timedelta(days=family.max_gap - family.min_gap))
     if as_of is not None and deadline < as_of:
@@ -100,6 +101,32 @@ def explain_late(register: Register, instance: PackingInstance, meeting_family: 
             f"andre møder (dagsloft).")
 
 
+def chain_label(register: Register, demand) -> str:
+    """``F0001`` for the team follow-ups, ``F0001 (F0001-B1: Børnefaglig undersøgelse ...)`` for a person's clock."""
+    if not demand.person_id:
+        return demand.family_id
+    rule = next((r for r in register.rules if r.rule_id == demand.rule_id), None)
+    return f"{demand.family_id} ({demand.person_id}: {rule.description if rule else demand.rule_id})"
+
+
+def clock_problems(register: Register, instance: PackingInstance, start: date, end: date) -> list[str]:
+    """Danish lines: clocks that cannot be planned, and families whose cadence is not decided."""
+    lines = []
+    for chain, _, why, _ in instance.unstaffed:
+        person, rule_id = chain.split(":", 1)
+        rule = next((r for r in register.rules if r.rule_id == rule_id), None)
+        lines.append(f"{person}: '{rule.description if rule else rule_id}' kan ikke planlægges: {why}.")
+    planned = {f.family_id for f in instance.families if not f.person_id}
+    for family in register.families:
+        for case in undecided_cadences(register, family, start, end):
+            lines.append(f"Familie {family.family_id}: opfølgningen for {case.person_id} er ikke fastsat i sagen "
+                         f"(Barnets lov § 95 stk. 3) – skriv den i cases.csv (decided_cadence_days).")
+        if family.family_id not in planned:
+            lines.append(f"Familie {family.family_id}: ingen opfølgningskadence for hele teamet gælder "
+                         f"({';'.join(family.case_basis)}); kun sagernes egne frister planlægges.")
+    return lines
+
+
 def why_late(register: Register, instance: PackingInstance, meeting: Meeting, as_of: date) -> str:
     """Why this meeting is late, in Danish: frozen as announced, already overdue, or the team's days were taken."""
     if meeting.status == HELD:
@@ -109,8 +136,8 @@ def why_late(register: Register, instance: PackingInstance, meeting: Meeting, as
                 f"manuelt (Registrér hvad der skete) eller vælg en tidligere frysedato.")
     if meeting.deadline < as_of:
         return (f"fristen {meeting.deadline:%d.%m.%Y} var allerede overskredet pr. {as_of:%d.%m.%Y}, da planen blev "
-                f"lagt. " + explain_late(register, instance, meeting.family_id, meeting.deadline, as_of))
-    return explain_late(register, instance, meeting.family_id, meeting.deadline)
+                f"lagt. " + explain_late(register, instance, meeting.chain_id, meeting.deadline, as_of))
+    return explain_late(register, instance, meeting.chain_id, meeting.deadline)
 
 
 def make_plan(register: Register, start: date, end: date, options: PlanOptions = PlanOptions(),
@@ -142,15 +169,19 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
     messages += prepared.team_changes
     messages += list(coordinators.problems)
     as_of = options.as_of or start
-    missing = [(family_id, instance.day(day)) for family_id, day in packing.unplaced]
-    overdue_rows = overdue(meetings, missing, as_of)
+    chains = {f.chain_id: f for f in instance.families}
+    missing = [(chain, instance.day(day)) for chain, day in packing.unplaced]
+    unstaffed = [(family_id, instance.day(day)) for _, family_id, _, day in instance.unstaffed]
+    overdue_rows = overdue(meetings, [(chains[chain].family_id, deadline) for chain, deadline in missing] + unstaffed,
+                           as_of)
     messages += [overdue_text(row) for row in overdue_rows]
+    messages += clock_problems(work, instance, start, end)
     for m in late:
         messages.append(f"Møde {m.meeting_id} holdes {m.days_late} dage efter fristen: "
                         + why_late(work, instance, m, as_of))
-    for family_id, deadline in missing:
-        messages.append(f"Familie {family_id} mangler et opfølgningsmøde med frist {deadline:%d.%m.%Y}: "
-                        + explain_late(work, instance, family_id, deadline))
+    for chain, deadline in missing:
+        messages.append(f"Familie {chain_label(work, chains[chain])} mangler et møde med frist "
+                        f"{deadline:%d.%m.%Y}: " + explain_late(work, instance, chain, deadline))
     changes = None
     if baseline is not None:
         before = {a.family_id: a for a in baseline.assignments.values()} or {
@@ -174,10 +205,15 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
     summary = {
         "families": len(work.families),
         "meetings": len(meetings),
-        "late_meetings": len(late) + len(packing.unplaced),
-        "max_days_late": max([m.days_late for m in late] + [(end - d).days + 1 for _, d in missing], default=0),
-        "total_days_late": packing.days_late,
-        "unplaced_followups": len(packing.unplaced),
+        "late_meetings": len(late) + len(packing.unplaced) + len(unstaffed),
+        "max_days_late": max([m.days_late for m in late] + [(end - d).days + 1 for _, d in missing + unstaffed],
+                             default=0),
+        "total_days_late": packing.days_late + sum(max(0, (end - d).days + 1) for _, d in unstaffed),
+        "unplaced_followups": len(packing.unplaced) + len(unstaffed),
+        "missing_followups": [{"family_id": chains[chain].family_id, "chain": chain, "deadline": d.isoformat()}
+                              for chain, d in missing]
+                             + [{"family_id": family_id, "chain": chain, "deadline": instance.day(day).isoformat()}
+                                for chain, family_id, _, day in instance.unstaffed],
         "overdue": overdue_rows,
         "as_of": as_of.isoformat(),
         "solver_status": packing.status,

@@ -55,7 +55,7 @@ def lateness(instance: PackingInstance, chains: dict[int, list[Booking]]) -> lis
                 out.append((i, k, clock.days_late(prev, booking.day)))
             prev, is_meeting = booking.day, True
         if not clock.complete(prev, is_meeting, instance.n_days):
-            out.append((i, -1, instance.n_days - clock.deadline(prev)))
+            out.append((i, -1, clock.end(instance.n_days) - clock.deadline(prev)))
     return out
 
 

@@ -35,7 +35,7 @@ class StablePacker(Packer):
     def keeps(self, i: int) -> list[Booking] | None:
         """The family's announced chain, booked as it stands, if it still holds; else None (nothing booked)."""
         instance, family = self.instance, self.instance.families[i]
-        announced = instance.previous.get(family.family_id, [])
+        announced = instance.previous.get(family.chain_id, [])
         slots = self.announced_slots.get(i, [])
         fixed = self.fixed.get(i, [])
         prev, is_meeting = (fixed[-1].day, True) if fixed else (family.prev_day, family.prev_is_meeting)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable
 
-from workbench.clocks import anchor
+from workbench.clocks import anchor, team_rule
 from workbench.model import Family, FollowupRule, Person, Register, ScreeningRating
 from workbench.screening.instrument import (
     ACT_NOW,
@@ -180,7 +180,10 @@ def cadence(register: Register, family: Family, bases: tuple[str, ...], on: date
     known = tuple(b for b in bases if b in register.rules_by_basis)
     if not known:
         return None, None, (f"Ingen opfølgningsregel i followup_rules for sagsgrundlag {', '.join(bases) or '(intet)'}.")
-    rule = register.rule_for(replace(family, case_basis=known), on)
+    rule = team_rule(register, replace(family, case_basis=known), on, on)
+    if rule is None:
+        return None, None, ("Opfølgningen på familiens indsats fastsættes i sagen (Barnets lov § 95 stk. 3); der er "
+                            "ingen fast kadence at vise.")
     since, _ = anchor(family.last_followup_date, family.case_start_date, on)
     # an overdue follow-up keeps its past deadline: it is shown as overdue, never silently re-based on today
     return rule, since + timedelta(days=rule.max_interval_days), ""

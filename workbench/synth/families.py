@@ -67,12 +67,15 @@ def add_families(register: Register, count: int, on: date, seed: int = 1, new_ca
         by_role.setdefault(person.role, []).append(person)
     staff_by_id = dict(register.staff_by_id)
     capacity = _Capacity(list(register.staff), caseload(register, load=load))
-    families, persons, team, screenings, unavailability = [], [], [], [], []
+    families, persons, team, screenings, unavailability, cases = [], [], [], [], [], []
     for number, family_id in enumerate(_fresh_ids(register, count, NEW_FAMILY_PREFIX)):
         profile = draw_family_profile(family_id, on, register, rng)
         family = profile.family
+        family_cases = list(profile.cases)
         if new_cases:
             family = replace(family, last_followup_date=None, case_start_date=on + timedelta(days=number * 28 // count))
+            family_cases = [replace(c, opened_on=family.case_start_date, last_followup_date=None) for c in family_cases]
+        cases.extend(family_cases)
         members = draw_team(profile, by_role, capacity, rng, set(), load, staff_by_id)
         held = {m.role for m in members}
         on_team = {m.staff_id for m in members}
@@ -97,6 +100,7 @@ def add_families(register: Register, count: int, on: date, seed: int = 1, new_ca
         team=register.team + tuple(team),
         screenings=register.screenings + tuple(screenings),
         family_unavailability=register.family_unavailability + tuple(unavailability),
+        cases=register.cases + tuple(cases),
     )
 
 

@@ -11,13 +11,13 @@ import random
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-import pandas as pd
 from dateutil.easter import easter
 
 from workbench import catalogue
 from workbench.catalogue import data_path
 from workbench.model import (
     Absence,
+    Case,
     ClosedDay,
     Family,
     FamilyUnavailability,
@@ -28,6 +28,7 @@ from workbench.model import (
     Staff,
     TeamMember,
 )
+from workbench.clocks import team_rule
 from workbench.screening.instrument import FAMILY_PERSON_ID, load_instrument
 from workbench.settings import DEFAULT_LOAD, LoadWeights
 
@@ -114,14 +115,10 @@ class MunicipalitySpec:
 
 
 def default_rules() -> tuple[FollowupRule, ...]:
-    frame = pd.read_csv(data_path("followup_rules.csv"), dtype=str, keep_default_na=False)
-    return tuple(
-        FollowupRule(
-            r.rule_id, r.case_basis, int(r.max_interval_days), int(r.min_interval_days), int(r.meeting_minutes),
-            r.description, r.source, date.fromisoformat(r.valid_from),
-        )
-        for r in frame.itertuples(index=False)
-    )
+    """The package's follow-up rules (workbench/data/followup_rules.csv): the law's clocks and the models'."""
+    from workbench.io.register import load_rules
+
+    return load_rules(data_path("followup_rules.csv"))
 
 
 def _role_counts(n_staff: int) -> dict[str, int]:
@@ -231,24 +228,73 @@ def _family_needs(persons: list[Person], on: date, rng: random.Random) -> set[st
 
 
 def _case_basis(needs: set[str], persons: list[Person], rng: random.Random) -> tuple[str, ...]:
+    """The family's bases in families.csv: a legal basis (Barnets lov) and, for some, the model it follows.
+
+    Every family has a legal basis (a model alone is not a basis for help); children with a disability have
+    handicapkompenserende ydelser (BL86, Sammen om familien) and some also support measures (BL32)."""
     draw = rng.random()
     if "disability" in needs and draw < 0.6:
-        basis = ["BL86"]
-    elif "disability" in needs:
-        basis = ["BL86", "BL32"]
-    elif draw < 0.12:
-        basis = ["BL20"]
-    elif draw < 0.17:
-        basis = ["BL46"]
-    elif draw < 0.30:
-        basis = ["HEF"]
-    elif draw < 0.38:
-        basis = ["SVE"]
-    else:
-        basis = ["BL32"]
-    if any(p.income == "kontanthjælp" for p in persons if p.kind == "voksen") and rng.random() < 0.5:
-        basis.append("LAB_AKT")
-    return tuple(basis)
+        return ("BL86",)
+    if "disability" in needs:
+        return ("BL86", "BL32")
+    if draw < 0.12:
+        return ("BL20", rng.choice(("HEF", "SVE")))  # a børnefaglig undersøgelse runs; the family is in a model
+    if draw < 0.17:
+        return ("BL46",)
+    if draw < 0.30:
+        return ("BL32", "HEF")
+    if draw < 0.38:
+        return ("BL32", "SVE")
+    return ("BL32",)
+
+
+DECIDED_CADENCES = ((42, 2), (91, 6), (182, 2))
+"""Follow-up cadences decided in § 32 and placement cases (Barnets lov § 95 stk. 3), with weights."""
+
+
+def _cases(family_id: str, basis: tuple[str, ...], persons: list[Person], case_start: date, new_case: bool,
+           start: date, rng: random.Random) -> list[Case]:
+    """The cases the law's clocks run on (cases.csv): one per child for BL32/BL46/BL20, one per adult on
+    kontanthjælp or sygedagpenge, with the appointments already held; a few deliberately overdue."""
+    out: list[Case] = []
+    children = [p for p in persons if p.kind == "barn"]
+    adults = [p for p in persons if p.kind == "voksen"]
+
+    def decided() -> int:
+        return rng.choices([c for c, _ in DECIDED_CADENCES], [w for _, w in DECIDED_CADENCES])[0]
+
+    if children and "BL32" in basis:
+        for child in children[: rng.choice((1, 1, 2))]:
+            # a brand-new measure has its first follow-up within 3 months; the cadence is decided there
+            out.append(Case(f"{child.person_id}-BL32", family_id, child.person_id, "BL32", case_start,
+                            None if new_case else decided()))
+    if children and "BL46" in basis:
+        child = children[0]
+        visited = max(case_start, start - timedelta(days=rng.randint(20, 170)))
+        out.append(Case(f"{child.person_id}-BL46", family_id, child.person_id, "BL46", case_start, decided(),
+                        last_followup_date=visited))
+    if children and "BL20" in basis:
+        child = children[-1]
+        # a børnefaglig undersøgelse takes up to 4 months: most are under way, one in twenty is already overdue
+        aware = start - timedelta(days=rng.randint(125, 160) if rng.random() < 0.05 else rng.randint(5, 100))
+        out.append(Case(f"{child.person_id}-BL20", family_id, child.person_id, "BL20", aware))
+    for adult in adults:
+        if adult.income == "kontanthjælp":
+            if rng.random() < 0.12:  # asked for help lately, or will during the year: jobsamtaler are due
+                opened = start + timedelta(days=rng.randint(-60, 150))
+                talked = start - timedelta(days=rng.randint(3, 40)) if opened < start - timedelta(days=5) else None
+                out.append(Case(f"{adult.person_id}-LAB", family_id, adult.person_id, "LAB_KH", opened,
+                                last_followup_date=max(talked, opened + timedelta(days=3)) if talked else None))
+            else:
+                opened = case_start - timedelta(days=rng.randint(0, 900))
+                out.append(Case(f"{adult.person_id}-LAB", family_id, adult.person_id, "LAB_KH", opened,
+                                last_followup_date=opened + timedelta(days=rng.randint(2, 7))))
+        elif adult.income == "sygedagpenge":
+            first_absence = start - timedelta(days=rng.randint(0, 120))
+            talked = start - timedelta(days=rng.randint(3, 35)) if first_absence < start - timedelta(days=40) else None
+            out.append(Case(f"{adult.person_id}-SDP", family_id, adult.person_id, "SDP", first_absence,
+                            last_followup_date=talked))
+    return out
 
 
 def _screenings(family_id: str, persons: list[Person], needs: set[str], on: date, by: str,
@@ -334,6 +380,7 @@ class FamilyProfile:
     family: Family
     persons: tuple[Person, ...]
     needs: frozenset[str]
+    cases: tuple[Case, ...] = ()
 
 
 def draw_family_profile(family_id: str, start: date, rules_register: Register, rng: random.Random) -> FamilyProfile:
@@ -362,12 +409,26 @@ def draw_family_profile(family_id: str, start: date, rules_register: Register, r
         needs.add("treatment")
     points = float(1 + (len(needs) >= 3) + (len(needs) >= 5))
     needs_secondary = "HEF" in basis or points >= 3 or rng.random() < 0.1
-    rule = rules_register.rule_for(Family(family_id, district, language, basis, None), start)
     new_case = rng.random() < 0.05
-    last = None if new_case else start - timedelta(days=rng.randint(7, rule.max_interval_days - 5))
-    case_start = start - timedelta(days=rng.randint(0, 20)) if new_case else last - timedelta(days=rng.randint(60, 700))
-    family = Family(family_id, district, language, basis, last, None, None, needs_secondary, points, None, case_start)
-    return FamilyProfile(family, tuple(members), frozenset(needs))
+    case_start = start - timedelta(days=rng.randint(0, 20)) if new_case else start - timedelta(days=rng.randint(90, 760))
+    # children are born before the family's first screening (the case start)
+    members = [replace(p, birth_year=min(p.birth_year, case_start.year)) if p.kind == "barn" else p for p in members]
+    cases = _cases(family_id, basis, members, case_start, new_case, start, rng)
+    if any(c.case_basis == "SDP" or (c.case_basis == "LAB_KH" and c.opened_on > start - timedelta(days=200))
+           for c in cases):
+        needs.add("employment")  # jobsamtaler are due: the family's team has a job consultant
+    draft = Family(family_id, district, language, basis, None, None, None, needs_secondary, points, None, case_start)
+    rule = team_rule(Register(staff=(), families=(draft,), rules=rules_register.rules, cases=tuple(cases)), draft,
+                     start, start)
+    cadence = rule.max_interval_days if rule is not None else 91
+    if new_case:
+        last = None
+    elif rng.random() < 0.02:  # a few families are overdue on purpose, so the overdue view has something to show
+        last = start - timedelta(days=cadence + rng.randint(5, 40))
+    else:
+        last = start - timedelta(days=rng.randint(7, max(8, cadence - 5)))
+    family = replace(draft, last_followup_date=last)
+    return FamilyProfile(family, tuple(members), frozenset(needs), tuple(cases))
 
 
 def draw_team(profile: FamilyProfile, by_role: dict[str, list[Staff]], capacity: _Capacity, rng: random.Random,
@@ -412,6 +473,7 @@ def generate_municipality(spec: MunicipalitySpec = MunicipalitySpec()) -> Regist
     rule_lookup = Register(staff=(), families=(), rules=rules)
 
     families: list[Family] = []
+    cases: list[Case] = []
     persons: list[Person] = []
     team: list[TeamMember] = []
     screenings: list[ScreeningRating] = []
@@ -439,6 +501,7 @@ def generate_municipality(spec: MunicipalitySpec = MunicipalitySpec()) -> Regist
         screenings.extend(_rescreenings(family_id, members, first, family.case_start_date, start, screener, spec.seed))
         unavailability.extend(draw_unavailability(family_id, start, rng))
         persons.extend(members)
+        cases.extend(profile.cases)
         families.append(replace(family, primary_coordinator=primary, secondary_coordinator=secondary,
                                 preferred_coordinator=preferred))
 
@@ -453,5 +516,6 @@ def generate_municipality(spec: MunicipalitySpec = MunicipalitySpec()) -> Regist
         screenings=tuple(screenings),
         persons=tuple(persons),
         closed_days=closed,
+        cases=tuple(cases),
         source=f"Tværby Kommune (syntetisk, seed {spec.seed})",
     )

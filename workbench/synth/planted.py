@@ -25,7 +25,6 @@ from workbench.synth.municipality import (
     MunicipalitySpec,
     _absences,
     _make_staff,
-    default_rules,
 )
 from workbench.workdays import WorkCalendar
 
@@ -64,9 +63,18 @@ class PlantedInstance:
     rejections: dict[str, int]
 
 
+PLANTED_RULES = (
+    FollowupRule("PLANT-6U", "BL32", 42, 28, 90, "Opfølgning hver 6. uge (plantet instans)", "benchmark",
+                 kind="modelkrav", law="Plantet instans"),
+    FollowupRule("PLANT-3M", "BL86", 91, 63, 60, "Opfølgning hver 3. måned (plantet instans)", "benchmark",
+                 kind="modelkrav", law="Plantet instans"),
+)
+"""Fixed cadences for the planted benchmark (six weeks and three months), so its instances stay the same when
+the package's rules change."""
+
+
 def _rules() -> tuple[FollowupRule, FollowupRule]:
-    by_basis = {r.case_basis: r for r in default_rules() if r.valid_from <= date(2027, 1, 1)}
-    return by_basis["BL32"], by_basis["BL86"]
+    return PLANTED_RULES
 
 
 def _options(people, common, previous, rule, start, cap, used_slots):
@@ -123,7 +131,7 @@ def generate_planted(spec: PlantedSpec = PlantedSpec()) -> PlantedInstance:
     end = spec.start + timedelta(days=spec.days - 1)
     staff = _make_staff(MunicipalitySpec(n_staff=spec.n_staff, seed=spec.seed), rng)
     absences = _absences(staff, spec.start.year, rng)
-    rules = default_rules()
+    rules = PLANTED_RULES
     base = Register(staff=tuple(staff), families=(), rules=rules, absences=tuple(absences))
     calendar = WorkCalendar(base, spec.start - timedelta(days=100), end + timedelta(days=100))
     open_days = [d for d in calendar.open_days if spec.start <= d <= end]

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from workbench.clocks import Clock, anchor, on_time_chain_exists
-from workbench.model import Register
+from workbench.clocks import Clock, on_time_chain_exists, team_anchor, team_rule
+from workbench.model import DEADLINE, Register
 from workbench.workdays import WorkCalendar
 
 
@@ -38,8 +38,10 @@ def unavoidable_lateness(register: Register, start: date, end: date) -> dict[str
     n_days = (end - start).days + 1
     out = {}
     for family in register.families:
-        rule = register.rule_for(family, start)
-        since, since_meeting = anchor(family.last_followup_date, family.case_start_date, start)
+        rule = team_rule(register, family, start, end)
+        if rule is None:
+            continue
+        since, since_meeting = team_anchor(register, family, rule, start, end)
         prev = (since - start).days
         deadline = since + timedelta(days=rule.max_interval_days)
         if deadline < start:
@@ -47,8 +49,8 @@ def unavoidable_lateness(register: Register, start: date, end: date) -> dict[str
                                                 f"fristen {deadline:%d.%m.%Y} var overskredet før perioden begyndte")
             continue
         days = family_open_days(register, family.family_id, start, end, calendar)
-        if not on_time_chain_exists(days, prev, since_meeting, Clock(rule.max_interval_days, rule.min_interval_days),
-                                    n_days):
+        clock = Clock(rule.max_interval_days, rule.min_interval_days, repeat=rule.clock != DEADLINE)
+        if not on_time_chain_exists(days, prev, since_meeting, clock, n_days):
             out[family.family_id] = Unavoidable(
                 family.family_id, deadline,
                 "familien er væk eller kommunen lukket i en hel periode, hvor et møde skulle holdes")

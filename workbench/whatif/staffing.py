@@ -42,7 +42,7 @@ from ortools.sat.python import cp_model
 
 from workbench import catalogue
 from workbench.caseload import caseload
-from workbench.model import Register, Staff, TeamMember
+from workbench.model import DEADLINE, Register, Staff, TeamMember
 from workbench.scheduling.check import check_plan
 from workbench.scheduling.coordinators import fit_score
 from workbench.scheduling.plan import Assignment, Meeting, Plan
@@ -50,7 +50,7 @@ from workbench.scheduling.planner import PlanOptions, PlanRun, make_plan
 from workbench.scheduling.stopping import ProgressCallback, StopToken, no_progress
 from workbench.scheduling.timeslots import DayTask, time_day
 from workbench.settings import DEFAULT_HOURS, DEFAULT_LOAD, LoadWeights
-from workbench.clocks import Clock, anchor, on_time_chain_exists, required_meetings
+from workbench.clocks import Clock, on_time_chain_exists, required_meetings, team_anchor, team_rule
 from workbench.whatif.lateness import Unavoidable, family_open_days, unavoidable_lateness
 from workbench.whatif.scenario import hire_template, new_staff
 from workbench.workdays import WorkCalendar
@@ -232,10 +232,12 @@ class StaffingProblem:
         for family in self.register.families:
             if family.family_id in self.unavoidable:
                 continue
-            rule = self.register.rule_for(family, self.start)
-            since, since_meeting = anchor(family.last_followup_date, family.case_start_date, self.start)
+            rule = team_rule(self.register, family, self.start, self.end)
+            if rule is None:
+                continue  # no team follow-ups (only the cases' own clocks)
+            since, since_meeting = team_anchor(self.register, family, rule, self.start, self.end)
             prev = (since - self.start).days
-            clock = Clock(rule.max_interval_days, rule.min_interval_days)
+            clock = Clock(rule.max_interval_days, rule.min_interval_days, repeat=rule.clock != DEADLINE)
             need = required_meetings(prev, since_meeting, clock, self.n_days)
             days = tuple(family_open_days(self.register, family.family_id, self.start, self.end, self.calendar))
             chain = Chain(family.family_id, prev, since_meeting, clock, rule.meeting_minutes, days,
@@ -1079,7 +1081,7 @@ def _plan_from_days(problem: StaffingProblem, register: Register, solution: Staf
     meetings = []
     for (fid, n), (day, attendees, deadline) in meetings_info.items():
         family = register.family_by_id[fid]
-        rule = register.rule_for(family, problem.start)
+        rule = team_rule(register, family, problem.start, problem.end)
         begin = DEFAULT_HOURS.start_minute + starts[(fid, n)]
         meetings.append(Meeting(f"{fid}-{n:02d}", fid, problem.start + timedelta(days=day), begin,
                                 begin + problem.chains[fid].minutes, attendees, rule.rule_id,

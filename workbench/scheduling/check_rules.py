@@ -1,0 +1,134 @@
+"""The independent checker's own reading of the follow-up rules: which chains a family must have, and from when.
+
+Written apart from ``workbench/clocks.py`` on purpose (a bug in one is caught by the other); the randomized
+tests in ``tests/test_clocks.py`` hold the two together.  Kept small and literal: each rule row is read the way
+the README's rule table describes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from workbench.model import Family, FollowupRule, Register
+
+
+@dataclass(frozen=True)
+class ExpectedChain:
+    """A chain of appointments the rules ask for: its rule, where it counts from, and when it is done."""
+
+    person_id: str
+    """"" for the family's team follow-ups."""
+    rule: FollowupRule
+    max_gap: int
+    since: date
+    since_is_meeting: bool
+    one_off: bool = False
+    window_end: date | None = None
+    """A count rule: nothing is due after this day."""
+
+
+def _versions(rules: list[FollowupRule], start: date, end: date) -> list[FollowupRule]:
+    """Rule versions in force at some day of the period; a version with no end date lasts until the next version
+    of the same basis, appointment and clock begins; a basis with nothing in force yet takes its first version."""
+    chosen = []
+    for rule in rules:
+        same = sorted((r for r in rules if (r.case_basis, r.appointment, r.clock) ==
+                       (rule.case_basis, rule.appointment, rule.clock)),
+                      key=lambda r: r.valid_from)
+        later = [r.valid_from for r in same if r.valid_from > rule.valid_from]
+        last_day = rule.valid_to or (min(later) - timedelta(days=1) if later else date.max)
+        if rule.valid_from <= end and last_day >= start:
+            chosen.append(rule)
+        elif rule is same[0] and not any(r.valid_from <= end for r in same):
+            chosen.append(rule)
+    return chosen
+
+
+def _open_cases(register: Register, family: Family, start: date, end: date):
+    return [c for c in register.cases if c.family_id == family.family_id and c.opened_on <= end
+            and (c.closed_on is None or c.closed_on >= start)]
+
+
+def team_chain(register: Register, family: Family, start: date, end: date) -> ExpectedChain | None:
+    bases = set(family.case_basis) | {c.case_basis for c in _open_cases(register, family, start, end)}
+    options = []
+    for rule in _versions([r for r in register.rules if r.appointment == "team" and r.clock == "kadence"], start, end):
+        if not set(p.strip() for p in rule.case_basis.split("&")) <= bases:
+            continue
+        gap, one_off = rule.max_interval_days, False
+        if gap <= 0:  # decided in the case; until it is, only the first follow-up after the start is due
+            cases = [c for c in _open_cases(register, family, start, end) if c.case_basis in rule.case_basis.split("&")]
+            decided = [c.decided_cadence_days for c in cases if c.decided_cadence_days]
+            if decided:
+                gap = min(decided)
+            elif rule.first_days and cases:
+                gap, one_off = rule.first_days, True
+            else:
+                continue
+        options.append((gap, -rule.min_interval_days, -rule.meeting_minutes, rule.rule_id, one_off, rule))
+    if not options:
+        return None
+    gap, *_, one_off, rule = min(options, key=lambda o: o[:4])
+    if one_off:  # the first follow-up of a measure started since the last follow-up (none: it was held)
+        opened = [c.opened_on for c in _open_cases(register, family, start, end)
+                  if c.case_basis in rule.case_basis.split("&")
+                  and (family.last_followup_date is None or c.opened_on > family.last_followup_date)]
+        return ExpectedChain("", rule, gap, min(opened), False, one_off=True) if opened else None
+    if family.last_followup_date is not None:
+        since, is_meeting = family.last_followup_date, True
+    else:
+        since, is_meeting = family.case_start_date or start, False
+    deadline = since + timedelta(days=gap)
+    for case in _open_cases(register, family, start, end):
+        if family.last_followup_date is not None and case.opened_on <= family.last_followup_date:
+            continue
+        for first in _versions([r for r in register.rules if r.appointment == "team" and r.first_days], start, end):
+            if case.case_basis in first.case_basis.split("&"):
+                deadline = min(deadline, case.opened_on + timedelta(days=first.first_days))
+    if deadline < since + timedelta(days=gap):
+        since, is_meeting = deadline - timedelta(days=gap), False
+    return ExpectedChain("", rule, gap, since, is_meeting)
+
+
+def _version_on_opening(rules: list[FollowupRule], opened: date) -> list[FollowupRule]:
+    """The version of each rule in force the day the case opened (the first version for an earlier case)."""
+    chosen = []
+    keys = {(r.case_basis, r.appointment, r.clock) for r in rules}
+    for key in sorted(keys):
+        same = sorted((r for r in rules if (r.case_basis, r.appointment, r.clock) == key), key=lambda r: r.valid_from)
+        current = [r for r in same if r.valid_from <= opened]
+        rule = current[-1] if current else same[0]
+        if rule.valid_to is None or rule.valid_to >= opened or not current:
+            chosen.append(rule)
+    return chosen
+
+
+def person_chains(register: Register, family: Family, start: date, end: date) -> list[ExpectedChain]:
+    out = []
+    other = [r for r in register.rules if r.appointment != "team"]
+    for case in _open_cases(register, family, start, end):
+        for rule in _version_on_opening([r for r in other if case.case_basis in r.case_basis.split("&")],
+                                        case.opened_on):
+            held_since = case.last_followup_date if case.last_followup_date and \
+                case.last_followup_date >= case.opened_on else None
+            if rule.clock == "frist":
+                if case.closed_on is None:  # a one-off held earlier is in the plan as a held meeting
+                    out.append(ExpectedChain(case.person_id, rule, rule.max_interval_days, case.opened_on, False, True))
+            elif rule.clock == "antal":
+                window_end = case.opened_on + timedelta(days=rule.window_days - 1)
+                if window_end < start:
+                    continue
+                if held_since is not None:
+                    since, is_meeting = held_since, True
+                elif rule.first_days:
+                    since, is_meeting = case.opened_on + timedelta(days=rule.first_days - rule.max_interval_days), False
+                else:
+                    since, is_meeting = case.opened_on, False
+                out.append(ExpectedChain(case.person_id, rule, rule.max_interval_days, since, is_meeting,
+                                         window_end=window_end))
+            else:
+                since = case.last_followup_date or case.opened_on
+                out.append(ExpectedChain(case.person_id, rule, rule.max_interval_days, since,
+                                         case.last_followup_date is not None))
+    return out
