@@ -108,6 +108,25 @@ def test_no_job_consultant_on_the_team_is_a_missing_follow_up_with_a_reason():
     assert check_plan(register, run.plan).late_meetings == run.plan.summary["late_meetings"]
 
 
+def test_deadlines_csv_lists_every_deadline_with_its_source_and_status(tmp_path):
+    import pandas as pd
+    register = _register([Case("c0", "F1", "F1-B1", "BL32", date(2025, 1, 1), 91),
+                          Case("c1", "F1", "F1-B1", "BL20", START - timedelta(days=130)),
+                          Case("l1", "F1", "F1-V1", "LAB_KH", date(2027, 3, 8))])
+    run = make_plan(replace(register, team=()), START, END, PlanOptions(time_limit=5))
+    run.plan.write(tmp_path)
+    table = pd.read_csv(tmp_path / "deadlines.csv", dtype=str).fillna("")
+    assert len(table) == len(run.plan.meetings) + 1  # every meeting's deadline + the unstaffed jobsamtale
+    [bfu] = table[table.rule_id == "BL20"].to_dict("records")
+    assert (bfu["status"], bfu["kind"], bfu["source"]) == ("overdue", "lovkrav", "Barnets lov § 20 stk. 3")
+    assert bfu["person_id"] == "F1-B1" and bfu["due"] == (START - timedelta(days=10)).isoformat()
+    [talk] = table[table.rule_id == "LAB-2027"].to_dict("records")
+    assert (talk["person_id"], talk["meeting_id"], talk["status"]) == ("F1-V1", "", "late")
+    team = table[(table.person_id == "") & (table.rule_id != "")]
+    assert set(team.status) == {"planned"} and set(team.kind) == {"lovkrav"}
+    assert run.plan.summary["deadlines"] == {"overdue": 1, "late": 1, "planned": len(team)}
+
+
 def test_a_case_follows_the_rule_in_force_the_day_it_opened():
     before = _plan(_register([Case("c0", "F1", "F1-B1", "BL32", date(2025, 1, 1), 91),
                               Case("l1", "F1", "F1-V1", "LAB_KH", date(2026, 6, 25))]), date(2026, 6, 1), date(2026, 12, 31))

@@ -245,6 +245,8 @@ def test_a_meeting_held_before_the_horizon_is_the_last_follow_up():
     first = min((m for m in again.plan.meetings if m.family_id == "F1" and m.status != HELD), key=lambda m: m.day)
     assert first.deadline == date(2027, 3, 12)  # 26.02. + 14 days, not 22.02. + 14
     assert first.meeting_id != "F1-01"  # the held meeting's id is never reused
+    met = [row for row in again.plan.deadlines if row["meeting_id"] == "F1-01"]
+    assert [(row["status"], row["date"]) for row in met] == [("met", "2027-02-26")]  # deadlines.csv records it
     _ok(register, again.plan, announced)
     # and the plan after that still counts from it, though the held meeting lies before its period too
     later = make_plan(register, date(2027, 3, 15), END, PlanOptions(time_limit=5, baseline=Baseline.from_plan(

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from workbench.model import FollowupRule
 from workbench.scheduling.plan import HELD, Meeting
+
+DEADLINE_COLUMNS = ["family_id", "person_id", "rule_id", "kind", "source", "due", "status", "meeting_id", "date",
+                    "days_late"]
+MET, PLANNED_ON_TIME, LATE, OVERDUE = "met", "planned", "late", "overdue"
+STATUS_DA = {MET: "holdt", PLANNED_ON_TIME: "planlagt", LATE: "for sent", OVERDUE: "overskredet"}
 
 
 def overdue(meetings: list[Meeting], missing: list[tuple[str, date]], as_of: date) -> list[dict]:
@@ -39,3 +45,33 @@ def overdue_text(row: dict) -> str:
         planned += " (udmeldt og fastfrosset)"
     return (f"Familie {row['family_id']}: opfølgningen skulle have været holdt senest {deadline:%d.%m.%Y} – "
             f"{row['days_overdue']} dage overskredet; {planned}.")
+
+
+def deadline_rows(meetings: list[Meeting], missing: list[dict], rules: dict[str, FollowupRule], as_of: date) -> list[dict]:
+    """Every deadline of the plan in one table (``deadlines.csv``): recurring follow-ups and one-off deadlines
+    alike, each met, planned, late or overdue.
+
+    ``missing``: ``summary["missing_followups"]`` (follow-ups with no appointment in the horizon)."""
+    rows = []
+    for m in sorted(meetings, key=lambda m: (m.deadline, m.family_id, m.meeting_id)):
+        if m.status == HELD:
+            status = MET if m.days_late == 0 else LATE
+        elif m.days_late and m.deadline < as_of:
+            status = OVERDUE
+        else:
+            status = LATE if m.days_late else PLANNED_ON_TIME
+        rows.append(_row(rules.get(m.rule_id), m.family_id, m.person_id, m.rule_id, m.deadline, status, m.meeting_id,
+                         m.day.isoformat(), m.days_late))
+    for item in missing:
+        due = date.fromisoformat(item["deadline"])
+        rows.append(_row(rules.get(item["rule_id"]), item["family_id"], item["person_id"], item["rule_id"], due,
+                         OVERDUE if due < as_of else LATE, "", "", None))
+    return rows
+
+
+def _row(rule: FollowupRule | None, family_id: str, person_id: str, rule_id: str, due: date, status: str,
+         meeting_id: str, day: str, days_late: int | None) -> dict:
+    source = f"{rule.law} {rule.paragraph}".strip() if rule else ""
+    return {"family_id": family_id, "person_id": person_id, "rule_id": rule_id, "kind": rule.kind if rule else "",
+            "source": source, "due": due.isoformat(), "status": status, "meeting_id": meeting_id, "date": day,
+            "days_late": "" if days_late is None else days_late}

@@ -89,6 +89,8 @@ class Plan:
     """Meetings recorded as cancelled (kept for the record; they are not part of the plan)."""
     team: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """family_id -> the professionals on the family's team when the plan was made (besides the coordinators)."""
+    deadlines: list[dict] = field(default_factory=list)
+    """Every deadline of the plan, met, planned, late or overdue (``deadlines.csv``, see deadlines.py)."""
 
     def meetings_frame(self) -> pd.DataFrame:
         rows = [
@@ -134,6 +136,8 @@ class Plan:
         write_atomic(out / "meetings.csv", self.meetings_frame().to_csv(index=False))
         if self.team:
             write_atomic(out / "team.csv", self.team_frame().to_csv(index=False))
+        if self.deadlines:
+            write_atomic(out / "deadlines.csv", pd.DataFrame(self.deadlines).to_csv(index=False))
         summary = dict(self.summary, messages=self.messages,
                        frozen_meetings=sorted(m.meeting_id for m in self.meetings if m.frozen))
         write_atomic(out / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False, default=str))

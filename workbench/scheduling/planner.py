@@ -12,7 +12,7 @@ from workbench.clocks import undecided_cadences
 from workbench.scheduling.baseline import Baseline, Conflict, Prepared, prepare
 from workbench.scheduling.changes import PlanChanges, plan_changes
 from workbench.scheduling.coordinators import AssignmentResult, assign_coordinators
-from workbench.scheduling.deadlines import overdue, overdue_text
+from workbench.scheduling.deadlines import deadline_rows, overdue, overdue_text
 from workbench.scheduling.instance import PackingInstance, build_instance
 from workbench.scheduling.packing import Packer, PackingOptions, PackingResult
 from workbench.scheduling.plan import HELD, PLANNED, Assignment, Meeting, Plan
@@ -210,9 +210,10 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
                              default=0),
         "total_days_late": packing.days_late + sum(max(0, (end - d).days + 1) for _, d in unstaffed),
         "unplaced_followups": len(packing.unplaced) + len(unstaffed),
-        "missing_followups": [{"family_id": chains[chain].family_id, "chain": chain, "deadline": d.isoformat()}
-                              for chain, d in missing]
-                             + [{"family_id": family_id, "chain": chain, "deadline": instance.day(day).isoformat()}
+        "missing_followups": [{"family_id": chains[chain].family_id, "chain": chain, "person_id": chains[chain].person_id,
+                               "rule_id": chains[chain].rule_id, "deadline": d.isoformat()} for chain, d in missing]
+                             + [{"family_id": family_id, "chain": chain, "person_id": chain.split(":", 1)[0],
+                                 "rule_id": chain.split(":", 1)[1], "deadline": instance.day(day).isoformat()}
                                 for chain, family_id, _, day in instance.unstaffed],
         "overdue": overdue_rows,
         "as_of": as_of.isoformat(),
@@ -238,7 +239,9 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
         "held_before_start": len(prepared.history),
     }
     team = {f.family_id: work.team_staff_ids(f.family_id) for f in work.families}
-    plan = Plan(start, end, assignments, prepared.history + meetings, summary, messages, team=team)
+    rows = deadline_rows(prepared.history + meetings, summary["missing_followups"], {r.rule_id: r for r in work.rules}, as_of)
+    summary["deadlines"] = dict(Counter(row["status"] for row in rows))
+    plan = Plan(start, end, assignments, prepared.history + meetings, summary, messages, team=team, deadlines=rows)
     return PlanRun(plan, coordinators, packing, instance, prepared, changes)
 
 
