@@ -89,6 +89,7 @@ def test_overdue_follow_ups_have_their_own_red_sheet(tmp_path):
     path = write_workbook(plan, register, tmp_path / "plan.xlsx")
     overdue = pd.read_excel(path, sheet_name="Overskredne frister")
     assert list(overdue["Familie"]) == ["F1"] and list(overdue["Dage overskredet"]) == [42]
+    assert list(overdue["Hvad"]) == ["opfølgningsmødet"]
     sheet = openpyxl.load_workbook(path)["Overskredne frister"]
     assert sheet.conditional_formatting  # shown in red
     meetings = pd.read_excel(path, sheet_name="Møder")

@@ -63,6 +63,9 @@ def test_a_bfu_opened_130_days_before_is_overdue_and_one_opened_30_days_before_i
     run = _plan(_register([Case("c0", "F1", "F1-B1", "BL32", date(2025, 1, 1), 91), overdue_case]))
     rows = [r for r in run.plan.summary["overdue"] if r["meeting_id"].startswith("F1-B1-BL20")]
     assert len(rows) == 1 and rows[0]["days_overdue"] == 10
+    assert rows[0]["what"] == "mødet »Sagsbehandler og familien« for F1-B1 (Barnets lov § 20 stk. 3)"
+    assert any(m.startswith("Familie F1: mødet »Sagsbehandler og familien« for F1-B1 (Barnets lov § 20 stk. 3) skulle")
+               for m in run.plan.messages)
     [bfu] = _of(run, "F1-B1", "BL20")
     assert bfu.deadline == START - timedelta(days=10) and bfu.attendees == ("C1",)
     fresh = _plan(_register([Case("c0", "F1", "F1-B1", "BL32", date(2025, 1, 1), 91),

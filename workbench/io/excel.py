@@ -165,12 +165,13 @@ def late_table(plan: Plan, register: Register) -> pd.DataFrame:
 
 def overdue_table(plan: Plan, register: Register) -> pd.DataFrame:
     """Follow-ups whose deadline had passed without a held meeting on the plan's status date (summary.json)."""
-    rows = [{"Familie": r["family_id"], "Møde-id": r["meeting_id"] or "(mangler)",
+    rows = [{"Familie": r["family_id"], "Hvad": r.get("what", "opfølgningsmødet"), "Møde-id": r["meeting_id"] or "(mangler)",
              "Frist": date.fromisoformat(r["deadline"]), "Dage overskredet": r["days_overdue"],
              "Planlagt til": date.fromisoformat(r["planned_for"]) if r["planned_for"] else None,
              "Deltagere": "; ".join(_name(register, s) for s in r["attendees"])}
             for r in plan.summary.get("overdue", [])]
-    return pd.DataFrame(rows, columns=["Familie", "Møde-id", "Frist", "Dage overskredet", "Planlagt til", "Deltagere"])
+    return pd.DataFrame(rows, columns=["Familie", "Hvad", "Møde-id", "Frist", "Dage overskredet", "Planlagt til",
+                                       "Deltagere"])
 
 
 SUMMARY_LABELS = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from workbench.model import FollowupRule
+from workbench.model import APPOINTMENTS, FollowupRule
 from workbench.scheduling.plan import HELD, Meeting
 
 DEADLINE_COLUMNS = ["family_id", "person_id", "rule_id", "kind", "source", "due", "status", "meeting_id", "date",
@@ -18,21 +18,34 @@ MET, PLANNED_ON_TIME, LATE, OVERDUE = "met", "planned", "late", "overdue"
 STATUS_DA = {MET: "holdt", PLANNED_ON_TIME: "planlagt", LATE: "for sent", OVERDUE: "overskredet"}
 
 
-def overdue(meetings: list[Meeting], missing: list[tuple[str, date]], as_of: date) -> list[dict]:
-    """One row per overdue follow-up: family, deadline, days overdue at ``as_of``, and when it is now planned.
+def what_is_due(rule: FollowupRule | None, person_id: str = "") -> str:
+    """The follow-up in Danish words: the team's follow-up meeting, or a person's appointment with its paragraph."""
+    if not person_id or rule is None:
+        return "opfølgningsmødet"
+    source = f" ({rule.law} {rule.paragraph.strip()})".replace(" )", ")") if rule.law else ""
+    return f"mødet »{APPOINTMENTS.get(rule.appointment, rule.appointment)}« for {person_id}{source}"
 
-    ``missing``: (family_id, deadline) of follow-ups the plan could not place at all."""
+
+def overdue(meetings: list[Meeting], missing: list[dict], rules: dict[str, FollowupRule], as_of: date) -> list[dict]:
+    """One row per overdue follow-up: family, child or adult, what is due, deadline, days overdue at ``as_of``,
+    and when it is now planned.
+
+    ``missing``: ``summary["missing_followups"]`` (follow-ups the plan could not place at all)."""
     rows = []
-    for m in sorted(meetings, key=lambda m: (m.deadline, m.family_id)):
+    for m in sorted(meetings, key=lambda m: (m.deadline, m.family_id, m.meeting_id)):
         if m.deadline < as_of and m.status != HELD and m.days_late > 0:
-            rows.append({"family_id": m.family_id, "meeting_id": m.meeting_id, "deadline": m.deadline.isoformat(),
-                         "days_overdue": (as_of - m.deadline).days, "planned_for": m.day.isoformat(),
-                         "days_late_when_held": m.days_late, "frozen": m.frozen, "attendees": list(m.attendees)})
-    for family_id, deadline in sorted(missing, key=lambda item: (item[1], item[0])):
+            rows.append({"family_id": m.family_id, "person_id": m.person_id, "rule_id": m.rule_id,
+                         "what": what_is_due(rules.get(m.rule_id), m.person_id), "meeting_id": m.meeting_id,
+                         "deadline": m.deadline.isoformat(), "days_overdue": (as_of - m.deadline).days,
+                         "planned_for": m.day.isoformat(), "days_late_when_held": m.days_late, "frozen": m.frozen,
+                         "attendees": list(m.attendees)})
+    for item in sorted(missing, key=lambda item: (item["deadline"], item["family_id"], item["chain"])):
+        deadline = date.fromisoformat(item["deadline"])
         if deadline < as_of:
-            rows.append({"family_id": family_id, "meeting_id": "", "deadline": deadline.isoformat(),
-                         "days_overdue": (as_of - deadline).days, "planned_for": "", "days_late_when_held": None,
-                         "frozen": False, "attendees": []})
+            rows.append({"family_id": item["family_id"], "person_id": item["person_id"], "rule_id": item["rule_id"],
+                         "what": what_is_due(rules.get(item["rule_id"]), item["person_id"]), "meeting_id": "",
+                         "deadline": item["deadline"], "days_overdue": (as_of - deadline).days, "planned_for": "",
+                         "days_late_when_held": None, "frozen": False, "attendees": []})
     return rows
 
 
@@ -43,7 +56,8 @@ def overdue_text(row: dict) -> str:
                else "ikke planlagt i perioden")
     if row.get("frozen"):
         planned += " (udmeldt og fastfrosset)"
-    return (f"Familie {row['family_id']}: opfølgningen skulle have været holdt senest {deadline:%d.%m.%Y} – "
+    what = row.get("what") or "opfølgningsmødet"
+    return (f"Familie {row['family_id']}: {what} skulle have været holdt senest {deadline:%d.%m.%Y} – "
             f"{row['days_overdue']} dage overskredet; {planned}.")
 
 

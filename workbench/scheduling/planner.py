@@ -172,8 +172,13 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
     chains = {f.chain_id: f for f in instance.families}
     missing = [(chain, instance.day(day)) for chain, day in packing.unplaced]
     unstaffed = [(family_id, instance.day(day)) for _, family_id, _, day in instance.unstaffed]
-    overdue_rows = overdue(meetings, [(chains[chain].family_id, deadline) for chain, deadline in missing] + unstaffed,
-                           as_of)
+    missing_followups = ([{"family_id": chains[chain].family_id, "chain": chain, "person_id": chains[chain].person_id,
+                           "rule_id": chains[chain].rule_id, "deadline": d.isoformat()} for chain, d in missing]
+                         + [{"family_id": family_id, "chain": chain, "person_id": chain.split(":", 1)[0],
+                             "rule_id": chain.split(":", 1)[1], "deadline": instance.day(day).isoformat()}
+                            for chain, family_id, _, day in instance.unstaffed])
+    rules = {r.rule_id: r for r in work.rules}
+    overdue_rows = overdue(meetings, missing_followups, rules, as_of)
     messages += [overdue_text(row) for row in overdue_rows]
     messages += clock_problems(work, instance, start, end)
     for m in late:
@@ -210,11 +215,7 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
                              default=0),
         "total_days_late": packing.days_late + sum(max(0, (end - d).days + 1) for _, d in unstaffed),
         "unplaced_followups": len(packing.unplaced) + len(unstaffed),
-        "missing_followups": [{"family_id": chains[chain].family_id, "chain": chain, "person_id": chains[chain].person_id,
-                               "rule_id": chains[chain].rule_id, "deadline": d.isoformat()} for chain, d in missing]
-                             + [{"family_id": family_id, "chain": chain, "person_id": chain.split(":", 1)[0],
-                                 "rule_id": chain.split(":", 1)[1], "deadline": instance.day(day).isoformat()}
-                                for chain, family_id, _, day in instance.unstaffed],
+        "missing_followups": missing_followups,
         "overdue": overdue_rows,
         "as_of": as_of.isoformat(),
         "solver_status": packing.status,
@@ -239,7 +240,7 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
         "held_before_start": len(prepared.history),
     }
     team = {f.family_id: work.team_staff_ids(f.family_id) for f in work.families}
-    rows = deadline_rows(prepared.history + meetings, summary["missing_followups"], {r.rule_id: r for r in work.rules}, as_of)
+    rows = deadline_rows(prepared.history + meetings, missing_followups, rules, as_of)
     summary["deadlines"] = dict(Counter(row["status"] for row in rows))
     plan = Plan(start, end, assignments, prepared.history + meetings, summary, messages, team=team, deadlines=rows)
     return PlanRun(plan, coordinators, packing, instance, prepared, changes)

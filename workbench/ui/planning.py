@@ -105,9 +105,9 @@ def overdue_html(plan: Plan, names: dict | None = None) -> str:
     if not rows:
         return ""
     as_of = date.fromisoformat(plan.summary.get("as_of", plan.start.isoformat()))
-    table = _table(["Familie", "Frist", f"Dage overskredet pr. {as_of:%d.%m.}", "Planlagt til",
+    table = _table(["Familie", "Hvad", "Frist", f"Dage overskredet pr. {as_of:%d.%m.}", "Planlagt til",
                     "Dage for sent, når mødet holdes", "Deltagere"],
-                   [[r["family_id"], date.fromisoformat(r["deadline"]).strftime("%d.%m.%Y"), r["days_overdue"],
+                   [[r["family_id"], r.get("what", "opfølgningsmødet"), date.fromisoformat(r["deadline"]).strftime("%d.%m.%Y"), r["days_overdue"],
                      (date.fromisoformat(r["planned_for"]).strftime("%d.%m.%Y")
                       + (" (udmeldt, fastfrosset)" if r.get("frozen") else "")) if r["planned_for"] else "ikke planlagt",
                      r.get("days_late_when_held", ""), _names(names, r["attendees"])] for r in rows],
