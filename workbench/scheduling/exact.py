@@ -153,7 +153,6 @@ class ExactModel:
         return out
 
     def _objective(self) -> None:
-        n = self.instance.n_days
         late_flags = [s["is_late"] for slots in self.slots for s in slots] + self.is_missing
         late_days = [s["late"] for slots in self.slots for s in slots] + self.missing
         presence = [s["present"] for slots in self.slots for s in slots]
