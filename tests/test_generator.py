@@ -36,6 +36,19 @@ def test_shape_of_the_sample_municipality(sample_like_register):
     assert all(s.name.split()[-1] in SYNTHETIC_SURNAMES for s in r.staff)
 
 
+def test_a_child_whose_case_needs_its_caseworker_has_one_on_the_team(sample_like_register):
+    """A børnefaglig undersøgelse or supervision visits need the child's caseworker; no family lacks one."""
+    from workbench.scheduling.instance import CASEWORKER_ROLES
+
+    r = sample_like_register
+    needing = {c.family_id for c in r.cases if c.case_basis in {"BL20", "BL46"}}
+    assert len(needing) >= 20
+    for family_id in needing:
+        family = r.family_by_id[family_id]
+        people = {family.primary_coordinator, family.secondary_coordinator, *r.team_staff_ids(family_id)} - {None}
+        assert any(r.staff_by_id[p].role in CASEWORKER_ROLES for p in people), family_id
+
+
 def test_generated_assignments_respect_caseload_limits(sample_like_register):
     from workbench.scheduling.check import check_assignments
     from workbench.scheduling.plan import Assignment, Plan

@@ -76,3 +76,14 @@ def test_a_stopped_run_is_marked_and_not_cached(small_register, store):
 def test_the_default_horizon_starts_at_the_registers_own_date(small_register):
     assert data_date(small_register) == date(2027, 1, 1)
     assert default_horizon(small_register, months=3) == (date(2027, 1, 1), date(2027, 3, 31))
+
+
+def test_a_person_clock_nobody_on_the_team_can_hold_is_counted_late_but_not_avoidable():
+    from tests.test_whatif_staffing import PERSON_END, _register_with_cases
+
+    start = date(2027, 3, 1)
+    result = run_scenario(_register_with_cases(team=()), BASE, start, PERSON_END, FAST)
+    rows = {(r["meeting_id"], r["avoidable"]) for r in result.late}
+    assert ("mangler", False) in rows  # the jobsamtale: no job consultant on the team
+    assert result.kpis.avoidable_late == 0 and result.kpis.unavoidable_families == 1
+    assert any("1 familie kan ikke nå alle frister" in note for note in result.notes)

@@ -425,3 +425,50 @@ def test_greedy_candidate_respects_limits_and_availability():
     candidate = greedy_solution(problem, 0)
     assert candidate.hires == {"koordinator": 1}
     assert candidate.holders[next(q for q in problem.places if q.family_id == "F2")] == "NY-koordinator-1"
+
+
+# ------------------------------------------------------------------ the children's and adults' own clocks
+
+def _register_with_cases(absences=(), team=(("F1", "J1", "jobkonsulent"),)):
+    from workbench.model import Case, Person
+    from workbench.synth.municipality import default_rules
+
+    start = date(2027, 3, 1)
+    return tiny_register(
+        [staff("C1", role="familieraadgiver"), staff("J1", role="jobkonsulent", can_coordinate=False)],
+        [family("F1", basis=("BL32",), primary="C1", last=date(2027, 2, 15))], rules=default_rules(),
+        team=list(team), absences=absences,
+        cases=(Case("c0", "F1", "F1-B1", "BL32", date(2025, 1, 1), 91),
+               Case("c1", "F1", "F1-B1", "BL20", start - timedelta(days=130)),  # the BFU is already overdue
+               Case("l1", "F1", "F1-V1", "LAB_KH", start + timedelta(days=1))),  # first jobsamtale within a week
+        persons=(Person("F1-B1", "F1", "barn", 2015), Person("F1-V1", "F1", "voksen", 1990)))
+
+
+PERSON_END = date(2027, 3, 28)
+
+
+def test_a_person_clock_no_staffing_can_save_is_unavoidable_by_chain():
+    unavoidable = unavoidable_lateness(_register_with_cases(), START, PERSON_END)
+    assert set(unavoidable) == {"F1-B1:BL20"} and unavoidable["F1-B1:BL20"].person_id == "F1-B1"
+    assert "overskredet før perioden" in unavoidable["F1-B1:BL20"].reason
+    nobody = unavoidable_lateness(_register_with_cases(team=()), START, PERSON_END)  # no job consultant on the team
+    assert "ingen beskæftigelsesrådgiver i familiens team" in nobody["F1-V1:LAB-2027"].reason
+
+
+def test_staffing_plans_the_person_clocks_too_and_leaves_the_unavoidable_out():
+    result = minimal_staffing(_register_with_cases(), START, PERSON_END,
+                              StaffingOptions(roles=("familieraadgiver", "jobkonsulent"), max_per_role=2))
+    assert result.feasible and result.total == 0 and result.proven_minimal
+    assert [u["person_id"] for u in result.unavoidable] == ["F1-B1"]
+    [talk] = [m for m in result.run.plan.meetings if m.person_id == "F1-V1"]
+    assert talk.days_late == 0 and talk.attendees == ("J1",)
+
+
+def test_a_late_jobsamtale_makes_staffing_hand_the_place_to_a_newcomer():
+    absent = (("J1", START, START + timedelta(days=12)),)  # the first week after the case opened
+    result = minimal_staffing(_register_with_cases(absences=absent), START, PERSON_END,
+                              StaffingOptions(roles=("familieraadgiver", "jobkonsulent"), max_per_role=2))
+    assert result.feasible and result.hires == {"jobkonsulent": 1}
+    assert [(h["from"], h["to"]) for h in result.handovers] == [("J1", "NY-jobkonsulent-1")]
+    [talk] = [m for m in result.run.plan.meetings if m.person_id == "F1-V1"]
+    assert talk.days_late == 0 and talk.attendees == ("NY-jobkonsulent-1",)

@@ -22,6 +22,7 @@ from workbench.synth.municipality import (
     FamilyProfile,
     _Capacity,
     _screenings,
+    caseworker_role,
     draw_family_profile,
     draw_team,
     draw_unavailability,
@@ -76,10 +77,10 @@ def add_families(register: Register, count: int, on: date, seed: int = 1, new_ca
             family = replace(family, last_followup_date=None, case_start_date=on + timedelta(days=number * 28 // count))
             family_cases = [replace(c, opened_on=family.case_start_date, last_followup_date=None) for c in family_cases]
         cases.extend(family_cases)
-        members = draw_team(profile, by_role, capacity, rng, set(), load, staff_by_id)
+        members = draw_team(profile, by_role, capacity, rng, set(), load, staff_by_id, register.rules)
         held = {m.role for m in members}
         on_team = {m.staff_id for m in members}
-        for need_role in _needed_roles(profile):
+        for need_role in _needed_roles(profile, register.rules):
             if need_role in held:
                 continue
             fallback = _least_loaded(by_role.get(need_role, []), capacity, family.district, on_team)
@@ -104,6 +105,8 @@ def add_families(register: Register, count: int, on: date, seed: int = 1, new_ca
     )
 
 
-def _needed_roles(profile: FamilyProfile) -> list[str]:
+def _needed_roles(profile: FamilyProfile, rules) -> list[str]:
     """The roles :func:`draw_team` tries to fill, in the same order and with the same limit."""
-    return [NEED_TO_ROLE[need] for need in sorted(profile.needs, key=NEED_PRIORITY.index)[:MAX_TEAM_FROM_NEEDS]]
+    roles = [NEED_TO_ROLE[need] for need in sorted(profile.needs, key=NEED_PRIORITY.index)[:MAX_TEAM_FROM_NEEDS]]
+    caseworker = caseworker_role(profile, rules)
+    return roles + ([caseworker] if caseworker and caseworker not in roles else [])

@@ -29,6 +29,7 @@ from workbench.model import (
     TeamMember,
 )
 from workbench.clocks import team_rule
+from workbench.scheduling.instance import CASEWORKER_ROLES, ROLES_OF_APPOINTMENT
 from workbench.screening.instrument import FAMILY_PERSON_ID, load_instrument
 from workbench.settings import DEFAULT_LOAD, LoadWeights
 
@@ -433,8 +434,10 @@ def draw_family_profile(family_id: str, start: date, rules_register: Register, r
 
 def draw_team(profile: FamilyProfile, by_role: dict[str, list[Staff]], capacity: _Capacity, rng: random.Random,
               on_team: set[str], load: LoadWeights = DEFAULT_LOAD, staff_by_id: dict[str, Staff] | None = None,
-              ) -> list[TeamMember]:
-    """The family's professionals: one per need (most important first, at most three), within capacity."""
+              rules: tuple[FollowupRule, ...] | None = None) -> list[TeamMember]:
+    """The family's professionals: one per need (most important first, at most three), within capacity, and the
+    caseworker its children's cases need (:func:`caseworker_role`) unless a coordinator is one."""
+    rules = rules if rules is not None else default_rules()
     family = profile.family
     staff_by_id = staff_by_id or {s.staff_id: s for people in by_role.values() for s in people}
     team: list[TeamMember] = []
@@ -447,7 +450,24 @@ def draw_team(profile: FamilyProfile, by_role: dict[str, list[Staff]], capacity:
         if chosen:
             team.append(TeamMember(family.family_id, chosen.staff_id, role))
             on_team.add(chosen.staff_id)
+    role = caseworker_role(profile, rules)
+    if role and not any(staff_by_id[s].role in CASEWORKER_ROLES for s in on_team if s in staff_by_id):
+        chosen = _pick(by_role.get(role, []), family.district, family.language, family.case_points * load.team,
+                       capacity, rng, on_team)
+        if chosen:
+            team.append(TeamMember(family.family_id, chosen.staff_id, role))
+            on_team.add(chosen.staff_id)
     return team
+
+
+def caseworker_role(profile: FamilyProfile, rules: tuple[FollowupRule, ...]) -> str | None:
+    """The caseworker a family's cases need, or None: a child's case whose own clock asks for the caseworker
+    (a børnefaglig undersøgelse, supervision visits to a placed child) always has one – the disability
+    caseworker for a child with a disability (BL86), else the family caseworker."""
+    bases = {b for r in rules if ROLES_OF_APPOINTMENT.get(r.appointment) == CASEWORKER_ROLES for b in r.bases}
+    if not any(case.case_basis in bases for case in profile.cases):
+        return None
+    return "handicapraadgiver" if "BL86" in profile.family.case_basis else "familieraadgiver"
 
 
 def draw_unavailability(family_id: str, start: date, rng: random.Random) -> list[FamilyUnavailability]:
@@ -494,7 +514,8 @@ def generate_municipality(spec: MunicipalitySpec = MunicipalitySpec()) -> Regist
             chosen = _pick(coordinators, district, language, points * spec.load.secondary, capacity, rng, {primary})
             secondary = chosen.staff_id if chosen else None
 
-        team.extend(draw_team(profile, by_role, capacity, rng, {primary, secondary} - {None}, spec.load, staff_by_id))
+        team.extend(draw_team(profile, by_role, capacity, rng, {primary, secondary} - {None}, spec.load, staff_by_id,
+                              rules))
         screener = primary or rng.choice(coordinators).staff_id
         first = _screenings(family_id, members, set(profile.needs), family.case_start_date, screener, rng)
         screenings.extend(first)

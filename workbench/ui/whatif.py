@@ -378,9 +378,14 @@ class WhatIfPanel:
         notes = "".join(f"<li>{html.escape(m)}</li>" for m in result.messages[:8])
         unavoidable = ""
         if result.unavoidable:
-            listed = ", ".join(u["family_id"] for u in result.unavoidable[:10])
-            unavoidable = (f"<p>{len(result.unavoidable)} familier kan ikke nå alle frister uanset bemanding "
-                           f"({html.escape(listed)}); de indgår ikke i kravet.</p>")
+            families = sorted({u["family_id"] for u in result.unavoidable})
+            listed = ", ".join(families[:10]) + (" ..." if len(families) > 10 else "")
+            reasons = "".join(f"<li>{html.escape(u.get('person_id') or u['family_id'])}: {html.escape(u['reason'])}"
+                              f" (frist {date.fromisoformat(u['deadline']):%d.%m.%Y})</li>"
+                              for u in result.unavoidable[:10])
+            unavoidable = (f"<p>{len(families)} {'familie' if len(families) == 1 else 'familier'} kan ikke nå alle "
+                           f"frister uanset bemanding ({html.escape(listed)}); de frister indgår ikke i kravet:</p>"
+                           f"<ul>{reasons}</ul>")
         moved = len(result.handovers)
         cached = " (hentet fra en tidligere beregning)" if result.cached else ""
         self.staffing_output.value = (

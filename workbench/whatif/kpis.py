@@ -136,12 +136,12 @@ def compute_kpis(register: Register, run: PlanRun, unavoidable: dict[str, Unavoi
         missing_secondary += has_primary and not has_secondary
         fully += has_primary and has_secondary and family.family_id not in vacant_families
     late = [{"family_id": m.family_id, "meeting_id": m.meeting_id, "deadline": m.deadline.isoformat(),
-             "days_late": m.days_late, "avoidable": m.family_id not in unavoidable}
+             "days_late": m.days_late, "avoidable": m.chain_id not in unavoidable}
             for m in plan.meetings if m.days_late > 0]
-    for family_id, deadline_day in run.packing.unplaced:
-        deadline = run.instance.day(deadline_day)
-        late.append({"family_id": family_id, "meeting_id": "mangler", "deadline": deadline.isoformat(),
-                     "days_late": (plan.end - deadline).days + 1, "avoidable": family_id not in unavoidable})
+    for item in plan.summary.get("missing_followups", []):  # placed nowhere, or nobody on the team can hold it
+        deadline = date.fromisoformat(item["deadline"])
+        late.append({"family_id": item["family_id"], "meeting_id": "mangler", "deadline": item["deadline"],
+                     "days_late": (plan.end - deadline).days + 1, "avoidable": item["chain"] not in unavoidable})
     caseloads = caseload_rows(register, run, load)
     coordinator_percent = [row["percent"] for row in caseloads if row["coordinates"]]
     weekly = weekly_utilisation(register, run)
@@ -156,7 +156,7 @@ def compute_kpis(register: Register, run: PlanRun, unavoidable: dict[str, Unavoi
         meetings=len(plan.meetings),
         late_meetings=len(late),
         avoidable_late=avoidable,
-        unavoidable_families=len(unavoidable),
+        unavoidable_families=len({u.family_id for u in unavoidable.values()}),
         total_days_late=sum(row["days_late"] for row in late),
         max_days_late=max((row["days_late"] for row in late), default=0),
         over_cap_staff=sum(1 for row in caseloads if row["points"] > row["limit"] + 1e-6),

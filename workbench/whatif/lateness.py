@@ -6,6 +6,12 @@ family was already overdue at the start, or is away or the municipality closed
 over a whole window), the lateness is unavoidable whatever the staffing.  Such
 families are listed and left out of "every legal interval holds"; their meetings
 are still planned.
+
+The same holds for a child's or an adult's own clock (clocks.py: a børnefaglig
+undersøgelse, supervision visits, jobsamtaler), and for one that nobody on the
+family's team has the role to hold: added staff fill places, they do not add a
+caseworker to a family's team.  Results are keyed by chain (the family id for the
+team's follow-ups, ``person:rule`` for a person's clock).
 """
 
 from __future__ import annotations
@@ -13,8 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from workbench.clocks import Clock, on_time_chain_exists, team_anchor, team_rule
+from workbench.clocks import Clock, on_time_chain_exists, person_clocks, team_anchor, team_rule
 from workbench.model import DEADLINE, Register
+from workbench.scheduling.instance import appointment_attendees
+from workbench.scheduling.plan import Assignment
 from workbench.workdays import WorkCalendar
 
 
@@ -23,6 +31,8 @@ class Unavoidable:
     family_id: str
     deadline: date
     reason: str
+    person_id: str = ""
+    """The child or adult whose own clock it is ("" for the team's follow-ups)."""
 
 
 def family_open_days(register: Register, family_id: str, start: date, end: date,
@@ -33,25 +43,43 @@ def family_open_days(register: Register, family_id: str, start: date, end: date,
 
 
 def unavoidable_lateness(register: Register, start: date, end: date) -> dict[str, Unavoidable]:
-    """family_id -> why its follow-ups cannot all be on time in ``start..end``, whatever the staffing."""
+    """chain -> why its follow-ups cannot all be on time in ``start..end``, whatever the staffing (the family id
+    for the team's follow-ups, ``person:rule`` for a person's clock)."""
     calendar = WorkCalendar(register, start, end)
     n_days = (end - start).days + 1
     out = {}
     for family in register.families:
-        rule = team_rule(register, family, start, end)
-        if rule is None:
-            continue
-        since, since_meeting = team_anchor(register, family, rule, start, end)
-        prev = (since - start).days
-        deadline = since + timedelta(days=rule.max_interval_days)
-        if deadline < start:
-            out[family.family_id] = Unavoidable(family.family_id, deadline,
-                                                f"fristen {deadline:%d.%m.%Y} var overskredet før perioden begyndte")
-            continue
         days = family_open_days(register, family.family_id, start, end, calendar)
-        clock = Clock(rule.max_interval_days, rule.min_interval_days, repeat=rule.clock != DEADLINE)
-        if not on_time_chain_exists(days, prev, since_meeting, clock, n_days):
-            out[family.family_id] = Unavoidable(
-                family.family_id, deadline,
-                "familien er væk eller kommunen lukket i en hel periode, hvor et møde skulle holdes")
+        rule = team_rule(register, family, start, end)
+        if rule is not None:
+            since, since_meeting = team_anchor(register, family, rule, start, end)
+            clock = Clock(rule.max_interval_days, rule.min_interval_days, repeat=rule.clock != DEADLINE)
+            why = _why_late(clock, since, since_meeting, days, start, n_days)
+            if why:
+                out[family.family_id] = Unavoidable(family.family_id, since + timedelta(days=clock.max_gap), why)
+        assignment = Assignment(family.family_id, family.primary_coordinator, family.secondary_coordinator)
+        for made in person_clocks(register, family, start, end):
+            prev = (made.since - start).days
+            if made.clock.complete(prev, made.since_is_meeting, n_days):
+                continue
+            deadline = start + timedelta(days=made.clock.deadline(prev))
+            opened = (made.opens - start).days if made.opens else -1
+            why = _why_late(made.clock, made.since, made.since_is_meeting, [d for d in days if d >= opened], start,
+                            n_days)
+            if not why:
+                _, why = appointment_attendees(register, assignment, family.family_id, made.rule.appointment,
+                                               made.rule.case_basis)
+            if why:
+                out[made.chain_id] = Unavoidable(family.family_id, deadline, why, made.person_id)
     return out
+
+
+def _why_late(clock: Clock, since: date, since_meeting: bool, days: list[int], start: date, n_days: int) -> str:
+    """Why no staffing brings this chain on time ("" if some staffing could)."""
+    prev = (since - start).days
+    deadline = start + timedelta(days=clock.deadline(prev))
+    if deadline < start:
+        return f"fristen {deadline:%d.%m.%Y} var overskredet før perioden begyndte"
+    if not on_time_chain_exists(days, prev, since_meeting, clock, n_days):
+        return "familien er væk eller kommunen lukket i en hel periode, hvor et møde skulle holdes"
+    return ""

@@ -68,9 +68,10 @@ def run_scenario(base: Register, scenario: Scenario, start: date, end: date, opt
     kpis, tables = compute_kpis(register, run, unavoidable, applied.vacant_places, options.load)
     notes = list(applied.notes)
     if unavoidable:
-        shown = ", ".join(sorted(unavoidable)[:8]) + (" ..." if len(unavoidable) > 8 else "")
-        notes.append(f"{len(unavoidable)} familier kan ikke nå alle frister uanset bemanding ({shown}); "
-                     "de tæller ikke med i 'kunne undgås'.")
+        families = sorted({u.family_id for u in unavoidable.values()})
+        shown = ", ".join(families[:8]) + (" ..." if len(families) > 8 else "")
+        notes.append(f"{len(families)} {'familie' if len(families) == 1 else 'familier'} kan ikke nå alle frister "
+                     f"uanset bemanding ({shown}); de tæller ikke med i 'kunne undgås'.")
     result = ScenarioResult(scenario.name, scenario.describe(), kpis, tables["caseloads"], tables["weekly"],
                             tables["meetings_per_person"], tables["late"], notes, list(run.plan.messages),
                             (start.isoformat(), end.isoformat()), key)

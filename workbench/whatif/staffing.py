@@ -50,7 +50,7 @@ from workbench.scheduling.planner import PlanOptions, PlanRun, make_plan
 from workbench.scheduling.stopping import ProgressCallback, StopToken, no_progress
 from workbench.scheduling.timeslots import DayTask, time_day
 from workbench.settings import DEFAULT_HOURS, DEFAULT_LOAD, LoadWeights
-from workbench.clocks import Clock, on_time_chain_exists, required_meetings, team_anchor, team_rule
+from workbench.clocks import Clock, on_time_chain_exists, person_clocks, required_meetings, team_anchor, team_rule
 from workbench.whatif.lateness import Unavoidable, family_open_days, unavoidable_lateness
 from workbench.whatif.scenario import hire_template, new_staff
 from workbench.workdays import WorkCalendar
@@ -152,6 +152,10 @@ class StaffingProblem:
         self.slot_ids = {s.staff_id for s in self.slots}
         self.people: dict[str, Staff] = {**register.staff_by_id, **{s.staff_id: s for s in self.slots}}
         self.unavoidable: dict[str, Unavoidable] = unavoidable_lateness(register, start, end)
+        """chain -> why no staffing brings it on time (lateness.py)."""
+        self.person_clocks = [made for family in register.families for made in person_clocks(register, family, start, end)]
+        """The children's and adults' own clocks: not in this model (it plans the team's follow-ups); the
+        planner plans them when it verifies an answer."""
         self.chains = self._chains()
         self.stuck_families = self._stuck_families()
         self.places = self._places(vacant_places)
@@ -975,22 +979,23 @@ class StaffingResult:
 
 
 def _late_families(problem: StaffingProblem, run: PlanRun) -> dict[str, list[tuple[date, date]]]:
-    """Avoidably late families with the windows (release, deadline) of their late follow-ups."""
+    """Avoidably late families with the windows (release, deadline) of their late follow-ups: the team's and
+    the children's and adults' own clocks alike."""
     out: dict[str, list] = defaultdict(list)
-    meetings = sorted(run.plan.meetings, key=lambda m: (m.family_id, m.day))
+    demands = {f.chain_id: f for f in run.instance.families}
     previous: dict[str, date] = {}
-    for m in meetings:
-        if m.days_late > 0 and m.family_id not in problem.unavoidable:
-            chain = problem.chains[m.family_id]
-            prev = previous.get(m.family_id) or problem.start + timedelta(days=chain.prev)
-            out[m.family_id].append((prev + timedelta(days=chain.min_gap), m.deadline))
-        previous[m.family_id] = m.day
-    for fid, deadline_day in run.packing.unplaced:
-        if fid in problem.unavoidable:
+    for m in sorted(run.plan.meetings, key=lambda m: (m.chain_id, m.day)):
+        demand = demands.get(m.chain_id)
+        if m.days_late > 0 and m.chain_id not in problem.unavoidable and demand is not None:
+            prev = previous.get(m.chain_id) or run.instance.day(demand.prev_day)
+            out[m.family_id].append((prev + timedelta(days=demand.min_gap), m.deadline))
+        previous[m.chain_id] = m.day
+    for chain, deadline_day in run.packing.unplaced:
+        if chain in problem.unavoidable:
             continue
-        chain = problem.chains[fid]
-        prev = previous.get(fid) or problem.start + timedelta(days=chain.prev)
-        out[fid].append((prev + timedelta(days=chain.min_gap), run.instance.day(deadline_day)))
+        demand = demands[chain]
+        prev = previous.get(chain) or run.instance.day(demand.prev_day)
+        out[demand.family_id].append((prev + timedelta(days=demand.min_gap), run.instance.day(deadline_day)))
     return out
 
 
@@ -1093,7 +1098,7 @@ def _verified_plan(problem: StaffingProblem, staffed: Register, solution: Staffi
                    time_limit: float, stop: StopToken) -> tuple[StaffingSolution, Plan] | None:
     """A checked plan with no avoidable lateness built from the model's own days (exact) or from an
     exact per-day check of the chosen holders (relaxed); None if there is none."""
-    if problem.unavoidable:
+    if problem.unavoidable or problem.person_clocks:
         return None  # their meetings are not in the day model, so only the planner can show the whole picture
     if not exact:
         checked = verify_by_days(problem, solution, time_limit, stop)
@@ -1123,10 +1128,11 @@ def minimal_staffing(register: Register, start: date, end: date, options: Staffi
     progress(0.0, "Opstiller bemandingsmodellen")
     problem = StaffingProblem(register, start, end, options, vacant_places)
     exact = options.meetings == "exact"
-    can_escalate = options.meetings == "auto" and problem.day_variables() <= options.exact_limit
+    can_escalate = (options.meetings == "auto" and problem.day_variables() <= options.exact_limit
+                    and not problem.person_clocks)  # the planner verifies those; the exact day model cannot
     bounds = problem.bounds
-    unavoidable = [{"family_id": u.family_id, "deadline": u.deadline.isoformat(), "reason": u.reason}
-                   for u in problem.unavoidable.values()]
+    unavoidable = [{"family_id": u.family_id, "person_id": u.person_id, "deadline": u.deadline.isoformat(),
+                    "reason": u.reason} for u in problem.unavoidable.values()]
     cuts: list[tuple[str, tuple[tuple[Place, str], ...]]] = []
     lower_bound, proven, messages = 0, True, []
     result = None
@@ -1207,7 +1213,7 @@ def minimal_staffing(register: Register, start: date, end: date, options: Staffi
     solution, staffed, plan, run = result
     feasible = not messages
     total = sum(solution.hires.values())
-    proven = proven and feasible and not cuts and lower_bound >= total
+    proven = feasible and (total == 0 or proven and not cuts and lower_bound >= total)  # none added is minimal
     summary = dict(plan.summary) if plan.summary else {"meetings": len(plan.meetings)}
     return StaffingResult({r: n for r, n in sorted(solution.hires.items()) if n}, total,
                           total if proven else min(lower_bound, total), proven, feasible, bounds,
