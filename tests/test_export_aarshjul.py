@@ -80,10 +80,21 @@ def test_unknown_family_is_a_clear_error():
 
 
 @pytest.mark.skipif(find_chromium() is None, reason="needs Chromium (installed by .ci/run)")
-def test_printable_page_prints_to_a_single_pdf_page(tmp_path):
+@pytest.mark.parametrize("extra", [0, 10, 16])  # 14, 24 and 30 meetings: beside the wheel, 2 and 3 columns under it
+def test_printable_page_prints_to_a_single_pdf_page(tmp_path, extra):
+    from dataclasses import replace
+    from datetime import timedelta
+
     register, plan = small_year()
     family_id = max({m.family_id for m in plan.meetings}, key=lambda f: sum(m.family_id == f for m in plan.meetings))
-    pdf = html_to_pdf(printable_html(family_wheel(plan, register, family_id)), tmp_path / "hjul.pdf").read_bytes()
+    own = [m for m in plan.meetings if m.family_id == family_id]
+    more = [replace(m, meeting_id=f"{m.meeting_id}x{i}", day=m.day + timedelta(days=3))
+            for i, m in enumerate((own * 3)[:extra])]
+    wheel = family_wheel(replace(plan, meetings=list(plan.meetings) + more), register, family_id)
+    assert any(m.person_id for m in wheel.meetings)  # a parent's own appointment is on the page with its title
+    page = printable_html(wheel)
+    assert "Samtale på jobcentret – Voksen" in page or "Samtale med barnet – Barn" in page
+    pdf = html_to_pdf(page, tmp_path / "hjul.pdf").read_bytes()
     assert pdf.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
 

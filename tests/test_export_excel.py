@@ -26,6 +26,11 @@ def test_workbook_has_the_danish_sheets_and_every_meeting(tmp_path):
     assert pd.Timestamp(row["Dato"]).date() == first.day  # a real date cell, not text
     names = [register.staff_by_id[s].name for s in first.attendees]
     assert row["Deltagere"] == "; ".join(names)
+    person = next(m for m in plan.meetings if m.person_id)  # a parent's or a child's own appointment says whose
+    assert meetings.set_index("Møde-id").loc[person.meeting_id, "Hvem"] == \
+        f"{register.appointment_title(person.rule_id)} ({person.person_id})"
+    assert set(meetings[meetings["Møde-id"].isin([m.meeting_id for m in plan.meetings if not m.person_id])]["Hvem"]) \
+        == {"Opfølgningsmøde"}
     assignments = pd.read_excel(path, sheet_name="Koordinatorer")
     assert len(assignments) == len(plan.assignments)
     assert assignments["Primær koordinator"].notna().all()

@@ -130,7 +130,7 @@ def test_each_person_and_family_gets_exactly_their_meetings():
     calendars = build_calendars(plan, register, now=NOW)
     for staff_id, name in calendars.staff_files.items():
         uids = set(_events(calendars.files[name]))
-        assert uids == {meeting_uid(m.meeting_id, "2027") for m in plan.meetings if staff_id in m.attendees}
+        assert uids == {meeting_uid(m.meeting_id, "2027", m.person_id) for m in plan.meetings if staff_id in m.attendees}
     for family_id, name in calendars.family_files.items():
         assert len(_events(calendars.files[name])) == sum(m.family_id == family_id for m in plan.meetings)
     assert set(calendars.family_files) == {m.family_id for m in plan.meetings}
@@ -225,3 +225,26 @@ def test_history_is_kept_in_the_store_per_series(store):
 @pytest.mark.parametrize("series", ["2027", "2028"])
 def test_uid_carries_the_series_so_next_years_meeting_01_is_a_new_event(series):
     assert meeting_uid("F0001-01", series) == f"tvaers-{series}-F0001-01@tvaers.invalid"
+
+
+def test_a_persons_own_appointment_is_titled_by_its_kind_without_naming_the_person():
+    from datetime import date
+
+    from tests.test_law_clocks import RULES
+    from workbench.model import Case, Person
+    from workbench.scheduling.planner import PlanOptions, make_plan
+    from tests.helpers import family, staff, tiny_register
+
+    register = tiny_register([staff("C1", role="familieraadgiver"), staff("J1", role="jobkonsulent", can_coordinate=False)],
+                             [family("F0001", basis=("BL32",), primary="C1", last=date(2026, 12, 15))], rules=RULES,
+                             team=[("F0001", "J1", "jobkonsulent")],
+                             cases=(Case("c0", "F0001", "F0001-B1", "BL32", date(2025, 1, 1), 91),
+                                    Case("l1", "F0001", "F0001-V1", "LAB_KH", date(2027, 1, 11))),
+                             persons=(Person("F0001-B1", "F0001", "barn", 2015, "Barn 1"),
+                                      Person("F0001-V1", "F0001", "voksen", 1990, "Voksen 1")))
+    plan = make_plan(register, date(2027, 1, 4), date(2027, 3, 31), PlanOptions(time_limit=5)).plan
+    calendars = build_calendars(plan, register, now=NOW)
+    titles = {str(e["SUMMARY"]) for c in calendars.files.values() for e in icalendar.Calendar.from_ical(c).walk("VEVENT")}
+    assert "Samtale på jobcentret F0001 (LAB-2027)" in titles and "Opfølgningsmøde F0001 (BL95)" in titles
+    for content in calendars.files.values():
+        assert b"F0001-V1" not in content and b"Voksen 1" not in content

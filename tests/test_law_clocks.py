@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from workbench.model import Case, Person
+from workbench.model import Absence, Case, Person
 from workbench.scheduling.check import check_plan
 from workbench.scheduling.planner import PlanOptions, make_plan
 from workbench.synth.municipality import default_rules
@@ -95,10 +95,22 @@ def test_an_adult_starting_kontanthjaelp_gets_a_jobsamtale_within_a_week_and_fou
     run = _plan(_register([Case("c0", "F1", "F1-B1", "BL32", date(2025, 1, 1), 91),
                            Case("l1", "F1", "F1-V1", "LAB_KH", opened)]))
     talks = _of(run, "F1-V1", "LAB-2027")
-    assert talks and (talks[0].day - opened).days <= 7 and talks[0].attendees == ("J1",)
+    assert talks and 0 <= (talks[0].day - opened).days <= 7 and talks[0].attendees == ("J1",)
     in_window = [t for t in talks if t.day < opened + timedelta(days=182)]
     assert len(in_window) >= 4
     assert all(t.day < opened + timedelta(days=182) for t in talks)  # after 6 months: as agreed, nothing legal
+
+
+def test_no_jobsamtale_before_the_case_opened_and_the_checker_catches_one():
+    opened = START + timedelta(days=1)  # the first jobsamtale's band reaches back before the opening day
+    register = _register([Case("c0", "F1", "F1-B1", "BL32", date(2025, 1, 1), 91), Case("l1", "F1", "F1-V1", "LAB_KH", opened)])
+    register = replace(register, absences=(Absence("J1", opened, opened + timedelta(days=7), "test"),))
+    run = _plan(register)  # the only on-time day is the day before the case opened: the jobsamtale comes late
+    first = _of(run, "F1-V1", "LAB-2027")[0]
+    assert first.day == opened + timedelta(days=8) and first.days_late == 1
+    early = replace(run.plan, meetings=[replace(m, day=START) if m.meeting_id == first.meeting_id else m
+                                        for m in run.plan.meetings])
+    assert "før_sagen" in check_plan(register, early).kinds()
 
 
 def test_no_job_consultant_on_the_team_is_a_missing_follow_up_with_a_reason():

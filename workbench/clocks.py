@@ -257,6 +257,9 @@ class PersonClock:
     """Where the chain counts from (day 0 = ``since``; the clock's ``until`` is in days after the plan start)."""
     since_is_meeting: bool
     case_id: str = ""
+    opens: date | None = None
+    """The day the case opened: no appointment before it (``since`` may lie earlier when a first appointment is
+    due sooner than the cadence, e.g. the first jobsamtale within a week)."""
 
     @property
     def chain_id(self) -> str:
@@ -310,7 +313,7 @@ def _person_clock(family: Family, case: Case, rule: FollowupRule, start: date) -
         if _done(case, rule):
             return None
         return PersonClock(family.family_id, case.person_id, rule, Clock(rule.max_interval_days, 0, repeat=False),
-                           case.opened_on, False, case.case_id)
+                           case.opened_on, False, case.case_id, case.opened_on)
     if rule.clock == COUNT:
         window_end = case.opened_on + timedelta(days=(rule.window_days or 0) - 1)
         if window_end < start:
@@ -320,7 +323,8 @@ def _person_clock(family: Family, case: Case, rule: FollowupRule, start: date) -
         if not is_meeting and rule.first_days:
             since = case.opened_on + timedelta(days=rule.first_days - rule.max_interval_days)
         clock = Clock(rule.max_interval_days, rule.min_interval_days, until=(window_end - start).days)
-        return PersonClock(family.family_id, case.person_id, rule, clock, since, is_meeting, case.case_id)
+        return PersonClock(family.family_id, case.person_id, rule, clock, since, is_meeting, case.case_id,
+                           case.opened_on)
     since, is_meeting = anchor(case.last_followup_date, case.opened_on, start)
     return PersonClock(family.family_id, case.person_id, rule, Clock(rule.max_interval_days, rule.min_interval_days),
-                       since, is_meeting, case.case_id)
+                       since, is_meeting, case.case_id, case.opened_on)

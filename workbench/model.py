@@ -128,6 +128,13 @@ APPOINTMENTS = {
     "jobkonsulent_voksen": "Beskæftigelsesrådgiver og den voksne",
 }
 """Kinds of appointment a clock asks for (who attends), with their Danish names."""
+APPOINTMENT_TITLES = {
+    TEAM: "Opfølgningsmøde",
+    "sagsbehandler_barn": "Samtale med barnet",
+    "sagsbehandler_familie": "Møde med sagsbehandleren",
+    "jobkonsulent_voksen": "Samtale på jobcentret",
+}
+"""What a calendar entry or the family's årshjul calls each kind of appointment."""
 
 
 @dataclass(frozen=True)
@@ -261,6 +268,15 @@ class Register:
     @cached_property
     def family_by_id(self) -> Mapping[str, Family]:
         return {f.family_id: f for f in self.families}
+
+    @cached_property
+    def person_by_id(self) -> Mapping[str, Person]:
+        return {p.person_id: p for p in self.persons}
+
+    def appointment_title(self, rule_id: str) -> str:
+        """'Opfølgningsmøde', 'Jobsamtale', ... for a meeting of this rule (APPOINTMENT_TITLES)."""
+        rule = next((r for r in self.rules if r.rule_id == rule_id), None)
+        return APPOINTMENT_TITLES.get(rule.appointment if rule else TEAM, APPOINTMENT_TITLES[TEAM])
 
     @cached_property
     def team_by_family(self) -> Mapping[str, tuple[TeamMember, ...]]:

@@ -9,6 +9,7 @@ import openpyxl
 import vobject
 
 from tests.browser.helpers import WorkbenchPage
+from workbench.model import APPOINTMENT_TITLES
 
 PANEL = ".tvaers-export-panel"
 
@@ -48,7 +49,7 @@ def test_export_flow_calendars_excel_and_aarshjul(workbench):
     events = calendar.vevent_list
     assert len(events) == expected > 0
     for event in events:
-        assert re.fullmatch(r"Opfølgningsmøde F\d{4} \([A-Z0-9-]+\)", event.summary.value)
+        assert re.fullmatch(rf"({'|'.join(APPOINTMENT_TITLES.values())}) F\d{{4}} \([A-Z0-9-]+\)", event.summary.value)
         start = event.dtstart.value
         assert start.tzinfo is not None and start.astimezone(timezone.utc).hour in range(7, 15)
         assert event.uid.value.endswith("@tvaers.invalid")

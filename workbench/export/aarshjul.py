@@ -54,6 +54,12 @@ class Wheel:
     cadence: str
     """The follow-up rule in plain words, e.g. 'Støtte efter Barnets lov § 32: opfølgende teammøde hver 6. uge'."""
     source: str = ""
+    titles: tuple[tuple[str, str], ...] = ()
+    """(meeting id, what the family calls it) for meetings that are not the team's follow-up, e.g. a jobsamtale
+    for one of the parents."""
+
+    def title(self, meeting: Meeting) -> str:
+        return dict(self.titles).get(meeting.meeting_id, "Opfølgningsmøde")
 
     @property
     def months(self) -> list[date]:
@@ -118,7 +124,13 @@ def family_wheel(plan: Plan, register: Register, family_id: str) -> Wheel:
         cadence, source = rule.description or rule.rule_id, rule.source
     except KeyError:
         cadence, source = "", ""
-    return Wheel(family_id, first, meetings, tuple(team), cadence, source)
+    titles = []
+    for m in meetings:
+        if m.person_id:
+            person = register.person_by_id.get(m.person_id)
+            titles.append((m.meeting_id, f"{register.appointment_title(m.rule_id)} – "
+                                         f"{person.label if person and person.label else m.person_id}"))
+    return Wheel(family_id, first, meetings, tuple(team), cadence, source, tuple(titles))
 
 
 def _time_text(meeting: Meeting) -> str:
@@ -148,7 +160,7 @@ def wheel_figure(wheel: Wheel) -> go.Figure:
         marker={"size": 30, "color": DOT_COLOUR, "line": {"color": "white", "width": 1}},
         text=[f"{m.day.day}/{m.day.month}" for m in wheel.meetings], textposition="middle center",
         textfont={"size": 10, "color": "white"},
-        hovertext=[f"Opfølgningsmøde<br>{danish_date(m.day)}<br>{_time_text(m)}" for m in wheel.meetings],
+        hovertext=[f"{wheel.title(m)}<br>{danish_date(m.day)}<br>{_time_text(m)}" for m in wheel.meetings],
         hoverinfo="text", name="Møder", showlegend=False,
     ))
     figure.update_layout(
@@ -197,7 +209,8 @@ def wheel_svg(wheel: Wheel, size: int = 360) -> str:
     for meeting in wheel.meetings:
         x, y = _point(c, c, dot_r, wheel.angle(meeting.day))
         parts.append(f'<circle class="moede" cx="{x:.1f}" cy="{y:.1f}" r="{size / 26:.1f}" fill="{DOT_COLOUR}" '
-                     f'stroke="white" stroke-width="1"><title>{html.escape(danish_date(meeting.day))}</title></circle>')
+                     f'stroke="white" stroke-width="1"><title>{html.escape(wheel.title(meeting))}, '
+                     f'{html.escape(danish_date(meeting.day))}</title></circle>')
         parts.append(f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" dominant-baseline="central" '
                      f'font-size="{size / 40:.0f}" font-family="sans-serif" fill="white">'
                      f'{meeting.day.day}/{meeting.day.month}</text>')
@@ -220,8 +233,17 @@ p { margin: 1mm 0; line-height: 1.35; }
 .intro { font-size: 11pt; }
 .top { display: flex; gap: 6mm; align-items: flex-start; }
 .top svg { flex: 0 0 auto; width: 84mm; height: 84mm; }
-.datoer td { padding: 0.9mm 2mm; }
+.datoer td { padding: 0.6mm 2mm; line-height: 1.2; }
 td.tid { white-space: nowrap; }
+.datoer td:first-child { white-space: nowrap; }
+.hvem { font-size: 8pt; color: #455a64; line-height: 1.1; }
+.to-kolonner { display: flex; gap: 6mm; align-items: flex-start; }
+.to-kolonner .datoer td { font-size: 8.5pt; padding: 0.25mm 2mm; line-height: 1.1; }
+.to-kolonner .hvem { font-size: 7.5pt; white-space: normal; display: block; }
+.to-kolonner.tre { gap: 3mm; }
+.to-kolonner.tre .datoer td, .to-kolonner.tre .datoer th { padding-left: 1mm; padding-right: 1mm; }
+.mange .top svg { width: 76mm; height: 76mm; }
+.mange .noter { height: 10mm; }
 table, .noter { page-break-inside: avoid; }
 .dates { flex: 1; }
 table { border-collapse: collapse; width: 100%; }
@@ -234,16 +256,22 @@ th { background: #e3f2fd; }
 """
 
 
+MEETINGS_BESIDE_WHEEL = 14
+"""More meetings than this do not fit beside the wheel on one A4 page: they go under it in two or three columns."""
+MEETINGS_PER_COLUMN = 12
+
+
 def printable_html(wheel: Wheel, printed_on: date | None = None) -> str:
     """One A4 page in Danish for the family: 'Vores årshjul', the wheel, the dates, the team and the purpose."""
     printed_on = printed_on or date.today()
     esc = html.escape
     coordinator = next((t for t in wheel.team if t.task == "Primær koordinator"), None)
-    rows = "".join(
+    rows = [
         f"<tr><td>{esc(WEEKDAYS_DA[m.day.weekday()].capitalize())} {m.day.day}. {MONTHS_DA[m.day.month - 1]}"
-        f"{'' if m.day.year == wheel.first_month.year else f' {m.day.year}'}</td>"
-        f'<td class="tid">{esc(_time_text(m))}</td></tr>' for m in wheel.meetings
-    ) or '<tr><td colspan="2">Der er ikke planlagt møder i perioden endnu.</td></tr>'
+        f"{'' if m.day.year == wheel.first_month.year else f' {m.day.year}'}"
+        + (f'<br><span class="hvem">{esc(wheel.title(m))}</span>' if m.person_id else "")
+        + f'</td><td class="tid">{esc(_time_text(m))}</td></tr>' for m in wheel.meetings
+    ] or ['<tr><td colspan="2">Der er ikke planlagt møder i perioden endnu.</td></tr>']
     team_rows = "".join(
         f"<tr><td>{esc(t.name)}</td><td>{esc(t.role)}</td><td>{esc(t.task)}</td><td>{esc(t.email)}</td></tr>"
         for t in wheel.team
@@ -251,8 +279,22 @@ def printable_html(wheel: Wheel, printed_on: date | None = None) -> str:
     contact = (f"Kan I ikke komme, eller vil I gerne tale om noget inden næste møde, så kontakt jeres koordinator "
                f"{esc(coordinator.name)}" + (f" ({esc(coordinator.email)})" if coordinator.email else "") + "."
                if coordinator else "Kan I ikke komme, så kontakt jeres koordinator.")
+    others = ("<p>Nogle af møderne er kun for én af jer – fx en samtale med barnet eller en samtale på jobcentret. "
+              "Under datoen står, hvem mødet er for.</p>" if wheel.titles else "")
     cadence = (f"<p>Hvor ofte vi mødes, følger af reglerne for jeres sag: {esc(wheel.cadence)}.</p>"
                if wheel.cadence else "")
+    explanation = f"""<h2>Hvad er et opfølgningsmøde?</h2>
+<p>På opfølgningsmødet ser vi sammen på jeres plan: hvad går godt, hvad er svært, og hvad skal der ske indtil
+næste gang. Hele jeres team er med, så I kun skal fortælle tingene én gang, og så de voksne omkring jer
+trækker i samme retning. I er med til at bestemme, hvad vi taler om – skriv gerne ned, hvad I vil tage op.</p>
+{others}{cadence}"""
+    many = len(rows) > MEETINGS_BESIDE_WHEEL  # then the dates go under the wheel, in two columns
+    columns = 1 if not many else 2 if len(rows) <= 2 * MEETINGS_PER_COLUMN else 3
+    per_column = -(-len(rows) // columns)
+    halves = [rows[i:i + per_column] for i in range(0, len(rows), per_column)]
+    dates = "<h2>Vores møder</h2>" + (f'<div class="to-kolonner{" tre" if columns == 3 else ""}">' if many else "") + "".join(
+        f'<table class="datoer"><thead><tr><th>Dato</th><th>Tid</th></tr></thead><tbody>{"".join(half)}</tbody></table>'
+        for half in halves) + ("</div>" if many else "")
     return f"""<!DOCTYPE html>
 <html lang="da">
 <head>
@@ -261,7 +303,7 @@ def printable_html(wheel: Wheel, printed_on: date | None = None) -> str:
 <style>{PRINT_CSS}</style>
 </head>
 <body>
-<div class="side">
+<div class="side{' mange' if many else ''}">
 <button class="knap" type="button" onclick="window.print()">Udskriv</button>
 <h1>Vores årshjul {esc(wheel.title_years)}</h1>
 <p class="intro">Familie {esc(wheel.family_id)}. Her kan I se, hvornår vi mødes i løbet af året, og hvem der er med.
@@ -269,15 +311,10 @@ Hæng det gerne op, så I altid ved, hvad der skal ske hvornår.</p>
 <div class="top">
 {wheel_svg(wheel)}
 <div class="dates">
-<h2>Vores møder</h2>
-<table class="datoer"><thead><tr><th>Opfølgningsmøde</th><th>Tid</th></tr></thead><tbody>{rows}</tbody></table>
+{explanation if many else dates}
 </div>
 </div>
-<h2>Hvad er et opfølgningsmøde?</h2>
-<p>På opfølgningsmødet ser vi sammen på jeres plan: hvad går godt, hvad er svært, og hvad skal der ske indtil
-næste gang. Hele jeres team er med, så I kun skal fortælle tingene én gang, og så de voksne omkring jer
-trækker i samme retning. I er med til at bestemme, hvad vi taler om – skriv gerne ned, hvad I vil tage op.</p>
-{cadence}
+{dates if many else explanation}
 <h2>Jeres team</h2>
 <table><thead><tr><th>Navn</th><th>Fagperson</th><th>Opgave</th><th>E-mail</th></tr></thead>
 <tbody>{team_rows}</tbody></table>

@@ -28,6 +28,7 @@ so colleagues who can see a shared Outlook calendar see "Privat" instead of the 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -95,13 +96,18 @@ def local_datetime(day: date, minute: int) -> datetime:
 # --------------------------------------------------------------------------- what an event says
 
 
-def meeting_uid(meeting_id: str, series: str) -> str:
+def meeting_uid(meeting_id: str, series: str, person_id: str = "") -> str:
+    """A stable UID; a person's own appointment gets a digest in place of its id, which names the person."""
+    if person_id:
+        meeting_id = f"{meeting_id.split('-')[0]}-p{hashlib.sha256(meeting_id.encode()).hexdigest()[:16]}"
     return f"tvaers-{series}-{meeting_id}@{UID_DOMAIN}"
 
 
-def meeting_summary(meeting: Meeting) -> str:
-    """Title: meeting type and the family's pseudonym only, e.g. 'Opfølgningsmøde F0042 (SOF-32)'."""
-    return f"Opfølgningsmøde {meeting.family_id} ({meeting.rule_id})"
+def meeting_summary(meeting: Meeting, register: Register | None = None) -> str:
+    """Title: meeting type and the family's pseudonym only, e.g. 'Opfølgningsmøde F0042 (BL95)', 'Jobsamtale F0042
+    (LAB-2027)' - a family member is never named, not even by pseudonym."""
+    title = register.appointment_title(meeting.rule_id) if register is not None else "Opfølgningsmøde"
+    return f"{title} {meeting.family_id} ({meeting.rule_id})"
 
 
 def _roles_in_family(register: Register, assignment: Assignment | None, family_id: str) -> dict[str, list[str]]:
@@ -137,8 +143,12 @@ def rule_text(register: Register, rule_id: str) -> str:
 
 def meeting_description(register: Register, meeting: Meeting, assignment: Assignment | None) -> str:
     """The event's text: purpose, rule, deadline and who takes part (staff only, never family members)."""
+    purpose = (f"Opfølgende teammøde for familie {meeting.family_id}: familien og teamet følger op på familiens plan."
+               if not meeting.person_id else
+               f"{register.appointment_title(meeting.rule_id)} i familie {meeting.family_id} (efter sagens egen frist; "
+               f"kun den fagperson, loven nævner, deltager).")
     lines = [
-        f"Opfølgende teammøde for familie {meeting.family_id}: familien og teamet følger op på familiens plan.",
+        purpose,
         f"Mødetype: {rule_text(register, meeting.rule_id)}",
         f"Seneste frist efter reglen: {meeting.deadline:%d.%m.%Y}"
         + (f" (mødet holdes {meeting.days_late} dage efter fristen)" if meeting.days_late else ""),
@@ -227,7 +237,7 @@ class ExportHistory:
 
     def record(self, meeting: Meeting, summary: str) -> ExportedEvent:
         """The event to export now for ``meeting``: same SEQUENCE if unchanged, one higher if changed."""
-        uid = meeting_uid(meeting.meeting_id, self.series)
+        uid = meeting_uid(meeting.meeting_id, self.series, meeting.person_id)
         entry = ExportedEvent(uid, meeting.family_id, meeting.day, meeting.start_minute, meeting.end_minute,
                               tuple(meeting.attendees), summary, 0)
         known = self.events.get(uid)
@@ -246,7 +256,7 @@ class ExportHistory:
 
     def gone(self, plan: Plan) -> list[ExportedEvent]:
         """Events exported before, inside ``plan``'s period, whose meeting is no longer in the plan."""
-        current = {meeting_uid(m.meeting_id, self.series) for m in plan.meetings}
+        current = {meeting_uid(m.meeting_id, self.series, m.person_id) for m in plan.meetings}
         return [e for uid, e in sorted(self.events.items())
                 if uid not in current and plan.start <= e.day <= plan.end]
 
@@ -349,7 +359,7 @@ def build_calendars(plan: Plan, register: Register, history: ExportHistory | Non
     per_staff: dict[str, list[icalendar.Event]] = defaultdict(list)
     per_family: dict[str, list[icalendar.Event]] = defaultdict(list)
     for meeting in sorted(plan.meetings, key=lambda m: (m.day, m.start_minute, m.family_id)):
-        entry = history.record(meeting, meeting_summary(meeting))
+        entry = history.record(meeting, meeting_summary(meeting, register))
         description = meeting_description(register, meeting, assignments.get(meeting.family_id))
         event = _event(entry, description, stamp)
         per_family[meeting.family_id].append(event)

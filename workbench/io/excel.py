@@ -45,12 +45,13 @@ def meetings_table(plan: Plan, register: Register) -> pd.DataFrame:
         rows.append({
             "Møde-id": m.meeting_id, "Familie": m.family_id, "Dato": m.day, "Ugedag": WEEKDAYS_DA[m.day.weekday()],
             "Uge": iso_week(m.day), "Start": m.start, "Slut": m.end, "Minutter": m.end_minute - m.start_minute,
-            "Mødetype": rule_text(register, m.rule_id), "Frist": m.deadline, "Dage for sent": m.days_late,
+            "Mødetype": rule_text(register, m.rule_id), "Hvem": register.appointment_title(m.rule_id)
+            + (f" ({m.person_id})" if m.person_id else ""), "Frist": m.deadline, "Dage for sent": m.days_late,
             "Deltagere": "; ".join(_name(register, s) for s in m.attendees), "Deltager-id": ";".join(m.attendees),
             "Status": STATUS_DA.get(m.status, m.status) + (f" {m.held_on:%d.%m.%Y}" if m.held_on else ""),
         })
-    columns = ["Møde-id", "Familie", "Dato", "Ugedag", "Uge", "Start", "Slut", "Minutter", "Mødetype", "Frist",
-               "Dage for sent", "Deltagere", "Deltager-id", "Status"]
+    columns = ["Møde-id", "Familie", "Dato", "Ugedag", "Uge", "Start", "Slut", "Minutter", "Mødetype", "Hvem",
+               "Frist", "Dage for sent", "Deltagere", "Deltager-id", "Status"]
     return pd.DataFrame(rows, columns=columns)
 
 

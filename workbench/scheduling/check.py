@@ -219,6 +219,9 @@ def _check_chain(chain: ExpectedChain, meetings: list[Meeting], family_id: str, 
             if previous is None or m.day > previous:
                 previous = anchor = m.day
             continue
+        if chain.opens is not None and m.day < chain.opens:
+            add(Breach("før_sagen", f"mødet {m.day} ligger før sagen blev åbnet {chain.opens}", family_id,
+                       meeting_id=m.meeting_id))
         if previous is not None and (m.day - previous).days < step:
             add(Breach("for_tæt", f"kun {(m.day - previous).days} dage siden sidste opfølgning (mindst {step})",
                        family_id, meeting_id=m.meeting_id))

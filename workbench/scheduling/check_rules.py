@@ -26,6 +26,8 @@ class ExpectedChain:
     one_off: bool = False
     window_end: date | None = None
     """A count rule: nothing is due after this day."""
+    opens: date | None = None
+    """A person's case: no appointment before the day it opened."""
 
 
 def _versions(rules: list[FollowupRule], start: date, end: date) -> list[FollowupRule]:
@@ -114,7 +116,8 @@ def person_chains(register: Register, family: Family, start: date, end: date) ->
                 case.last_followup_date >= case.opened_on else None
             if rule.clock == "frist":
                 if case.closed_on is None:  # a one-off held earlier is in the plan as a held meeting
-                    out.append(ExpectedChain(case.person_id, rule, rule.max_interval_days, case.opened_on, False, True))
+                    out.append(ExpectedChain(case.person_id, rule, rule.max_interval_days, case.opened_on, False, True,
+                                             opens=case.opened_on))
             elif rule.clock == "antal":
                 window_end = case.opened_on + timedelta(days=rule.window_days - 1)
                 if window_end < start:
@@ -126,9 +129,9 @@ def person_chains(register: Register, family: Family, start: date, end: date) ->
                 else:
                     since, is_meeting = case.opened_on, False
                 out.append(ExpectedChain(case.person_id, rule, rule.max_interval_days, since, is_meeting,
-                                         window_end=window_end))
+                                         window_end=window_end, opens=case.opened_on))
             else:
                 since = case.last_followup_date or case.opened_on
                 out.append(ExpectedChain(case.person_id, rule, rule.max_interval_days, since,
-                                         case.last_followup_date is not None))
+                                         case.last_followup_date is not None, opens=case.opened_on))
     return out

@@ -168,8 +168,10 @@ def build_instance(
     open_numbers = set(numbers.values())
     first_allowed = (earliest - start).days if earliest is not None else None
 
-    def demand(family, rule, attendees, since, since_meeting, clock, person_id="") -> FamilyDemand:
+    def demand(family, rule, attendees, since, since_meeting, clock, person_id="", opens=None) -> FamilyDemand:
         allowed = set(open_numbers)
+        if opens is not None:  # nothing before the case opened
+            allowed = {n for n in allowed if n >= (opens - start).days}
         for person in attendees:
             allowed &= staff_days[person]
         allowed = {n for n in allowed if calendar.family_available(family.family_id, start + timedelta(days=n))}
@@ -199,7 +201,7 @@ def build_instance(
                                       made.clock.deadline((made.since - start).days)))
                 continue
             families.append(demand(family, made.rule, attendees, made.since, made.since_is_meeting, made.clock,
-                                   made.person_id))
+                                   made.person_id, made.opens))
     previous_by_family: dict[str, list[Meeting]] = {}
     for meeting in sorted(previous, key=lambda m: (m.day, m.start_minute)):
         previous_by_family.setdefault(meeting.chain_id, []).append(meeting)
