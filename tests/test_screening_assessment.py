@@ -36,8 +36,8 @@ def r(person: str, item: str, score: int, on: date = ON, strength: bool = False)
     return ScreeningRating("F1", person, item, score, on, "C1", strength)
 
 
-def area(score: int, domain: str = "B_UDV") -> Area:
-    return Area("p", "Barn", domain, domain, score)
+def area(score: int, domain: str = "B_UDV", act_now: bool | None = None) -> Area:
+    return Area("p", "Barn", domain, domain, score, score == 3 if act_now is None else act_now)
 
 
 def test_case_points_follow_thresholds():
@@ -47,6 +47,19 @@ def test_case_points_follow_thresholds():
     assert points == 3 and any("handling nu" in text for text in reasons)
     assert case_points([area(3)] * 7)[0] == 3  # capped
     assert case_points([area(3)] * 7, CasePointsPolicy(maximum=5))[0] == 4
+    assert case_points([area(2)] * 2 + [area(3, act_now=False)])[0] == 2  # a 3 that is a state adds no point
+    assert case_points([area(2)] * 2 + [area(3)])[0] == 3
+
+
+def test_a_3_on_a_state_item_is_serious_but_not_act_now():
+    """Work readiness 3 ('health prevents any activity') and a considerable, permanent disability describe a state:
+    the jobcenter is not marked HANDLING NU and no case point is added; a 3 on safety still is act now."""
+    register = _register()
+    state = assess(register, register.families[0], [r("F1-V1", "V_BES_2", 3), r("F1-B1", "B_HAN_1", 3)], ON)
+    assert not any(n.act_now for n in state.needs) and not any(a.act_now for a in state.areas)
+    assert not any("handling nu" in text for text in state.points_reasons)
+    urgent = assess(register, register.families[0], [r("F1-B1", "B_SIK_1", 3)], ON)
+    assert any(n.act_now for n in urgent.needs) and any(a.act_now for a in urgent.areas)
 
 
 def test_assessment_end_to_end():
@@ -63,7 +76,7 @@ def test_assessment_end_to_end():
 
 def test_suggested_bfu_sets_a_stricter_cadence_and_an_authority_need():
     register = _register(basis=("HEF",))
-    a = assess(register, register.families[0], [r("F1-B1", "B_SIK_1", 2)], ON)
+    a = assess(register, register.families[0], [r("F1-B1", "B_SIK_1", 3)], ON)
     assert [s.case_basis for s in a.suggested_case_basis] == ["BL20"]
     assert a.case_basis == ("HEF", "BL20") and a.rule.rule_id == "SOF-20"
     assert "myndighed" in {n.need_id for n in a.needs}

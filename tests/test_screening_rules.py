@@ -108,20 +108,29 @@ def test_min_count_and_unless():
     assert condition.hits(blocked) is None
 
 
-def test_case_basis_suggestions():
-    safety = suggest_case_basis(context([CHILD_9], [rating(CHILD_9, "B_SIK_1", 2)], bases=()))
-    assert [s.case_basis for s in safety] == ["BL20"] and "Barnets lov § 20" in safety[0].reasons[0].source
+def test_case_basis_suggestions_follow_barnets_lov_20_19_and_30():
+    # a serious case (a 3 on safety) or a complex one (three areas at 2+): a decision on a BFU, § 20 stk. 1
+    serious = suggest_case_basis(context([CHILD_9], [rating(CHILD_9, "B_SIK_1", 3)], bases=()))
+    assert "BL20" in [s.case_basis for s in serious]
+    assert any("§ 20 stk. 1" in r.source for s in serious if s.case_basis == "BL20" for r in s.reasons)
+    complex_case = suggest_case_basis(context([CHILD_9], [rating(CHILD_9, "B_SIK_1", 2), rating(CHILD_9, "B_UDV_1", 2),
+                                                          rating(CHILD_9, "B_SKO_1", 2)], bases=()))
+    assert "BL20" in [s.case_basis for s in complex_case]
+    # one concern at 2 is not the old SEL § 50 test any more: the matter is afdækket (§ 19), no BFU
+    one = suggest_case_basis(context([CHILD_9], [rating(CHILD_9, "B_SIK_1", 2)], bases=()))
+    assert [s.case_basis for s in one] == ["BL19"] and "Barnets lov § 19" in one[0].reasons[0].source
     open_case = suggest_case_basis(context([CHILD_9], [rating(CHILD_9, "B_SIK_1", 2)], bases=("BL32",)))
     assert open_case == []
     quiet = suggest_case_basis(context([CHILD_9], [rating(CHILD_9, "B_SIK_1", 1)], bases=()))
-    assert [s.case_basis for s in quiet] == ["BL11"]
-    job = suggest_case_basis(context([ADULT_CASH], [rating(ADULT_CASH, "V_BES_2", 2)], bases=("BL32",)))
-    assert [s.case_basis for s in job] == ["LAB_AKT"]
+    assert [s.case_basis for s in quiet] == ["BL30"] and "§ 30" in quiet[0].reasons[0].source
+    job = suggest_case_basis(context([ADULT_CASH], [rating(ADULT_CASH, "V_BES_2", 0)], bases=("BL32",)))
+    assert [s.case_basis for s in job] == ["LAB_KH"]  # every kontanthjælp recipient has jobsamtaler (LAB § 31)
 
 
 def test_target_group():
-    assert not check_target_group(["BL11"]).in_model
-    assert "§ 11" in check_target_group(["BL11"]).reasons[0]
+    for outside in ("BL11", "BL30", "BL19", "LAB_KH", "SDP"):
+        assert not check_target_group([outside]).in_model, outside
+    assert "§ 30" in check_target_group(["BL30"]).reasons[0]
     assert not check_target_group(["LAB_AKT"]).in_model
     assert check_target_group(["LAB_AKT", "BL32"]).in_model
     unknown = check_target_group(["XYZ"])

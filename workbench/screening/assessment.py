@@ -13,7 +13,6 @@ from typing import Iterable
 from workbench.clocks import anchor, team_rule
 from workbench.model import Family, FollowupRule, Person, Register, ScreeningRating
 from workbench.screening.instrument import (
-    ACT_NOW,
     ACTIONABLE,
     FAMILY_PERSON_ID,
     domain_labels,
@@ -59,6 +58,8 @@ class Area:
     domain: str
     domain_label: str
     score: int
+    act_now: bool = False
+    """A rating in the area means 'act now' (a 3 on an item whose 3 is urgent, not a lasting state)."""
 
 
 @dataclass(frozen=True)
@@ -138,13 +139,17 @@ def areas_of(ratings: Iterable[ScreeningRating], persons: dict[str, Person], on:
     items = item_by_id()
     labels = domain_labels()
     best: dict[tuple[str, str], int] = {}
+    urgent: set[tuple[str, str]] = set()
     for r in ratings:
         if r.item_id in items:
             key = (r.person_id, items[r.item_id].domain)
             best[key] = max(best.get(key, 0), r.score)
+            if items[r.item_id].is_act_now(r.score):
+                urgent.add(key)
     order = {d: i for i, d in enumerate(labels)}
     keys = sorted(best, key=lambda k: (k[0] == FAMILY_PERSON_ID, k[0], order[k[1]]))
-    return [Area(pid, describe_person(pid, persons, on), d, labels[d], best[(pid, d)]) for pid, d in keys]
+    return [Area(pid, describe_person(pid, persons, on), d, labels[d], best[(pid, d)], (pid, d) in urgent)
+            for pid, d in keys]
 
 
 def case_points(areas: Iterable[Area], policy: CasePointsPolicy = DEFAULT_POINTS) -> tuple[float, list[str]]:
@@ -156,9 +161,9 @@ def case_points(areas: Iterable[Area], policy: CasePointsPolicy = DEFAULT_POINTS
         if len(actionable) >= step:
             points += 1
             reasons.append(f"+1 fordi {len(actionable)} områder kræver handling (mindst {step})")
-    if policy.act_now_step and any(a.score >= ACT_NOW for a in areas):
+    if policy.act_now_step and any(a.act_now for a in areas):
         points += 1
-        urgent = ", ".join(f"{a.who}: {a.domain_label}" for a in areas if a.score >= ACT_NOW)
+        urgent = ", ".join(f"{a.who}: {a.domain_label}" for a in areas if a.act_now)
         reasons.append(f"+1 fordi noget kræver handling nu ({urgent})")
     if points > policy.maximum:
         reasons.append(f"højst {policy.maximum:g} point")

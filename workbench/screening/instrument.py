@@ -3,7 +3,8 @@
 A municipality may edit ``workbench/data/instrument.csv`` (or point to its own
 copy): each item belongs to a domain, applies to children, adults or the family
 as a whole within an age range, and carries a Danish text for every level, so a
-rating always means the same action (0 no need, 1 watch, 2 act, 3 act now).
+rating always means the same action (0 no need, 1 watch, 2 act, 3 act now) - except on items whose 3 describes a
+lasting state (``score_3`` = tilstand, e.g. a permanent disability): serious, but not a reason to act today.
 """
 
 from __future__ import annotations
@@ -30,7 +31,10 @@ ACT_NOW = 3
 
 APPLIES_TO = ("barn", "voksen", "familie")
 REQUIRED_COLUMNS = ("item_id", "domain", "domain_label", "applies_to", "min_age", "max_age", "text_da")
-OPTIONAL_COLUMNS = ("anchor_0", "anchor_1", "anchor_2", "anchor_3", "help_da")
+OPTIONAL_COLUMNS = ("anchor_0", "anchor_1", "anchor_2", "anchor_3", "help_da", "score_3")
+URGENT, STATE = "akut", "tilstand"
+"""What a 3 means on an item (``score_3``): act now, or a lasting state (a considerable and permanent disability,
+not ready for work) - a state is serious but does not make the family's case urgent."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,12 @@ class Item:
     anchors: tuple[str, str, str, str] = ("", "", "", "")
     """What each level 0-3 means for this item, in Danish."""
     help_da: str = ""
+    urgent_at_3: bool = True
+    """False where a 3 describes a state, not urgency (``score_3`` = tilstand)."""
+
+    def is_act_now(self, score: int) -> bool:
+        """A rating that means 'act now': a 3 on an item whose 3 is urgent."""
+        return score >= ACT_NOW and self.urgent_at_3
 
     def applies(self, person: Person | None, on: date) -> bool:
         """True if the item should be rated for ``person`` (None = the family as a whole) on ``on``."""
@@ -98,8 +108,12 @@ def parse_instrument(frame: pd.DataFrame, label: str = "instrument.csv") -> tupl
             problems.append(Problem(label, number, "min_age", f"mindste alder {low} er større end højeste {high}",
                                     "min age above max age"))
         anchors = tuple(values.get(f"anchor_{level}", "") for level in LEVELS)
+        meaning = values.get("score_3", "") or URGENT
+        if meaning not in (URGENT, STATE):
+            problems.append(Problem(label, number, "score_3", f"skal være '{URGENT}' eller '{STATE}'",
+                                    "must be akut or tilstand"))
         items.append(Item(item_id, values["domain"], values["domain_label"], values["applies_to"], low, high,
-                          values["text_da"], anchors, values.get("help_da", "")))
+                          values["text_da"], anchors, values.get("help_da", ""), meaning != STATE))
     return tuple(items), problems
 
 

@@ -12,7 +12,7 @@ A rule fires when all of its given conditions hold:
 * ``income``: an adult within the age range has one of these incomes (when
   ``items`` are given too, the same adult must also meet the rating condition);
 * ``case_basis`` / ``case_basis_present``: the family has one of these case bases;
-* ``unless_case_basis``: the family has none of these.
+* ``unless_case_basis``: the family has none of these (and, for case bases, no earlier row suggests one).
 """
 
 from __future__ import annotations
@@ -344,7 +344,9 @@ def needs_from(context: Context, rules: Iterable[TeamRule] | None = None) -> lis
         entry["competences"] += [c for c in rule.competences if c not in entry["competences"]]
         entry["reasons"].append(Reason(rule.rule_id, render_reason(rule.reason_da, hits, context, bases),
                                        rule.source))
-        entry["act_now"] |= any(h.score == 3 for h in hits)
+        items = item_by_id()
+        entry["act_now"] |= any(h.score is not None and h.item_id in items and items[h.item_id].is_act_now(h.score)
+                                for h in hits)
     return [Need(need_id, e["label"], tuple(e["roles"]), tuple(e["competences"]), tuple(e["reasons"]), e["act_now"])
             for need_id, e in merged.items()]
 
@@ -362,6 +364,8 @@ def suggest_case_basis(context: Context, rules: Iterable[CaseBasisRule] | None =
     for rule in rules:
         if rule.only_if_none or rule.case_basis in context.case_basis:
             continue
+        if set(rule.condition.unless_case_basis) & set(found):
+            continue  # an earlier row already suggests what rules this one out (a BFU makes an afdækning moot)
         hits = rule.condition.hits(context)
         if hits is not None:
             found.setdefault(rule.case_basis, []).append(
