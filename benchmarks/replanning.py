@@ -3,7 +3,8 @@
 Scenarios (each re-plan continues the previous plan, freeze two weeks in):
 
   unchanged    re-plan with nothing changed: moved meetings, coordinator changes, identical files
-  new_family   a copy of F0002 (with its team) as F0999: breaches, moved meetings of other families
+  new_family   a copy of the first family whose team has room under its caseload limits (with its team) as
+               F0999: breaches, moved meetings of other families
   sick_after   a 4-week sick leave for the busiest coordinator after the freeze: moves against a lower bound
   sick_inside  a sick leave inside the freeze: conflicts with replacements, nothing else in the freeze moves
   weeks        10 weeks simulated (2 new families, 1 closed, meetings held, one absence per week): moves and
@@ -66,6 +67,21 @@ def _figures(name: str, register, run: PlanRun, seconds: float, baseline=None, f
     return row
 
 
+def _family_that_fits(register) -> str:
+    """The first family whose team members can take one more family like it within their caseload limits (a
+    copy of a family whose team is full would be a caseload breach no plan can avoid)."""
+    from workbench.caseload import caseload
+    from workbench.settings import DEFAULT_LOAD
+
+    used = caseload(register)
+    for family in register.families:
+        team = register.team_staff_ids(family.family_id)
+        if team and all(used.get(s, 0.0) + family.case_points * DEFAULT_LOAD.team
+                        <= register.staff_by_id[s].max_caseload_points for s in team):
+            return family.family_id
+    raise ValueError("no family's team has room for one more")
+
+
 def _add_family(register, source: str, new_id: str, start: date | None = None):
     family = register.family_by_id[source]
     copy = replace(family, family_id=new_id, **({"last_followup_date": None, "case_start_date": start,
@@ -115,7 +131,7 @@ def scenario_unchanged(register, first: PlanRun, folder: Path, limit: float) -> 
 
 
 def scenario_new_family(register, first: PlanRun, limit: float) -> dict:
-    changed = _add_family(register, "F0002", "F0999")
+    changed = _add_family(register, _family_that_fits(register), "F0999")
     baseline = Baseline.from_plan(first.plan, register_snapshot(register))
     run, seconds = _plan(changed, PlanOptions(time_limit=limit, baseline=baseline, freeze_until=FREEZE))
     others = [old for old, _ in run.changes.moved if old.family_id != "F0999"]

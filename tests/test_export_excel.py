@@ -99,3 +99,21 @@ def test_overdue_follow_ups_have_their_own_red_sheet(tmp_path):
     assert sheet.conditional_formatting  # shown in red
     meetings = pd.read_excel(path, sheet_name="Møder")
     assert set(meetings["Status"]) == {"planlagt"}
+
+
+def test_the_deadlines_sheet_reads_deadlines_csv_of_the_plan_folder_worst_first(tmp_path):
+    from workbench.io.plan_folder import read_plan
+    from workbench.scheduling.planner import PlanOptions, make_plan
+    from tests.helpers import family, rule, staff, tiny_register
+
+    register = tiny_register([staff("C1")], [family("F1", primary="C1", last=date(2027, 1, 4)),
+                                             family("F2", primary="C1", last=date(2027, 2, 26))],
+                             rules=[rule(max_days=14, min_days=7)])
+    make_plan(register, date(2027, 3, 1), date(2027, 3, 31), PlanOptions(time_limit=3)).plan.write(tmp_path / "plan")
+    plan = read_plan(tmp_path / "plan")  # as the export page and `workbench export` read it
+    assert len(plan.deadlines) == len(plan.meetings) > 2
+    table = pd.read_excel(write_workbook(plan, register, tmp_path / "plan.xlsx"), sheet_name="Frister")
+    assert list(table["Status"])[0] == "overskredet" and table["Familie"].iloc[0] == "F1"
+    assert set(table["Status"][1:]) == {"planlagt"} and set(table["Hvad"]) == {"Opfølgningsmøde"}
+    first = next(m for m in plan.meetings if m.family_id == "F1" and m.days_late)
+    assert (table["Møde-id"].iloc[0], table["Dage for sent"].iloc[0]) == (first.meeting_id, first.days_late)

@@ -86,4 +86,5 @@ def test_a_person_clock_nobody_on_the_team_can_hold_is_counted_late_but_not_avoi
     rows = {(r["meeting_id"], r["avoidable"]) for r in result.late}
     assert ("mangler", False) in rows  # the jobsamtale: no job consultant on the team
     assert result.kpis.avoidable_late == 0 and result.kpis.unavoidable_families == 1
+    assert result.kpis.late_lovkrav == 2  # the jobsamtale and the BFU already past its 4 months, both lovkrav
     assert any("1 familie kan ikke nå alle frister" in note for note in result.notes)

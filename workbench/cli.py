@@ -319,7 +319,7 @@ def staffing(
     no_cache: bool = typer.Option(False, "--no-cache", help="Regn igen, også hvis svaret er gemt"),
     quiet: bool = typer.Option(False, "--quiet", help="Ingen fremdriftslinje"),
 ) -> None:
-    """The fewest added staff per role so that every legal interval holds (proven where possible)."""
+    """The fewest added staff per role so that every deadline holds (proven where possible)."""
     from workbench import catalogue
     from workbench.io.store import Store
     from workbench.whatif.runner import run_staffing

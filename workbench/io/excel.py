@@ -20,11 +20,13 @@ from workbench.clocks import anchor
 from workbench.caseload import caseload
 from workbench.io.calendar_ics import WEEKDAYS_DA, rule_text
 from workbench.model import Register
+from workbench.scheduling.deadlines import DEADLINE_STATUS_DA, LATE, MET, OVERDUE, PLANNED_ON_TIME
 from workbench.scheduling.plan import STATUS_DA, Plan
 
-SHEETS = ("Møder", "Koordinatorer", "Arbejdsbyrde", "For sene", "Overskredne frister", "Om planen")
+SHEETS = ("Møder", "Koordinatorer", "Arbejdsbyrde", "For sene", "Overskredne frister", "Frister", "Om planen")
 CSV_NAMES = {"Møder": "moeder.csv", "Koordinatorer": "koordinatorer.csv", "Arbejdsbyrde": "arbejdsbyrde.csv",
-             "For sene": "for_sene.csv", "Overskredne frister": "overskredne_frister.csv", "Om planen": "om_planen.csv"}
+             "For sene": "for_sene.csv", "Overskredne frister": "overskredne_frister.csv", "Frister": "frister.csv",
+             "Om planen": "om_planen.csv"}
 
 
 def iso_week(day: date) -> str:
@@ -175,6 +177,20 @@ def overdue_table(plan: Plan, register: Register) -> pd.DataFrame:
                                        "Deltagere"])
 
 
+def deadlines_table(plan: Plan, register: Register) -> pd.DataFrame:
+    """Every deadline of the plan (deadlines.csv), the worst first: overdue, late, planned, met."""
+    order = {OVERDUE: 0, LATE: 1, PLANNED_ON_TIME: 2, MET: 3}
+    rows = [{"Familie": r["family_id"], "Barn/voksen": r["person_id"],
+             "Hvad": register.appointment_title(r["rule_id"]), "Regel": rule_text(register, r["rule_id"]),
+             "Krav": r["kind"], "Kilde": r["source"], "Frist": date.fromisoformat(r["due"]),
+             "Status": DEADLINE_STATUS_DA.get(r["status"], r["status"]), "Møde-id": r["meeting_id"] or "(mangler)",
+             "Dato": date.fromisoformat(r["date"]) if r["date"] else None,
+             "Dage for sent": r["days_late"] if r["days_late"] not in ("", None) else None}
+            for r in sorted(plan.deadlines, key=lambda r: (order.get(r["status"], 9), r["due"], r["family_id"]))]
+    return pd.DataFrame(rows, columns=["Familie", "Barn/voksen", "Hvad", "Regel", "Krav", "Kilde", "Frist", "Status",
+                                       "Møde-id", "Dato", "Dage for sent"])
+
+
 SUMMARY_LABELS = {
     "families": "Familier", "meetings": "Møder", "late_meetings": "For sene eller manglende opfølgninger",
     "max_days_late": "Flest dage for sent", "total_days_late": "Dage for sent i alt",
@@ -200,6 +216,7 @@ def plan_tables(plan: Plan, register: Register) -> dict[str, pd.DataFrame]:
         "Arbejdsbyrde": workload_table(plan, register),
         "For sene": late_table(plan, register),
         "Overskredne frister": overdue_table(plan, register),
+        "Frister": deadlines_table(plan, register),
         "Om planen": summary_table(plan),
     }
 

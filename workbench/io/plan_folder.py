@@ -1,4 +1,5 @@
-"""Read a plan written by ``workbench plan`` (assignments.csv, meetings.csv, summary.json) back into a Plan."""
+"""Read a plan written by ``workbench plan`` (assignments.csv, meetings.csv, summary.json, team.csv, deadlines.csv)
+back into a Plan."""
 
 from __future__ import annotations
 
@@ -56,6 +57,14 @@ def read_plan(folder: str | Path) -> Plan:
         start, end = min(m.day for m in meetings), max(m.day for m in meetings)
     else:
         raise PlanFolderError(f"{folder}: planen har ingen møder og ingen periode i summary.json.")
+    deadlines: list[dict] = []
+    if (folder / "deadlines.csv").is_file():
+        try:
+            frame = pd.read_csv(folder / "deadlines.csv", dtype=str, keep_default_na=False)
+            deadlines = [dict(row, days_late=int(row["days_late"]) if row.get("days_late") else None)
+                         for row in frame.to_dict("records")]
+        except (KeyError, ValueError) as error:
+            raise PlanFolderError(f"{folder / 'deadlines.csv'} kan ikke læses ({error}).") from error
     messages = list(summary.pop("messages", []))
     return Plan(start, end, assignments, meetings, summary, messages,
-                cancelled=[m for m in every if m.status == CANCELLED], team=team)
+                cancelled=[m for m in every if m.status == CANCELLED], team=team, deadlines=deadlines)

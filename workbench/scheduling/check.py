@@ -1,7 +1,7 @@
 """An independent check of a plan against the register.
 
 Written apart from the solvers on purpose: it recomputes holidays, workdays,
-absences, caps, overlaps and legal intervals from the raw register, so a bug in
+absences, caps, overlaps and follow-up deadlines from the raw register, so a bug in
 a model cannot hide itself.  Lateness is reported, not counted as a breach:
 it is what the solvers minimise when it cannot be avoided.
 """

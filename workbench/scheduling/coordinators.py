@@ -199,7 +199,7 @@ def _overloaded_by_given(register: Register, load: LoadWeights) -> set[str]:
 
 
 def long_absence(register: Register, family: Family, staff_id: str, horizon: tuple[date, date] | None) -> str | None:
-    """Why ``staff_id`` cannot stay coordinator because of absence: away for a whole legal interval of the family
+    """Why ``staff_id`` cannot stay coordinator because of absence: away for a whole follow-up interval of the family
     inside the horizon, so a follow-up would be late whatever the plan (Danish), or None."""
     if horizon is None:
         return None
@@ -221,7 +221,7 @@ def assign_coordinators(register: Register, load: LoadWeights = DEFAULT_LOAD, ti
                         horizon: tuple[date, date] | None = None) -> AssignmentResult:
     """Assign coordinators; kept assignments only change where they must: the person left or cannot coordinate,
     a caseload limit makes keeping them impossible, or (with ``horizon``) an absence longer than the family's
-    legal interval.  Every change is explained in Danish."""
+    follow-up interval.  Every change is explained in Danish."""
     overloaded = _overloaded_by_given(register, load)
     free: set[tuple[str, str]] = set()
     forced: dict[tuple[str, str], str] = {}

@@ -15,7 +15,7 @@ from workbench.scheduling.plan import HELD, Meeting
 DEADLINE_COLUMNS = ["family_id", "person_id", "rule_id", "kind", "source", "due", "status", "meeting_id", "date",
                     "days_late"]
 MET, PLANNED_ON_TIME, LATE, OVERDUE = "met", "planned", "late", "overdue"
-STATUS_DA = {MET: "holdt", PLANNED_ON_TIME: "planlagt", LATE: "for sent", OVERDUE: "overskredet"}
+DEADLINE_STATUS_DA = {MET: "holdt", PLANNED_ON_TIME: "planlagt", LATE: "for sent", OVERDUE: "overskredet"}
 
 
 def what_is_due(rule: FollowupRule | None, person_id: str = "") -> str:

@@ -12,7 +12,7 @@ from workbench.clocks import undecided_cadences
 from workbench.scheduling.baseline import Baseline, Conflict, Prepared, prepare
 from workbench.scheduling.changes import PlanChanges, plan_changes
 from workbench.scheduling.coordinators import AssignmentResult, assign_coordinators
-from workbench.scheduling.deadlines import deadline_rows, overdue, overdue_text
+from workbench.scheduling.deadlines import LATE, OVERDUE, deadline_rows, overdue, overdue_text
 from workbench.scheduling.instance import PackingInstance, build_instance
 from workbench.scheduling.packing import Packer, PackingOptions, PackingResult
 from workbench.scheduling.plan import HELD, PLANNED, Assignment, Meeting, Plan
@@ -242,6 +242,7 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
     team = {f.family_id: work.team_staff_ids(f.family_id) for f in work.families}
     rows = deadline_rows(prepared.history + meetings, missing_followups, rules, as_of)
     summary["deadlines"] = dict(Counter(row["status"] for row in rows))
+    summary["late_by_kind"] = dict(Counter(row["kind"] or "ukendt" for row in rows if row["status"] in (LATE, OVERDUE)))
     plan = Plan(start, end, assignments, prepared.history + meetings, summary, messages, team=team, deadlines=rows)
     return PlanRun(plan, coordinators, packing, instance, prepared, changes)
 

@@ -26,6 +26,7 @@ from workbench.io.store import Store
 from workbench.model import Register
 from workbench.scheduling.baseline import Baseline, register_snapshot
 from workbench.scheduling.changes import count, register_changes
+from workbench.scheduling.deadlines import LATE, MET, OVERDUE, PLANNED_ON_TIME
 from workbench.scheduling.check import check_continuity, check_plan
 from workbench.scheduling.plan import Plan
 from workbench.scheduling.planner import PlanOptions, PlanRun, make_plan
@@ -84,6 +85,10 @@ def summary_html(plan: Plan) -> str:
         ["Forsinkede opfølgninger", late],
         ["Heraf uundgåelige (fravær, lukkedage eller frist overskredet før planen)", unavoidable],
         ["Overskredne frister, der ikke er holdt", len(s.get("overdue", []))],
+        *([["Frister i perioden: holdt / planlagt til tiden / for sent / overskredet",
+            " / ".join(str(s["deadlines"].get(k, 0)) for k in (MET, PLANNED_ON_TIME, LATE, OVERDUE))],
+           ["Heraf lovkrav (lovens egne frister) for sent eller overskredet", s.get("late_by_kind", {}).get("lovkrav", 0)]]
+          if "deadlines" in s else []),
         ["Familier uden koordinator", s.get("unassigned_families", 0)],
         ["Flyttede udmeldte møder", s.get("moved_meetings", 0)],
         ["Fastfrosne møder, der ikke kan holdes", len(s.get("conflicts", []))],

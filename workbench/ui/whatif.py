@@ -48,7 +48,7 @@ SAVED_KIND = "scenario_def"
 """Store kind for the team leader's saved scenario definitions (results are under "scenario")."""
 
 SHOWN_KPIS = ("families", "families_fully_staffed", "unassigned_families", "missing_secondary", "vacant_places",
-              "meetings", "late_meetings", "avoidable_late", "unavoidable_families", "max_days_late",
+              "meetings", "late_meetings", "avoidable_late", "late_lovkrav", "unavoidable_families", "max_days_late",
               "over_cap_staff", "coordinator_load_median", "coordinator_load_max", "peak_week_utilisation", "legal_ok")
 
 

@@ -15,7 +15,7 @@ FONT = dict(family="sans-serif", size=13)
 
 
 def comparison_figure(results: list[ScenarioResult]) -> go.Figure:
-    """Grouped bars: what goes wrong in each scenario (zero everywhere = every legal interval holds)."""
+    """Grouped bars: what goes wrong in each scenario (zero everywhere = every deadline holds)."""
     figure = go.Figure()
     for result in results:
         figure.add_bar(name=result.name, x=[KPI_LABELS_DA[k] for k in COMPARED],

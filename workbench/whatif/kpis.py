@@ -45,6 +45,8 @@ class ScenarioKpis:
     """Every family has its coordinators and team, and no avoidable follow-up is late or missing."""
     solver_status: str
     seconds: float
+    late_lovkrav: int = 0
+    """Late or overdue deadlines that the law sets (lovkrav), as opposed to a model's cadence (modelkrav)."""
 
 
 @dataclass
@@ -166,6 +168,7 @@ def compute_kpis(register: Register, run: PlanRun, unavoidable: dict[str, Unavoi
         legal_ok=unassigned == 0 and missing_secondary == 0 and not vacant_places and avoidable == 0,
         solver_status=str(plan.summary.get("solver_status", "")),
         seconds=float(plan.summary.get("solve_seconds", 0.0)),
+        late_lovkrav=int(plan.summary.get("late_by_kind", {}).get("lovkrav", 0)),
     )
     tables = {"caseloads": caseloads, "weekly": weekly, "meetings_per_person": dict(meetings_per_person),
               "late": late}
@@ -181,6 +184,7 @@ KPI_LABELS_DA: dict[str, str] = {
     "meetings": "Møder i perioden",
     "late_meetings": "For sene/manglende møder",
     "avoidable_late": "Heraf kunne undgås (ikke uundgåelige)",
+    "late_lovkrav": "Lovkrav for sent eller overskredet",
     "unavoidable_families": "Familier der ikke kan nås uanset bemanding",
     "total_days_late": "Dage for sent i alt",
     "max_days_late": "Flest dage for sent",

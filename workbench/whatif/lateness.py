@@ -4,7 +4,7 @@ Imagine the family's team replaced by people who are free every open day.  If
 even then no chain of follow-ups keeps every interval inside the horizon (the
 family was already overdue at the start, or is away or the municipality closed
 over a whole window), the lateness is unavoidable whatever the staffing.  Such
-families are listed and left out of "every legal interval holds"; their meetings
+families are listed and left out of "every deadline holds"; their meetings
 are still planned.
 
 The same holds for a child's or an adult's own clock (clocks.py: a børnefaglig

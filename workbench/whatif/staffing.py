@@ -1,6 +1,6 @@
-"""Minimal staffing: the fewest added staff per role so that every legal interval holds.
+"""Minimal staffing: the fewest added staff per role so that every deadline holds.
 
-"Every legal interval holds" means: every family has a primary coordinator (and
+"Every deadline holds" means: every family has a primary coordinator (and
 a secondary where needed), every team place has a holder, nobody is over their
 caseload limit, and no follow-up of the horizon is late or missing - except for
 families whose lateness no staffing can avoid (:mod:`workbench.whatif.lateness`),
@@ -423,7 +423,7 @@ class StaffingModel:
             self.model.add(sum(terms) <= max(0, room))
 
     def meeting_chain(self) -> None:
-        """Each family's follow-ups come in order, inside every legal interval, until the horizon ends."""
+        """Each family's follow-ups come in order, inside every deadline, until the horizon ends."""
         n_days = self.p.n_days
         for fid, chain in self.chains.items():
             clock = chain.clock
@@ -933,7 +933,7 @@ class StaffingResult:
     """Proven: no staffing with fewer newcomers in total can work (under the reassignment policy)."""
     proven_minimal: bool
     feasible: bool
-    """A verified plan holds every legal interval with these hires."""
+    """A verified plan holds every deadline with these hires."""
     bounds: list[RoleBound] = field(default_factory=list)
     handovers: list[dict] = field(default_factory=list)
     """family_id, place, from, to for places that move."""
@@ -1115,7 +1115,7 @@ def _verified_plan(problem: StaffingProblem, staffed: Register, solution: Staffi
 def minimal_staffing(register: Register, start: date, end: date, options: StaffingOptions = StaffingOptions(),
                      vacant_places: tuple[tuple[str, str], ...] = (), progress: ProgressCallback = no_progress,
                      stop: StopToken | None = None) -> StaffingResult:
-    """The fewest newcomers per role that make every legal interval hold, verified by a checked plan.
+    """The fewest newcomers per role that make every deadline hold, verified by a checked plan.
 
     Round 1 solves the model (relaxed meetings unless told otherwise); its optimum is a proven
     lower bound.  The answer is verified by an exact per-day schedule (timed and checked
