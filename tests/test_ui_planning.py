@@ -27,6 +27,7 @@ def test_plan_shows_summary_explanations_and_coordinators(store, small_data_dir)
     assert f"holdt / planlagt til tiden / for sent / overskredet</td><td>{shown}<" in panel.summary.value
     assert sum(counts.values()) == len(panel.run.plan.deadlines) > 0
     assert "tvaers-coordinators" in panel.coordinators.value
+    assert "Børnesager pr. sagsbehandler" in panel.coordinators.value and "tvaers-children" in panel.coordinators.value
     assert panel.chart.outputs and "application/vnd.plotly.v1+json" in panel.chart.outputs[0]["data"]
     assert panel.progress.value == 1.0 and not panel.save_button.disabled
 

@@ -87,4 +87,6 @@ def test_a_person_clock_nobody_on_the_team_can_hold_is_counted_late_but_not_avoi
     assert ("mangler", False) in rows  # the jobsamtale: no job consultant on the team
     assert result.kpis.avoidable_late == 0 and result.kpis.unavoidable_families == 1
     assert result.kpis.late_lovkrav == 2  # the jobsamtale and the BFU already past its 4 months, both lovkrav
+    assert result.kpis.max_children_per_caseworker == 1  # F1-B1's cases are held by its caseworker C1
+    assert {row["staff_id"]: row["children"] for row in result.caseloads} == {"C1": 1, "J1": 0}
     assert any("1 familie kan ikke nå alle frister" in note for note in result.notes)

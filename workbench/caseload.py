@@ -49,3 +49,32 @@ def extra_load_of_role(register: Register, family: Family, staff_id: str, share:
     """Points added by giving ``staff_id`` a role with ``share`` in ``family``, on top of any team share."""
     on_team = staff_id in register.team_staff_ids(family.family_id)
     return max(0.0, share - (load.team if on_team else 0.0)) * family.case_points
+
+
+def children_per_caseworker(register: Register, assignments: Iterable[Assignment] | None = None) -> dict[str, int]:
+    """Children's cases per caseworker: every child with an open case under Barnets lov (``cases.csv``; without
+    cases, every child of a family with a Barnets lov basis) counts in full for the caseworker who holds the
+    child's appointments (the one on the family's team, else a coordinator with the role).  Compare with
+    ``settings.CHILDREN_PER_CASEWORKER``."""
+    from workbench.scheduling.instance import appointment_attendees
+
+    if assignments is None:
+        assignments = [Assignment(f.family_id, f.primary_coordinator, f.secondary_coordinator) for f in register.families]
+    by_family = {a.family_id: a for a in assignments}
+    out: dict[str, set[str]] = defaultdict(set)
+    for family in register.families:
+        cases = register.cases_by_family.get(family.family_id, ())
+        if cases:
+            children = {c.person_id for c in cases if c.case_basis.startswith("BL") and c.closed_on is None}
+        elif any(b.startswith("BL") for b in family.case_basis):
+            children = {p.person_id for p in register.persons_by_family.get(family.family_id, ()) if p.kind == "barn"}
+        else:
+            continue
+        if not children:
+            continue
+        basis = "&".join(family.case_basis)
+        holder, _ = appointment_attendees(register, by_family.get(family.family_id), family.family_id,
+                                          "sagsbehandler_barn", basis)
+        for staff_id in holder:
+            out[staff_id] |= children
+    return {staff_id: len(children) for staff_id, children in out.items()}

@@ -38,3 +38,7 @@ class MeetingHours:
 
 DEFAULT_LOAD = LoadWeights()
 DEFAULT_HOURS = MeetingHours()
+
+CHILDREN_PER_CASEWORKER = (20, 30)
+"""Dansk Socialrådgiverforening's yardstick: a caseworker with authority (myndighed) should hold 20-30 children's
+cases; each child's case counts in full, however the family's points are shared."""

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 import ipywidgets as w
 import plotly.graph_objects as go
 
+from workbench.caseload import caseload, children_per_caseworker
 from workbench.catalogue import role_label
 from workbench.io.store import Store
 from workbench.model import Register
@@ -31,6 +32,7 @@ from workbench.scheduling.check import check_continuity, check_plan
 from workbench.scheduling.plan import Plan
 from workbench.scheduling.planner import PlanOptions, PlanRun, make_plan
 from workbench.scheduling.stopping import StopToken
+from workbench.settings import CHILDREN_PER_CASEWORKER
 from workbench.screening.workflow import accepted_team_changes
 from workbench.ui.common import STYLE, MessageArea, RegisterLoader, guarded, help_html, show_figure, with_classes
 from workbench.ui.common import today as current_day
@@ -180,7 +182,29 @@ def coordinator_html(register: Register, run: PlanRun) -> str:
                      f"{used:g} / {limit:g}"])
     return (f'{TABLE_STYLE}<div class="tvaers-plan"><h3>Koordinatorer</h3>'
             + _table(["Navn", "Id", "Rolle", "Primær for", "Sekundær for", "Sagspoint"], rows, "tvaers-coordinators")
-            + "</div>")
+            + "</div>" + children_html(register, run))
+
+
+def children_html(register: Register, run: PlanRun) -> str:
+    """Children's cases per caseworker next to the points: each child counts in full (DS: 20-30 children)."""
+    low, high = CHILDREN_PER_CASEWORKER
+    counts = children_per_caseworker(register, run.plan.assignments)
+    if not counts:
+        return ""
+    used = caseload(register, run.plan.assignments)
+    rows = []
+    for staff_id, children in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        person = register.staff_by_id[staff_id]
+        verdict = "over pejlemærket" if children > high else "inden for" if children >= low else "under"
+        rows.append([person.name, staff_id, role_label(person.role), children, verdict,
+                     f"{used.get(staff_id, 0.0):g} / {person.max_caseload_points:g}"])
+    over = sum(1 for c in counts.values() if c > high)
+    return (f'<div class="tvaers-plan"><h3>Børnesager pr. sagsbehandler</h3><div class="tvaers-help">Hvert barn med '
+            f'en sag efter barnets lov tæller helt for den sagsbehandler, der holder barnets samtaler. Dansk '
+            f'Socialrådgiverforenings pejlemærke er {low}–{high} børn pr. sagsbehandler'
+            + (f'; {count(over, "sagsbehandler", "sagsbehandlere")} har flere.' if over else ".") + "</div>"
+            + _table(["Navn", "Id", "Rolle", "Børn", f"Pejlemærke {low}–{high}", "Sagspoint"], rows,
+                     "tvaers-children") + "</div>")
 
 
 def meetings_per_week_figure(register: Register, plan: Plan) -> go.Figure:

@@ -49,7 +49,8 @@ SAVED_KIND = "scenario_def"
 
 SHOWN_KPIS = ("families", "families_fully_staffed", "unassigned_families", "missing_secondary", "vacant_places",
               "meetings", "late_meetings", "avoidable_late", "late_lovkrav", "unavoidable_families", "max_days_late",
-              "over_cap_staff", "coordinator_load_median", "coordinator_load_max", "peak_week_utilisation", "legal_ok")
+              "over_cap_staff", "max_children_per_caseworker", "coordinator_load_median", "coordinator_load_max",
+              "peak_week_utilisation", "legal_ok")
 
 
 def _classed(widget: w.Widget, name: str) -> w.Widget:

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from statistics import median
 
 from workbench import catalogue
-from workbench.caseload import caseload
+from workbench.caseload import caseload, children_per_caseworker
 from workbench.model import Register
 from workbench.scheduling.planner import PlanRun
 from workbench.settings import DEFAULT_LOAD, LoadWeights
@@ -47,6 +47,8 @@ class ScenarioKpis:
     seconds: float
     late_lovkrav: int = 0
     """Late or overdue deadlines that the law sets (lovkrav), as opposed to a model's cadence (modelkrav)."""
+    max_children_per_caseworker: int = 0
+    """Most children's cases one caseworker holds (each child in full; DS yardstick 20-30)."""
 
 
 @dataclass
@@ -111,13 +113,14 @@ def weekly_utilisation(register: Register, run: PlanRun) -> list[dict]:
 
 def caseload_rows(register: Register, run: PlanRun, load: LoadWeights = DEFAULT_LOAD) -> list[dict]:
     used = caseload(register, run.plan.assignments, load)
+    children = children_per_caseworker(register, run.plan.assignments)
     rows = []
     for person in register.staff:
         points = round(used.get(person.staff_id, 0.0), 2)
         limit = person.max_caseload_points
         rows.append({"staff_id": person.staff_id, "name": person.name, "role": person.role,
                      "role_label": catalogue.role_label(person.role), "coordinates": person.can_coordinate,
-                     "points": points, "limit": limit,
+                     "points": points, "limit": limit, "children": children.get(person.staff_id, 0),
                      "percent": round(100 * points / limit, 1) if limit > 0 else (0.0 if points == 0 else 999.0)})
     return rows
 
@@ -169,6 +172,7 @@ def compute_kpis(register: Register, run: PlanRun, unavoidable: dict[str, Unavoi
         solver_status=str(plan.summary.get("solver_status", "")),
         seconds=float(plan.summary.get("solve_seconds", 0.0)),
         late_lovkrav=int(plan.summary.get("late_by_kind", {}).get("lovkrav", 0)),
+        max_children_per_caseworker=max((row["children"] for row in caseloads), default=0),
     )
     tables = {"caseloads": caseloads, "weekly": weekly, "meetings_per_person": dict(meetings_per_person),
               "late": late}
@@ -189,6 +193,7 @@ KPI_LABELS_DA: dict[str, str] = {
     "total_days_late": "Dage for sent i alt",
     "max_days_late": "Flest dage for sent",
     "over_cap_staff": "Medarbejdere over sagsloft",
+    "max_children_per_caseworker": "Flest børnesager hos én sagsbehandler (pejlemærke 20–30)",
     "coordinator_load_median": "Koordinatorbelastning, median (%)",
     "coordinator_load_max": "Koordinatorbelastning, højeste (%)",
     "peak_week_utilisation": "Travleste uge for én person (%)",
