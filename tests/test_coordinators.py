@@ -147,3 +147,26 @@ def test_invalid_given_coordinator_is_replaced():
     register = tiny_register([staff("C1"), staff("X", can_coordinate=False)], [family("F1", primary="X")])
     fixed = replace(register.families[0])
     assert assign_coordinators(register.replace(families=(fixed,))).assignments[0].primary_coordinator == "C1"
+
+
+def test_a_coordinator_who_never_works_on_the_teams_days_is_not_chosen_nor_kept():
+    from datetime import date
+
+    from workbench.scheduling.coordinators import MeetingDays
+
+    mon_tue = staff("K1", workdays=(0, 1), district="Nord")  # part time: Monday and Tuesday
+    thu_fri = staff("P1", role="ppr_psykolog", can_coordinate=False, workdays=(3, 4))
+    horizon = (date(2027, 3, 1), date(2027, 6, 30))
+    register = tiny_register([mon_tue, staff("K2", district="Syd"), thu_fri],
+                             [family("F1", district="Nord", last=date(2027, 2, 26))],
+                             team=[("F1", "P1", "ppr_psykolog")])
+    assert MeetingDays(register, horizon).blocks(register.families[0], "K1")
+    assert not MeetingDays(register, horizon).blocks(register.families[0], "K2")
+    # K1 is the better fit (same district), but could never meet the family with its team
+    chosen = assign_coordinators(register, horizon=horizon).assignments[0].primary_coordinator
+    assert chosen == "K2"
+    assert assign_coordinators(register).assignments[0].primary_coordinator == "K1"  # no horizon: fit decides
+    kept = replace(register, families=(replace(register.families[0], primary_coordinator="K1"),))
+    result = assign_coordinators(kept, horizon=horizon)
+    assert result.assignments[0].primary_coordinator == "K2"
+    assert "arbejder ikke på nogen af de dage" in result.forced[("F1", "primary")]

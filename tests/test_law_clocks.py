@@ -189,3 +189,24 @@ def test_the_readme_rule_table_is_written_from_the_rules_file():
     assert readme_with_table(readme, list(RULES)) == readme, "run: python -m workbench.rule_table"
     sample = (Path(__file__).resolve().parents[1] / "sample_data" / "followup_rules.csv").read_text("utf-8")
     assert all(rule.rule_id in sample for rule in RULES)
+
+
+def test_a_held_one_off_does_not_restart_the_cases_other_clock():
+    """The sygedagpenge reassessment (a one-off) held early does not count as the case's last follow-up."""
+    from workbench.scheduling.baseline import Baseline, register_snapshot
+    from workbench.scheduling.plan import HELD
+    from workbench.scheduling.records import StatusRecord, apply_records
+
+    register = _register([Case("c0", "F1", "F1-B1", "BL32", date(2025, 1, 1), 91),
+                          Case("s1", "F1", "F1-V1", "SDP", START - timedelta(days=20))])
+    first = _plan(register)
+    [review] = _of(first, "F1-V1", "SDP24")
+    follow = _of(first, "F1-V1", "SDP13B")
+    later = review.day + timedelta(days=1)
+    held, _ = apply_records(first.plan, [StatusRecord(m.meeting_id, HELD) for m in first.plan.meetings if m.day < later])
+    again = make_plan(register, later, END, PlanOptions(time_limit=5, as_of=later,
+                                                          baseline=Baseline.from_plan(held, register_snapshot(register))))
+    assert check_plan(register, again.plan).ok
+    upcoming = [m for m in _of(again, "F1-V1", "SDP13B") if m.day >= later]
+    before = [m for m in follow if m.day >= later]
+    assert upcoming and before and upcoming[0].deadline == before[0].deadline  # counted from the last follow-up

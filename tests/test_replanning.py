@@ -350,7 +350,7 @@ def test_the_least_change_chain_moves_only_the_meeting_a_sick_day_hits():
 
 def test_a_cut_search_gives_the_same_plan_in_two_processes_under_load(tmp_path):
     """Work is counted, not timed: two runs side by side (each slowing the other), with different string hashing,
-    stop at the same point of the search and write byte-identical files.  A crowded municipality (420 families
+    stop at the same point of the search and write byte-identical files.  A crowded municipality (480 families
     for 60 staff), so the search is cut by the time limit rather than proven finished."""
     import json
     import os
@@ -360,7 +360,7 @@ def test_a_cut_search_gives_the_same_plan_in_two_processes_under_load(tmp_path):
     from workbench.io.register import write_register
     from workbench.synth.municipality import MunicipalitySpec, generate_municipality
 
-    data = write_register(generate_municipality(MunicipalitySpec(n_staff=60, n_families=420)), tmp_path / "data")
+    data = write_register(generate_municipality(MunicipalitySpec(n_staff=60, n_families=480)), tmp_path / "data")
     runs = []
     for seed in ("1", "2"):
         env = dict(os.environ, PYTHONHASHSEED=seed)

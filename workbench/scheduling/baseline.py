@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from workbench.model import Register, TeamChange, TeamMember
+from workbench.model import DEADLINE, Register, TeamChange, TeamMember
 from workbench.scheduling.plan import CANCELLED, HELD, Assignment, Meeting, Plan, read_meetings
 from workbench.settings import DEFAULT_HOURS, MeetingHours
 from workbench.workdays import WorkCalendar
@@ -216,10 +216,10 @@ def carry_over(register: Register, baseline: Baseline, start: date) -> tuple[Reg
             team += list(register.team_by_family.get(family.family_id, ()))
     rules = {r.rule_id: r for r in register.rules}
     cases = []
-    for case in register.cases:  # a person's appointment held before the plan is the case's last one
+    for case in register.cases:  # a person's appointment held before the plan is the case's last one ...
         held = max((day for chain, day in last_held.items() if chain.startswith(f"{case.person_id}:")
-                    and case.case_basis in getattr(rules.get(chain.split(":", 1)[1]), "bases", ())
-                    and day >= case.opened_on), default=None)
+                    and _repeats_on(rules.get(chain.split(":", 1)[1]), case) and day >= case.opened_on),
+                   default=None)  # ... on its repeating clocks: a one-off (a reassessment) is done, no anchor
         if held and (case.last_followup_date is None or held > case.last_followup_date):
             case = replace(case, last_followup_date=held)
         done = tuple(m.rule_id for m in baseline.held if m.person_id == case.person_id
@@ -248,6 +248,11 @@ def apply_team_changes(register: Register, changes: list[TeamChange]) -> tuple[R
             lines.append(f"Familie {family_id}: accepteret team fra {change.from_date:%d.%m.%Y} – "
                          + "; ".join([f"{s} kommer med" for s in joins] + [f"{s} går ud" for s in leaves]))
     return register.replace(team=tuple(team)), lines
+
+
+def _repeats_on(rule, case) -> bool:
+    """The rule is a repeating clock (a cadence or a count) on this case's basis."""
+    return rule is not None and case.case_basis in rule.bases and rule.clock != DEADLINE
 
 
 def prepare(register: Register, baseline: Baseline | None, start: date, end: date, freeze_until: date | None,

@@ -19,16 +19,19 @@ from datetime import date
 from ortools.sat.python import cp_model
 
 from workbench.caseload import caseload, extra_load_of_role, team_only_caseload
-from workbench.model import Family, Register, Staff
+from workbench.clocks import Clock, on_time_chain_exists, team_anchor, team_rule
+from workbench.model import DEADLINE, Family, Register, Staff
 from workbench.scheduling.plan import Assignment
 from workbench.scheduling.workclock import WorkClock, charge_solve, configure_solver
 from workbench.settings import DEFAULT_LOAD, LoadWeights
+from workbench.workdays import WorkCalendar
 
 SCALE = 100  # caseload points are kept to two decimals in the model
 
 W_UNASSIGNED = 10_000_000
 W_AVOID = 1_000_000
-"""Keeping a coordinator who cannot meet the family in time (a long absence): only if nobody else can."""
+"""A coordinator who cannot meet the family in time (a long absence, no working day in common with the team): only if
+nobody else can."""
 W_KEEP = 100_000
 W_CHOICE = 20_000
 W_BALANCE = 2
@@ -216,6 +219,67 @@ def long_absence(register: Register, family: Family, staff_id: str, horizon: tup
     return None
 
 
+class MeetingDays:
+    """Which coordinators can meet a family's team on time in the horizon: the days the municipality is open, the
+    family is at home and every team member works and is present, with the coordinator's own days - is there a
+    chain of on-time follow-ups (clocks.py)?  A coordinator who never works on the team's days (part time) or is
+    away through a whole interval would make a follow-up late whatever the plan."""
+
+    def __init__(self, register: Register, horizon: tuple[date, date]) -> None:
+        self.register, (self.start, self.end) = register, horizon
+        self.calendar = WorkCalendar(register, self.start, self.end)
+        self.n_days = (self.end - self.start).days + 1
+        numbers = {d: (d - self.start).days for d in self.calendar.open_days}
+        self.staff_days = {s.staff_id: frozenset(n for d, n in numbers.items()
+                                                 if self.calendar.staff_available(s.staff_id, d))
+                           for s in register.staff}
+        self.numbers = numbers
+        self.open_numbers = frozenset(numbers.values())
+        self._days: dict[str, frozenset[int]] = {}
+        self._team: dict[str, tuple | None] = {}
+
+    def _team_days(self, family: Family) -> frozenset[int]:
+        """Day numbers on which the family and its whole team can meet."""
+        if family.family_id not in self._days:
+            days = self._family_days(family.family_id)
+            for person in self.register.team_staff_ids(family.family_id):
+                days &= self.staff_days.get(person, frozenset())
+            self._days[family.family_id] = days
+        return self._days[family.family_id]
+
+    def _family_days(self, family_id: str) -> frozenset[int]:
+        if not self.register.unavailability_by_family.get(family_id):
+            return self.open_numbers
+        return frozenset(n for d, n in self.numbers.items() if self.calendar.family_available(family_id, d))
+
+    def _team_chain(self, family: Family):
+        """(prev, prev is a meeting, clock, whether the team alone can meet on time), or None without a team rule."""
+        if family.family_id not in self._team:
+            rule = team_rule(self.register, family, self.start, self.end)
+            if rule is None:
+                self._team[family.family_id] = None
+            else:
+                since, is_meeting = team_anchor(self.register, family, rule, self.start, self.end)
+                clock = Clock(rule.max_interval_days, rule.min_interval_days, repeat=rule.clock != DEADLINE)
+                prev = (since - self.start).days
+                on_time = on_time_chain_exists(self._team_days(family), prev, is_meeting, clock, self.n_days)
+                self._team[family.family_id] = (prev, is_meeting, clock, on_time)
+        return self._team[family.family_id]
+
+    def blocks(self, family: Family, staff_id: str) -> bool:
+        """True if the team could meet on time without ``staff_id`` but not with them."""
+        if staff_id not in self.staff_days:
+            return False
+        days = self._team_days(family)
+        if days <= self.staff_days[staff_id]:
+            return False  # the person is there whenever the team is
+        chain = self._team_chain(family)
+        if chain is None or not chain[3]:
+            return False  # no team follow-ups, or nobody can help: the team itself cannot meet on time
+        prev, is_meeting, clock, _ = chain
+        return not on_time_chain_exists(days & self.staff_days[staff_id], prev, is_meeting, clock, self.n_days)
+
+
 def assign_coordinators(register: Register, load: LoadWeights = DEFAULT_LOAD, time_limit: float = 20.0,
                         workers: int = 2, clock: WorkClock | None = None,
                         horizon: tuple[date, date] | None = None) -> AssignmentResult:
@@ -225,11 +289,15 @@ def assign_coordinators(register: Register, load: LoadWeights = DEFAULT_LOAD, ti
     overloaded = _overloaded_by_given(register, load)
     free: set[tuple[str, str]] = set()
     forced: dict[tuple[str, str], str] = {}
+    days = MeetingDays(register, horizon) if horizon is not None else None
     for family in register.families:
         for kind, given in (("primary", family.primary_coordinator), ("secondary", family.secondary_coordinator)):
             wanted = kind == "primary" or family.needs_secondary or given
             valid = given and given in register.staff_by_id and register.staff_by_id[given].can_coordinate
             away = long_absence(register, family, given, horizon) if valid else None
+            if valid and not away and days is not None and days.blocks(family, given):
+                away = (f"{given} arbejder ikke på nogen af de dage, hvor familiens team kan mødes inden fristerne "
+                        f"(deltid eller fravær)")
             if wanted and (not valid or given in overloaded or away):
                 free.add((family.family_id, kind))
                 if given:
@@ -237,6 +305,11 @@ def assign_coordinators(register: Register, load: LoadWeights = DEFAULT_LOAD, ti
                                                         else _why_not_kept(register, given, overloaded))
     avoid = {(family_id, getattr(register.family_by_id[family_id], f"{kind}_coordinator"))
              for (family_id, kind), why in forced.items() if why.startswith("fravær:")}
+    if days is not None:  # a new coordinator who could never meet the family's team on time: only if nobody else can
+        coordinators = [s.staff_id for s in register.staff if s.can_coordinate]
+        for family_id in sorted({family_id for family_id, _ in free}):
+            family = register.family_by_id[family_id]
+            avoid |= {(family_id, c) for c in coordinators if days.blocks(family, c)}
     forced = {key: why.removeprefix("fravær:") for key, why in forced.items()}
     model = CoordinatorModel(register, load, free, avoid=avoid)
     solver = cp_model.CpSolver()
