@@ -69,3 +69,16 @@ def test_app_serves_on_localhost_only_and_hides_tracebacks(tmp_path):
     command = voila_command(tmp_path, 8866)
     assert "--Voila.ip=127.0.0.1" in command and "--show_tracebacks=False" in command
     assert "--no-browser" in command and "--port=8866" in command and str(tmp_path) in command
+
+
+def test_without_chromium_the_export_still_writes_everything_and_says_why_there_is_no_pdf(tmp_path, monkeypatch):
+    import workbench.export.pdf as pdf
+
+    monkeypatch.setattr(pdf, "find_chromium", lambda: None)  # a machine without Chromium (make demo asks for a PDF)
+    data, plan_dir, out = _setup(tmp_path, monkeypatch)
+    result = runner.invoke(app, ["export", "--data", str(data), "--plan", str(plan_dir), "--out", str(out),
+                                 "--pdf", "F0001"])
+    assert result.exit_code == 0, result.output
+    assert "ikke gemt som PDF: Chromium findes ikke" in result.output
+    assert (out / "aarshjul" / "aarshjul_F0001.html").is_file() and not (out / "aarshjul" / "aarshjul_F0001.pdf").exists()
+    assert (out / "tvaers_plan.xlsx").is_file()

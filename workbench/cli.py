@@ -423,7 +423,6 @@ def export(
 ) -> None:
     """Write Outlook calendars (.ics) per staff member and family, Excel, CSV and a printable årshjul per family."""
     from workbench.export.bundle import export_all
-    from workbench.export.pdf import PdfUnavailable
     from workbench.io.plan_folder import PlanFolderError, read_plan
     from workbench.io.store import Store
 
@@ -442,8 +441,6 @@ def export(
     store = None if no_history else Store()
     try:
         report = export_all(the_plan, register, out, store=store, series=series, pdf_families=wanted)
-    except PdfUnavailable as error:
-        _fail(f"PDF: {error}")
     except OSError as error:
         _fail(f"{out}: kan ikke skrive filerne ({error}).")
     typer.echo(report.text())

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 from workbench.export.aarshjul import family_wheel, printable_html
-from workbench.export.pdf import html_to_pdf
+from workbench.export.pdf import PdfUnavailable, html_to_pdf
 from workbench.io.calendar_ics import CalendarSet, export_calendars
 from workbench.io.excel import write_csvs, write_workbook
 from workbench.model import Register
@@ -35,6 +35,8 @@ class ExportReport:
     csvs: list[Path]
     wheels: list[Path]
     pdfs: list[Path] = field(default_factory=list)
+    pdf_problem: str = ""
+    """Why the årshjul could not also be saved as PDF (no Chromium); the HTML pages are there all the same."""
 
     def text(self) -> str:
         """A Danish one-paragraph summary for the user."""
@@ -47,6 +49,8 @@ class ExportReport:
                          f"opdaterer dem, når filerne importeres igen.")
         if self.pdfs:
             parts.append(f"{len(self.pdfs)} årshjul er også gemt som PDF.")
+        if self.pdf_problem:
+            parts.append(f"Årshjulet blev ikke gemt som PDF: {self.pdf_problem}")
         return " ".join(parts)
 
 
@@ -64,7 +68,7 @@ def export_all(plan: Plan, register: Register, folder: str | Path, store=None, s
     csvs = write_csvs(plan, register, folder / "csv")
     wheels_dir = folder / "aarshjul"
     wheels_dir.mkdir(exist_ok=True)
-    wheels, pdfs = [], []
+    wheels, pdfs, pdf_problem = [], [], ""
     pdf_set = set(pdf_families)
     families = sorted({a.family_id for a in plan.assignments} | {m.family_id for m in plan.meetings})
     for family_id in families:
@@ -74,9 +78,12 @@ def export_all(plan: Plan, register: Register, folder: str | Path, store=None, s
         path = wheels_dir / wheel_file_name(family_id)
         path.write_text(page, "utf-8")
         wheels.append(path)
-        if family_id in pdf_set:
-            pdfs.append(html_to_pdf(page, path.with_suffix(".pdf")))
-    return ExportReport(folder, calendars, workbook, csvs, wheels, pdfs)
+        if family_id in pdf_set and not pdf_problem:
+            try:
+                pdfs.append(html_to_pdf(page, path.with_suffix(".pdf")))
+            except PdfUnavailable as error:  # everything else is written; the page prints from a browser
+                pdf_problem = str(error)
+    return ExportReport(folder, calendars, workbook, csvs, wheels, pdfs, pdf_problem)
 
 
 def zip_bytes(files: dict[str, bytes]) -> bytes:
