@@ -152,17 +152,20 @@ def in_force(rule: FollowupRule, start: date, end: date) -> bool:
     return rule.valid_from <= end and (rule.valid_to is None or rule.valid_to >= start)
 
 
+def _versions_of_each_rule(rules: Iterable[FollowupRule]) -> list[list[FollowupRule]]:
+    """The versions of each rule (same case basis, appointment and kind of clock), oldest first."""
+    by_key: dict[tuple, list[FollowupRule]] = {}
+    for rule in rules:
+        by_key.setdefault((rule.case_basis, rule.appointment, rule.clock), []).append(rule)
+    return [sorted(versions, key=lambda r: r.valid_from) for versions in by_key.values()]
+
+
 def rule_versions(rules: Iterable[FollowupRule], start: date, end: date) -> list[FollowupRule]:
     """The versions in force in the period.  A version without ``valid_to`` ends the day before the next version
     of the same rule (same case basis, appointment and kind of clock) starts.  A basis none of whose versions is in force yet
     uses its first version (as an older rules file without dates would)."""
-    rules = list(rules)
-    by_key: dict[tuple, list[FollowupRule]] = {}
-    for rule in rules:
-        by_key.setdefault((rule.case_basis, rule.appointment, rule.clock), []).append(rule)
     out = []
-    for versions in by_key.values():
-        versions.sort(key=lambda r: r.valid_from)
+    for versions in _versions_of_each_rule(rules):
         current = []
         for k, rule in enumerate(versions):
             until = rule.valid_to
@@ -280,12 +283,8 @@ def _done(case: Case, rule: FollowupRule) -> bool:
 def version_on(rules: Iterable[FollowupRule], day: date) -> list[FollowupRule]:
     """For each rule (case basis, appointment, kind of clock): the version in force on ``day`` - a version
     without ``valid_to`` lasts until the next one starts; before the first version, the first version."""
-    by_key: dict[tuple, list[FollowupRule]] = {}
-    for rule in rules:
-        by_key.setdefault((rule.case_basis, rule.appointment, rule.clock), []).append(rule)
     out = []
-    for versions in by_key.values():
-        versions.sort(key=lambda r: r.valid_from)
+    for versions in _versions_of_each_rule(rules):
         started = [r for r in versions if r.valid_from <= day]
         current = started[-1] if started else versions[0]
         if current.valid_to is None or current.valid_to >= day or not started:
