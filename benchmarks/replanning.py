@@ -131,14 +131,15 @@ def scenario_unchanged(register, first: PlanRun, folder: Path, limit: float) -> 
 
 
 def scenario_new_family(register, first: PlanRun, limit: float) -> dict:
-    changed = _add_family(register, _family_that_fits(register), "F0999")
+    source = _family_that_fits(register)
+    changed = _add_family(register, source, "F0999")
     baseline = Baseline.from_plan(first.plan, register_snapshot(register))
     run, seconds = _plan(changed, PlanOptions(time_limit=limit, baseline=baseline, freeze_until=FREEZE))
     others = [old for old, _ in run.changes.moved if old.family_id != "F0999"]
     late_new = [m for m in run.plan.meetings if m.family_id == "F0999" and m.days_late]
     # the best possible: 0 moves if the new family fits on time; else what moving announced meetings could buy
     again, _ = _plan(changed, PlanOptions(time_limit=limit, baseline=baseline, freeze_until=FREEZE, reoptimize=True))
-    return _figures("new_family", changed, run, seconds, baseline, FREEZE, moved_other_families=len(others),
+    return _figures("new_family", changed, run, seconds, baseline, FREEZE, copied=source, moved_other_families=len(others),
                     new_family_late=len(late_new), new_family_days_late=sum(m.days_late for m in late_new),
                     reoptimized_moved=again.plan.summary["continuity"]["moved_announced"],
                     reoptimized_days_late=again.plan.summary["total_days_late"],
