@@ -96,10 +96,17 @@ def local_datetime(day: date, minute: int) -> datetime:
 # --------------------------------------------------------------------------- what an event says
 
 
+_LETTERS_FOR_HEX = str.maketrans("0123456789", "ghijklmnop")
+
+
 def meeting_uid(meeting_id: str, series: str, person_id: str = "") -> str:
-    """A stable UID; a person's own appointment gets a digest in place of its id, which names the person."""
+    """A stable UID; a person's own appointment gets a digest in place of its id, which names the person.
+
+    The digest is written in letters only: ten digits in a row would look like a CPR number, and the
+    store refuses to keep the calendar history then."""
     if person_id:
-        meeting_id = f"{meeting_id.split('-')[0]}-p{hashlib.sha256(meeting_id.encode()).hexdigest()[:16]}"
+        digest = hashlib.sha256(meeting_id.encode()).hexdigest()[:16].translate(_LETTERS_FOR_HEX)
+        meeting_id = f"{meeting_id.split('-')[0]}-p{digest}"
     return f"tvaers-{series}-{meeting_id}@{UID_DOMAIN}"
 
 

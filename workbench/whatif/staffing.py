@@ -1112,6 +1112,17 @@ def _verified_plan(problem: StaffingProblem, staffed: Register, solution: Staffi
     return (solution, plan) if report.ok and not report.late else None
 
 
+def _unverified_message(rounds: int, n_late: int, n_unassigned: int) -> str:
+    """Why the answer after the last round is not verified, in the team leader's words."""
+    problems = []
+    if n_late:
+        problems.append(f"{n_late} for sene møder, der kunne undgås")
+    if n_unassigned:
+        problems.append(f"{n_unassigned} {'familie' if n_unassigned == 1 else 'familier'} uden koordinator")
+    return (f"Efter {rounds} {'runde' if rounds == 1 else 'runder'} havde kontrolplanen stadig "
+            f"{' og '.join(problems)}; svaret er derfor ikke kontrolleret.")
+
+
 def minimal_staffing(register: Register, start: date, end: date, options: StaffingOptions = StaffingOptions(),
                      vacant_places: tuple[tuple[str, str], ...] = (), progress: ProgressCallback = no_progress,
                      stop: StopToken | None = None) -> StaffingResult:
@@ -1139,6 +1150,7 @@ def minimal_staffing(register: Register, start: date, end: date, options: Staffi
     rounds = 0
     total_rounds = options.rounds + 1
     last_solution: StaffingSolution | None = None
+    model_holders_only = False  # set when the planner's own coordinator assignment left families without one
 
     def step(share: float, text: str) -> None:
         progress(0.05 + 0.9 * min(1.0, share / total_rounds), text)
@@ -1182,8 +1194,9 @@ def minimal_staffing(register: Register, start: date, end: date, options: Staffi
             continue
         step(rounds - 0.5, f"Kontrollerer med planlæggeren (runde {rounds})")
         in_cuts = {q for _, pairs in cuts for q, _ in pairs}
-        planner_decides = frozenset(q for q in problem.places if q.kind != "team" and problem.is_open(q)
-                                    and q.family_id not in problem.stuck_families and q not in in_cuts)
+        planner_decides = frozenset() if model_holders_only else frozenset(
+            q for q in problem.places if q.kind != "team" and problem.is_open(q)
+            and q.family_id not in problem.stuck_families and q not in in_cuts)
         staffed = staffed_register(problem, solution, planner_decides)
         try:
             run = make_plan(staffed, start, end, PlanOptions(time_limit=options.plan_time_limit, load=options.load,
@@ -1194,15 +1207,19 @@ def minimal_staffing(register: Register, start: date, end: date, options: Staffi
             break
         late = _late_families(problem, run)
         n_late = sum(len(w) for w in late.values())
+        n_unassigned = run.plan.summary.get("unassigned_families", 0)
         step(rounds - 0.2, f"Runde {rounds}: {sum(solution.hires.values())} nye, {n_late} for sene møder i kontrolplanen")
-        if not late and not run.plan.summary.get("unassigned_families", 0):
+        if not late and not n_unassigned:
             result = (solution, staffed, run.plan, run)
             break
         if rounds >= total_rounds or stop.stopped:
-            messages.append(f"Efter {rounds} runder havde kontrolplanen stadig {n_late} for sene møder, der kunne "
-                            "undgås; svaret er derfor ikke kontrolleret.")
+            messages.append(_unverified_message(rounds, n_late, n_unassigned))
             result = (solution, staffed, run.plan, run)
             break
+        if n_unassigned and not model_holders_only:
+            # the planner did not find the coordinator assignment the model has shown exists (on a busy
+            # machine its search can be cut short): check the model's own holders next
+            model_holders_only = True
         for fid, windows in late.items():
             cuts.append((fid, _blocked_places(problem, staffed, run, fid, windows)))
     progress(1.0, "Færdig")
