@@ -9,6 +9,10 @@ answer is "0 late".  For each size it prints one line per method:
 
 Usage:  python benchmarks/packing_scale.py [--sizes 30x300,60x1000,100x2000] [--time-limit 60]
                                            [--seeds 1,2] [--single-up-to 1000] [--json out.json]
+                                           [--jobsamtaler 0.5]
+
+--jobsamtaler S: mixed appointment kinds - a share S of the families with a job consultant also plant the
+adult's own jobsamtaler (job consultant and adult only, 45 min, every 4 weeks) next to the team follow-ups.
 Machine figures (seconds) depend on the machine; the late counts do not.
 """
 
@@ -35,17 +39,21 @@ def _line(**row) -> str:
             "max days late {max_late:>3}  {seconds:6.1f} s  check {check}").format(**row)
 
 
-def run(sizes: list[tuple[int, int]], seeds: list[int], time_limit: float, single_up_to: int) -> list[dict]:
+def run(sizes: list[tuple[int, int]], seeds: list[int], time_limit: float, single_up_to: int,
+        jobsamtaler: float = 0.0) -> list[dict]:
     rows = []
     for n_staff, n_families in sizes:
         for seed in seeds:
             began = time.perf_counter()
-            planted = generate_planted(PlantedSpec(n_staff=n_staff, n_families=n_families, seed=seed))
+            planted = generate_planted(PlantedSpec(n_staff=n_staff, n_families=n_families, seed=seed,
+                                                   share_jobsamtaler=jobsamtaler))
             made = time.perf_counter() - began
             register = planted.register
             print(f"# {n_staff} staff, {len(register.families)} families, {len(planted.planted.meetings)} planted "
                   f"meetings, utilisation {planted.utilisation:.0%} of all person-day caps "
-                  f"(busiest tenth {planted.peak_utilisation:.0%}), planted in {made:.1f} s", flush=True)
+                  f"(busiest tenth {planted.peak_utilisation:.0%}), "
+                  f"{sum(1 for m in planted.planted.meetings if m.person_id)} of them jobsamtaler, "
+                  f"planted in {made:.1f} s", flush=True)
             size = f"{n_staff}x{n_families}"
 
             def record(method: str, meetings, unplaced, seconds: float, status: str = "") -> None:
@@ -85,12 +93,13 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--single-up-to", type=int, default=1000)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--jobsamtaler", type=float, default=0.0)
     args = parser.parse_args()
     sizes = [tuple(int(x) for x in size.split("x")) for size in args.sizes.split(",")]
     seeds = [int(s) for s in args.seeds.split(",")]
     print(f"# machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"python {platform.python_version()}; time limit {args.time_limit:g} s")
-    rows = run(sizes, seeds, args.time_limit, args.single_up_to)
+    rows = run(sizes, seeds, args.time_limit, args.single_up_to, args.jobsamtaler)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2), "utf-8")
 

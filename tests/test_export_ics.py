@@ -254,7 +254,7 @@ def test_a_person_appointments_uid_never_looks_like_a_cpr_number(store):
     """A hex digest has ten digits in a row now and then; the store then refused the calendar history
     and the export page said 'Noget gik galt' after every plan of the sample data."""
     from workbench.io.calendar_ics import ExportHistory
-    from workbench.io.problems import looks_like_cpr
+    from workbench.cpr import looks_like_cpr
     from workbench.scheduling.plan import Meeting
 
     uids = [meeting_uid(f"F{n:04d}-B1-SDP8-{k:02d}", "2027", f"F{n:04d}-B1") for n in range(2000) for k in range(3)]

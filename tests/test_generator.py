@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from workbench.io.problems import looks_like_cpr
+from workbench.cpr import looks_like_cpr
 from workbench.io.register import read_register, register_frames, write_register
 from workbench.synth.municipality import SYNTHETIC_SURNAMES, MunicipalitySpec, generate_municipality
 

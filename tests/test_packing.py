@@ -143,3 +143,16 @@ def test_replan_with_a_new_family_keeps_the_announced_plan(small_register):
     assert check_plan(changed, again).ok
     assert any(m.family_id == "F9999" for m in again.meetings)
     assert again.summary["moved_meetings"] <= len(first.meetings) // 20
+
+
+def test_planted_instance_with_jobsamtaler_mixes_appointment_kinds_and_we_still_find_zero_late():
+    planted = generate_planted(PlantedSpec(n_staff=30, n_families=150, seed=5, share_jobsamtaler=0.8))
+    person_meetings = [m for m in planted.planted.meetings if m.person_id]
+    assert len(person_meetings) > 50 and {m.rule_id for m in person_meetings} == {"PLANT-JOB"}
+    assert all(len(m.attendees) == 1 for m in person_meetings)
+    report = check_plan(planted.register, planted.planted)
+    assert report.ok and report.late_meetings == 0, report.kinds()
+    run = make_plan(planted.register, planted.start, planted.end, PlanOptions(time_limit=20))
+    assert {m.chain_id for m in run.plan.meetings if m.person_id} == {m.chain_id for m in person_meetings}
+    ours = check_plan(planted.register, run.plan)
+    assert ours.ok and ours.late_meetings == 0, ours.kinds()

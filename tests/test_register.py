@@ -7,7 +7,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from workbench.io.problems import RegisterError, looks_like_cpr
+from workbench.cpr import looks_like_cpr
+from workbench.io.problems import RegisterError
 from workbench.io.register import TABLES, load_register, read_register, register_frames, write_register
 
 

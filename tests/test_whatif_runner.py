@@ -52,7 +52,7 @@ def test_results_are_cached_by_content_and_survive_the_store(small_register, sto
 
 
 def test_cache_keys_never_look_like_cpr_numbers():
-    from workbench.io.problems import looks_like_cpr
+    from workbench.cpr import looks_like_cpr
     from workbench.whatif.cache import cache_key
 
     keys = [cache_key("scenario", n) for n in range(3000)]

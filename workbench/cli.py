@@ -539,10 +539,15 @@ def main() -> None:
     """Console entry: unexpected errors become one plain line (set TVAERS_DEBUG=1 for the traceback)."""
     import os
 
+    from workbench.errors import Refusal
+
     try:
         app(standalone_mode=True)
     except SystemExit:
         raise
+    except Refusal as error:  # the user's to fix (a CPR number, an impossible choice): plain, exit 2
+        typer.echo(str(error), err=True)
+        raise SystemExit(2) from None
     except Exception as error:
         if os.environ.get("TVAERS_DEBUG"):
             raise

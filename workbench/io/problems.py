@@ -2,17 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Iterable
-
-CPR_PATTERN = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
-"""Anything shaped like a Danish CPR number (ddmmyy-xxxx) is refused on input."""
-
-
-def looks_like_cpr(text: str) -> bool:
-    return bool(CPR_PATTERN.search(text))
-
 
 @dataclass(frozen=True)
 class Problem:

@@ -17,7 +17,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from workbench import catalogue
-from workbench.io.problems import CPR_PATTERN, Problem, RegisterError
+from workbench.cpr import CPR_REFUSED_DA, looks_like_cpr, number_looks_like_cpr
+from workbench.io.problems import Problem, RegisterError
 from workbench.model import (
     APPOINTMENTS,
     CADENCE,
@@ -416,16 +417,17 @@ def _read_raw_tables(path: Path, problems: list[Problem]) -> dict[str, RawTable]
 
 
 def _find_cpr(raw: RawTable, problems: list[Problem]) -> None:
+    """Every cell that could be a CPR number (workbench.cpr); in a workbook also a number whose leading zero
+    Excel dropped."""
+    numeric_cells = ", ark " in raw.label  # read from a workbook sheet
     for column in raw.frame.columns:
-        if CPR_PATTERN.search(column):
-            problems.append(Problem(raw.label, 1, column, "kolonnenavnet ligner et CPR-nummer", "header looks like a CPR number"))
+        if looks_like_cpr(column):
+            problems.append(Problem(raw.label, 1, column, "kolonnenavnet " + CPR_REFUSED_DA,
+                                    "header looks like a CPR number"))
         for index, cell in raw.frame[column].items():
-            if CPR_PATTERN.search(cell):
-                problems.append(
-                    Problem(raw.label, raw.row_of(index), column,
-                            "ligner et CPR-nummer; CPR-numre må ikke indlæses – brug pseudonym-id",
-                            "looks like a CPR number, refused")
-                )
+            if looks_like_cpr(cell) or (numeric_cells and number_looks_like_cpr(cell)):
+                problems.append(Problem(raw.label, raw.row_of(index), column, CPR_REFUSED_DA,
+                                        "looks like a CPR number, refused"))
 
 
 def _parse_table(raw: RawTable, problems: list[Problem]) -> pd.DataFrame:

@@ -15,7 +15,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable
 
-from workbench.io.problems import looks_like_cpr
+from workbench.errors import Refusal
+from workbench.cpr import looks_like_cpr
 from workbench.model import ScreeningRating
 from workbench.scheduling.plan import CANCELLED, Assignment, Meeting, Plan
 
@@ -66,20 +67,33 @@ CREATE TABLE IF NOT EXISTS history (
 """
 
 
-class CprRefused(ValueError):
+class CprRefused(Refusal):
     """Raised when text handed to the store looks like a CPR number."""
 
 
 def _refuse_cpr(values: Iterable[Any]) -> None:
     for value in values:
         if isinstance(value, str) and looks_like_cpr(value):
-            raise CprRefused("Teksten ligner et CPR-nummer og gemmes ikke (looks like a CPR number, refused).")
+            raise CprRefused("Teksten ligner et CPR-nummer og gemmes ikke. Brug familiens eller personens "
+                             "pseudonym-id i stedet.")
+
+
+class _CprGuardedConnection(sqlite3.Connection):
+    """Every text written to the store passes the one CPR detector first (labels, keys, notes, documents, logs)."""
+
+    def execute(self, sql, parameters=(), /):  # type: ignore[override]
+        _refuse_cpr(parameters.values() if isinstance(parameters, dict) else parameters)
+        return super().execute(sql, parameters)
+
+    def executemany(self, sql, seq_of_parameters, /):  # type: ignore[override]
+        rows = [tuple(p) for p in seq_of_parameters]
+        for row in rows:
+            _refuse_cpr(row)
+        return super().executemany(sql, rows)
 
 
 def _json(payload: Any) -> str:
-    text = json.dumps(payload, ensure_ascii=False, default=str, sort_keys=True)
-    _refuse_cpr([text])
-    return text
+    return json.dumps(payload, ensure_ascii=False, default=str, sort_keys=True)
 
 
 class Store:
@@ -98,7 +112,7 @@ class Store:
             db.commit()
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path)
+        db = sqlite3.connect(self.path, factory=_CprGuardedConnection)
         db.execute("PRAGMA foreign_keys = ON")
         return db
 
@@ -110,7 +124,6 @@ class Store:
 
     def save_screening(self, ratings: Iterable[ScreeningRating]) -> int:
         ratings = list(ratings)
-        _refuse_cpr(v for r in ratings for v in (r.family_id, r.person_id, r.note, r.screened_by))
         now = self._now()
         with closing(self._connect()) as db, db:
             db.executemany(
@@ -136,7 +149,6 @@ class Store:
 
     def save_plan(self, plan: Plan, label: str = "", snapshot: dict | None = None) -> int:
         """Save a plan (meetings with status, coordinators, team) and, if given, the register it was made from."""
-        _refuse_cpr([label])
         with closing(self._connect()) as db, db:
             cursor = db.execute(
                 'INSERT INTO plans (label, created_at, start, "end", summary) VALUES (?, ?, ?, ?, ?)',

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from workbench.caseload import caseload
-from workbench.model import Family, FollowupRule, Register, Staff, TeamMember
+from workbench.model import Case, Family, FollowupRule, Person, Register, Staff, TeamMember
 from workbench.scheduling.plan import Assignment, Meeting, Plan
 from workbench.synth.municipality import (
     DISTRICTS,
@@ -47,6 +47,10 @@ class PlantedSpec:
     """Each planted meeting takes one of the latest few days that still fit, so gaps stay close to the maximum."""
     max_attempts_factor: float = 8.0
     """Families drawn at most, per family wanted (drawn families that do not fit are dropped)."""
+    share_jobsamtaler: float = 0.0
+    """Share of the families with a job consultant on the team whose adult also has jobsamtaler of their own (the
+    job consultant and the adult, 45 minutes, at most every 4 weeks): a second kind of appointment competing for
+    the same people's daily caps.  0 keeps the instances of earlier runs unchanged."""
 
 
 @dataclass
@@ -71,6 +75,10 @@ PLANTED_RULES = (
 )
 """Fixed cadences for the planted benchmark (six weeks and three months), so its instances stay the same when
 the package's rules change."""
+PLANTED_JOBSAMTALE = FollowupRule(
+    "PLANT-JOB", "PLANT_KH", 28, 14, 45, "Jobsamtale mindst hver 4. uge (plantet instans)", "benchmark",
+    kind="lovkrav", law="Plantet instans", appointment="jobkonsulent_voksen", applies_to="voksen")
+"""A person's own clock for the mixed-kind instances: the adult and the job consultant only."""
 
 
 def _rules() -> tuple[FollowupRule, FollowupRule]:
@@ -126,6 +134,32 @@ def _plant_chain(people, common, last, rule, start, end, cap, used_slots, rng, l
     return chain
 
 
+def _plant_jobsamtaler(spec: PlantedSpec, rng: random.Random, family_id: str, members: list[TeamMember],
+                       available, start: date, end: date, cap, used_slots):
+    """For some families with a job consultant: the adult's own jobsamtale chain, laid after the team's (same
+    slots and caps), as (person, case, meetings); None when the family gets none or it does not fit."""
+    consultant = next((m.staff_id for m in members if m.role == "jobkonsulent"), None)
+    if consultant is None or spec.share_jobsamtaler <= 0 or rng.random() >= spec.share_jobsamtaler:
+        return None
+    rule = PLANTED_JOBSAMTALE
+    last = start - timedelta(days=rng.randint(1, rule.max_interval_days - 3))
+    chain = _plant_chain([consultant], available[consultant], last, rule, start, end, cap, used_slots, rng,
+                         spec.latest_choices)
+    if chain is None:
+        return None
+    person_id = f"{family_id}-V1"
+    meetings, previous = [], last
+    for k, (day, slot) in enumerate(chain, start=1):
+        begin = 9 * 60 + slot * SLOT_MINUTES
+        meetings.append(Meeting(f"{person_id}-{rule.rule_id}-{k:02d}", family_id, day, begin,
+                                begin + rule.meeting_minutes, (consultant,), rule.rule_id,
+                                previous + timedelta(days=rule.max_interval_days), 0, person_id=person_id))
+        previous = day
+    case = Case(f"{person_id}-KH", family_id, person_id, rule.case_basis, last - timedelta(days=400),
+                last_followup_date=last)
+    return Person(person_id, family_id, "voksen", 1985), case, meetings
+
+
 def generate_planted(spec: PlantedSpec = PlantedSpec()) -> PlantedInstance:
     rng = random.Random(spec.seed)
     end = spec.start + timedelta(days=spec.days - 1)
@@ -150,6 +184,8 @@ def generate_planted(spec: PlantedSpec = PlantedSpec()) -> PlantedInstance:
     families: list[Family] = []
     team: list[TeamMember] = []
     meetings: list[Meeting] = []
+    persons: list[Person] = []
+    cases: list[Case] = []
     rejected = 0
     reasons: Counter = Counter()
     attempts = int(spec.n_families * spec.max_attempts_factor)
@@ -189,8 +225,16 @@ def generate_planted(spec: PlantedSpec = PlantedSpec()) -> PlantedInstance:
             rejected += 1
             reasons["ingen fælles dage" if len(common) < 50 else "kæden kunne ikke lægges"] += 1
             continue
+        job = _plant_jobsamtaler(spec, rng, family_id, members, available, start=spec.start, end=end, cap=cap,
+                                 used_slots=used_slots)
         for p in people:
             load[p] += len(chain)
+        if job is not None:
+            person, case, job_meetings = job
+            persons.append(person)
+            cases.append(case)
+            meetings.extend(job_meetings)
+            load[job_meetings[0].attendees[0] if job_meetings else people[0]] += len(job_meetings)
         families.append(Family(family_id, rng.choice(DISTRICTS), "da", (rule.case_basis,), last, primary.staff_id,
                                secondary.staff_id if secondary else None, secondary is not None,
                                float(rng.choice((1, 1, 2, 2, 3))), None, last - timedelta(days=200)))
@@ -218,6 +262,8 @@ def generate_planted(spec: PlantedSpec = PlantedSpec()) -> PlantedInstance:
             attended[p] += 1
     ratios = sorted((attended[p] / capacity[p] for p in capacity if capacity[p]), reverse=True)
     top = ratios[: max(1, len(ratios) // 10)]
+    register = register.replace(persons=tuple(persons), cases=tuple(cases),
+                                rules=rules + ((PLANTED_JOBSAMTALE,) if cases else ()))
     return PlantedInstance(
         register=register,
         start=spec.start,

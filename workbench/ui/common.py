@@ -16,6 +16,7 @@ from typing import Callable
 
 import ipywidgets as w
 
+from workbench.errors import Refusal
 from workbench.io.problems import Problem
 from workbench.io.register import read_register
 from workbench.model import Register
@@ -130,6 +131,9 @@ def guarded(messages_attr: str = "messages") -> Callable:
         def wrapper(self, *args, **kwargs):
             try:
                 return method(self, *args, **kwargs)
+            except Refusal as error:  # the user's to fix: said as it is, not as a failure
+                getattr(self, messages_attr).show(str(error), "warn")
+                return None
             except Exception as error:  # the UI must explain, not crash
                 log.exception("UI action failed")
                 area: MessageArea = getattr(self, messages_attr)

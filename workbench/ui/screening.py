@@ -15,7 +15,7 @@ import ipywidgets as w
 import plotly.graph_objects as go
 
 from workbench import catalogue
-from workbench.io.problems import looks_like_cpr
+from workbench.cpr import looks_like_cpr
 from workbench.io.store import Store
 from workbench.model import Register, ScreeningRating
 from workbench.screening.assessment import family_persons

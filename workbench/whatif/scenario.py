@@ -21,6 +21,8 @@ from typing import Any, ClassVar
 
 import yaml
 
+from workbench.cpr import looks_like_cpr
+from workbench.errors import Refusal
 from workbench import catalogue
 from workbench.caseload import caseload
 from workbench.model import WEEKDAY_CODES, Absence, Register, Staff, TeamMember
@@ -29,7 +31,7 @@ from workbench.settings import DEFAULT_LOAD, LoadWeights
 FULL_WEEK = ("mon", "tue", "wed", "thu", "fri")
 
 
-class ScenarioError(ValueError):
+class ScenarioError(Refusal):
     """A scenario that cannot be applied or read; the message is Danish and names what is wrong."""
 
 
@@ -236,6 +238,10 @@ def _check_edit(edit: Edit, where: str) -> None:
 class Scenario:
     name: str
     edits: tuple[Edit, ...] = ()
+
+    def __post_init__(self) -> None:
+        if looks_like_cpr(self.name):
+            raise ScenarioError(f"Scenariets navn '{self.name[:3]}…' ligner et CPR-nummer; giv det et andet navn.")
 
     def describe(self) -> str:
         return "; ".join(e.describe() for e in self.edits) or "ingen ændringer (udgangspunktet)"
