@@ -291,7 +291,9 @@ def whatif(
     bar.close()
     out.mkdir(parents=True, exist_ok=True)
     rows = [{"scenarie": r.name, "beskrivelse": r.description, **vars(r.kpis)} for r in results]
-    pd.DataFrame(rows).to_csv(out / "kpis.csv", index=False)
+    from workbench.io.safe_cells import inert
+
+    inert(pd.DataFrame(rows)).to_csv(out / "kpis.csv", index=False)
     (out / "results.json").write_text(json.dumps([r.to_dict() for r in results], indent=1, ensure_ascii=False,
                                                  default=str), "utf-8")
     write_report(results, out / "rapport.html")

@@ -301,7 +301,7 @@ def new_calendar(name: str) -> icalendar.Calendar:
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("METHOD", "PUBLISH")
-    calendar.add("X-WR-CALNAME", name)
+    calendar.add("X-WR-CALNAME", " ".join(name.split()))  # an X- property is not escaped: no line breaks in it
     calendar.add("X-WR-TIMEZONE", TZID)
     calendar.add_component(copenhagen_vtimezone())
     return calendar
@@ -354,6 +354,18 @@ def family_file_name(family_id: str) -> str:
     return f"familie_{_slug(family_id)}.ics"
 
 
+def unique_file_name(name: str, taken: set[str]) -> str:
+    """``name``, or ``name`` with _2, _3, ... before the suffix if another file already has it - compared without
+    case, as Windows and macOS do, so no calendar silently overwrites another (``F-1`` and ``F_1``)."""
+    stem, dot, suffix = name.rpartition(".")
+    candidate, n = name, 1
+    while candidate.casefold() in taken:
+        n += 1
+        candidate = f"{stem}_{n}{dot}{suffix}"
+    taken.add(candidate.casefold())
+    return candidate
+
+
 def build_calendars(plan: Plan, register: Register, history: ExportHistory | None = None,
                     now: datetime | None = None) -> CalendarSet:
     """One calendar per staff member with meetings and one per family; updates ``history`` in place."""
@@ -399,12 +411,13 @@ def build_calendars(plan: Plan, register: Register, history: ExportHistory | Non
                 serialised[id(event)] = event.to_ical()
         return calendar_bytes(name, [serialised[id(e)] for e in events])
 
+    taken: set[str] = set()
     for staff_id in sorted(per_staff):
         person = register.staff_by_id.get(staff_id)
-        staff_files[staff_id] = staff_file_name(register, staff_id)
+        staff_files[staff_id] = unique_file_name(staff_file_name(register, staff_id), taken)
         files[staff_files[staff_id]] = content(f"Tværs – {person.name if person else staff_id}", per_staff[staff_id])
     for family_id in sorted(per_family):
-        family_files[family_id] = family_file_name(family_id)
+        family_files[family_id] = unique_file_name(family_file_name(family_id), taken)
         files[family_files[family_id]] = content(f"Tværs – familie {family_id}", per_family[family_id])
     changed = sum(1 for uid, e in history.events.items() if uid in before and before[uid] != (e.sequence, e.status))
     return CalendarSet(files, staff_files, family_files, changed, cancelled, history.series)

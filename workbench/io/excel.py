@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from workbench.io.safe_cells import XLSX_OPTIONS, inert
 from workbench import catalogue
 from workbench.clocks import anchor
 from workbench.caseload import caseload
@@ -226,8 +227,8 @@ def write_workbook(plan: Plan, register: Register, path: str | Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tables = plan_tables(plan, register)
-    with pd.ExcelWriter(path, engine="xlsxwriter", date_format="dd-mm-yyyy",
-                        datetime_format="dd-mm-yyyy") as writer:
+    with pd.ExcelWriter(path, engine="xlsxwriter", date_format="dd-mm-yyyy", datetime_format="dd-mm-yyyy",
+                        engine_kwargs={"options": XLSX_OPTIONS}) as writer:
         book = writer.book
         header = book.add_format({"bold": True, "bg_color": "#e3f2fd", "text_wrap": True, "valign": "top",
                                   "border": 1})
@@ -268,6 +269,6 @@ def write_csvs(plan: Plan, register: Register, folder: str | Path) -> list[Path]
     names = dict(CSV_NAMES, **{"Arbejdsbyrde pr. uge": "arbejdsbyrde_pr_uge.csv"})
     for sheet, frame in tables.items():
         path = folder / names[sheet]
-        frame.to_csv(path, sep=";", index=False, encoding="utf-8-sig", date_format="%Y-%m-%d")
+        inert(frame).to_csv(path, sep=";", index=False, encoding="utf-8-sig", date_format="%Y-%m-%d")
         written.append(path)
     return written

@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable
 import pandas as pd
 import pandera.pandas as pa
 
+from workbench.io.safe_cells import XLSX_OPTIONS
 from workbench import catalogue
 from workbench.cpr import CPR_REFUSED_DA, looks_like_cpr, number_looks_like_cpr
 from workbench.io.problems import Problem, RegisterError
@@ -104,6 +105,16 @@ def _known_role() -> pa.Check:
     )
 
 
+SAFE_ID = r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}"
+"""An id is 1-40 letters (a-z, A-Z), digits, '-' and '_', starting with a letter or digit: it becomes part of
+file names (calendars, årshjul) and calendar UIDs, so nothing that could change a path or a line may be in it."""
+
+
+def _safe_id() -> pa.Check:
+    return pa.Check.str_matches(rf"^{SAFE_ID}$", error="må kun indeholde bogstaverne a-z, tal, '-' og '_' "
+                                                    "(højst 40 tegn, uden æ, ø, å, mellemrum, punktum og skråstreg)")
+
+
 def _one_of(values: Iterable[str]) -> pa.Check:
     allowed = tuple(values)
     return pa.Check(lambda v: v in allowed, element_wise=True, error=f"skal være en af: {', '.join(allowed)}")
@@ -115,7 +126,7 @@ TABLES: tuple[Table, ...] = (
         key=("staff_id",),
         description="Medarbejdere, der kan indgå i familiens team eller være koordinator.",
         columns=(
-            Col("staff_id", description="Entydigt id, fx S001"),
+            Col("staff_id", checks=(_safe_id(),), description="Entydigt id, fx S001"),
             Col("name", description="Navn (vises kun internt)"),
             Col("role", checks=(_known_role(),), description="Rollekode fra rollelisten"),
             Col("department"),
@@ -146,7 +157,7 @@ TABLES: tuple[Table, ...] = (
         key=("family_id",),
         description="Familier i den koordinerede indsats (kun pseudonym-id, aldrig CPR eller navne).",
         columns=(
-            Col("family_id"),
+            Col("family_id", checks=(_safe_id(),)),
             Col("district", blank_ok=True, default=""),
             Col("language", blank_ok=True, default="da"),
             Col("case_basis", "list", checks=(_not_empty_list(),), description="Nøgler i followup_rules; strengeste gælder"),
@@ -213,7 +224,7 @@ TABLES: tuple[Table, ...] = (
         key=("case_id",),
         description="Sager pr. barn eller voksen: grundlaget for lovens frister (undersøgelse, tilsyn, jobsamtaler).",
         columns=(
-            Col("case_id"),
+            Col("case_id", checks=(_safe_id(),)),
             Col("family_id"),
             Col("person_id"),
             Col("case_basis"),
@@ -246,7 +257,7 @@ TABLES: tuple[Table, ...] = (
         key=("person_id",),
         description="Familiemedlemmer med pseudonym og fødselsår (aldrig CPR).",
         columns=(
-            Col("person_id"),
+            Col("person_id", checks=(_safe_id(),)),
             Col("family_id"),
             Col("kind", checks=(_one_of(("barn", "voksen")),)),
             Col("birth_year", "int", checks=(_between(1900, 2100),)),
@@ -762,7 +773,7 @@ def write_register(register: Register, target: str | Path) -> Path:
     frames = register_frames(register)
     if target.suffix.lower() == ".xlsx":
         target.parent.mkdir(parents=True, exist_ok=True)
-        with pd.ExcelWriter(target, engine="xlsxwriter") as writer:
+        with pd.ExcelWriter(target, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}) as writer:
             for name, frame in frames.items():
                 frame.to_excel(writer, sheet_name=name, index=False)
         return target

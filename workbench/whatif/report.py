@@ -5,21 +5,27 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from workbench.io.safe_cells import as_text
 from workbench.whatif import charts
 from workbench.whatif.kpis import KPI_LABELS_DA, ScenarioResult
 
 
+def _cell(value) -> str:
+    """Escaped for HTML and inert when the table is copied into a spreadsheet."""
+    return html.escape(str(as_text(value)))
+
+
 def write_report(results: list[ScenarioResult], path: str | Path) -> Path:
     path = Path(path)
-    head = "".join(f"<th>{html.escape(r.name)}</th>" for r in results)
+    head = "".join(f"<th>{_cell(r.name)}</th>" for r in results)
     rows = ""
     for key, label in KPI_LABELS_DA.items():
-        cells = "".join(f"<td>{html.escape(str(getattr(r.kpis, key)))}</td>" for r in results)
+        cells = "".join(f"<td>{_cell(getattr(r.kpis, key))}</td>" for r in results)
         rows += f"<tr><td>{html.escape(label)}</td>{cells}</tr>"
     figures = [charts.comparison_figure(results), charts.caseload_figure(results)]
     figures += [charts.heatmap_figure(r) for r in results]
     parts = [f.to_html(full_html=False, include_plotlyjs=(i == 0)) for i, f in enumerate(figures)]
-    notes = "".join(f"<li><b>{html.escape(r.name)}</b>: {html.escape(n)}</li>" for r in results for n in r.notes)
+    notes = "".join(f"<li><b>{_cell(r.name)}</b>: {html.escape(n)}</li>" for r in results for n in r.notes)
     horizon = results[0].horizon if results else ("", "")
     path.write_text(
         "<!doctype html><html lang='da'><head><meta charset='utf-8'><title>Hvad hvis? – Tværs</title>"
