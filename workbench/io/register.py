@@ -7,7 +7,10 @@ sees it in Excel: the header is row 1) and the column.
 
 from __future__ import annotations
 
+import csv
 import io
+import math
+import re
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from pathlib import Path
@@ -297,21 +300,29 @@ def _parse_date(text: str) -> date:
         raise CellError(f"'{text}' er ikke en dato på formen ÅÅÅÅ-MM-DD", "not an ISO date YYYY-MM-DD") from None
 
 
-def _parse_int(text: str) -> int:
-    try:
-        number = float(text.replace(",", "."))
-    except ValueError:
-        raise CellError(f"'{text}' er ikke et helt tal", "not a whole number") from None
-    if number != int(number):
-        raise CellError(f"'{text}' er ikke et helt tal", "not a whole number")
-    return int(number)
+LARGEST_NUMBER = 1_000_000
+"""No count, cap, point or minute in a register comes near this; 'nan', 'inf' and 1e308 are typing accidents."""
 
 
 def _parse_float(text: str) -> float:
     try:
-        return float(text.replace(",", "."))
+        number = float(text.replace(",", "."))
     except ValueError:
         raise CellError(f"'{text}' er ikke et tal", "not a number") from None
+    if not math.isfinite(number) or abs(number) > LARGEST_NUMBER:
+        raise CellError(f"'{text}' er ikke et brugbart tal (højst {LARGEST_NUMBER:,})".replace(",", "."),
+                        "not a usable number")
+    return number
+
+
+def _parse_int(text: str) -> int:
+    try:
+        number = _parse_float(text)
+    except CellError:
+        raise CellError(f"'{text}' er ikke et helt tal", "not a whole number") from None
+    if number != int(number):
+        raise CellError(f"'{text}' er ikke et helt tal", "not a whole number")
+    return int(number)
 
 
 def _parse_bool(text: str) -> bool:
@@ -349,23 +360,54 @@ class RawTable:
         return int(index)
 
 
+class CsvUnreadable(ValueError):
+    """A CSV file that cannot be read as a table; the message says where and what to do (Danish)."""
+
+
+_UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+
+
 def _read_csv_text(path: Path) -> str:
+    """UTF-8 (what 'CSV UTF-8' in Excel writes), or Windows-1252 (Danish Excel's plain 'CSV').  A UTF-8 file with
+    a stray Windows-1252 byte is refused with its line: decoding it either way would garble some letters."""
     raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if _UTF8_LETTER.search(raw):  # real UTF-8 letters (æ, ø, å) elsewhere: a mixed file
+            line = raw[: error.start].count(b"\n") + 1
+            raise CsvUnreadable(
+                f"linje {line} har et tegn (byte 0x{raw[error.start]:02X}), der ikke er UTF-8, mens resten af filen "
+                "er UTF-8. Ret tegnet (typisk æ, ø eller å) og gem filen igen som 'CSV UTF-8'.") from None
+    return raw.decode("cp1252", errors="replace")
+
+
+def _separator(header: str) -> str:
+    """Comma, semicolon (Danish Excel) or tab: the one the header line uses most."""
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    return max(counts, key=lambda sep: (counts[sep], sep == ","))
 
 
 def _frame_from_csv(path: Path) -> pd.DataFrame:
+    """All cells as text, rows numbered as the user sees them; a row with more or fewer cells than the header is
+    refused with its line number rather than cut or shifted."""
     text = _read_csv_text(path)
-    header = text.splitlines()[0] if text.strip() else ""
-    separator = ";" if ";" in header and "," not in header else ","
-    frame = pd.read_csv(
-        io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, skip_blank_lines=False
-    )
+    lines = text.splitlines()
+    if not text.strip():
+        raise CsvUnreadable("filen er tom; den skal mindst have en overskriftslinje med kolonnenavnene")
+    separator = _separator(lines[0])
+    rows = list(csv.reader(io.StringIO(text), delimiter=separator))
+    header = [h.strip() for h in rows[0]]
+    wrong = [(number, len(row)) for number, row in enumerate(rows[1:], start=2)
+             if row and any(c.strip() for c in row) and len(row) != len(header)]
+    if wrong:
+        shown = ", ".join(f"linje {n} har {k}" for n, k in wrong[:5]) + (" ..." if len(wrong) > 5 else "")
+        name = {",": "komma", ";": "semikolon", "\t": "tabulator"}[separator]
+        raise CsvUnreadable(
+            f"overskriften har {len(header)} kolonner adskilt med {name}, men {shown} – står der et "
+            f"{name} inde i en tekst uden anførselstegn?")
+    body = [row if row else [""] * len(header) for row in rows[1:]]
+    frame = pd.DataFrame(body, columns=header, dtype=str) if body else pd.DataFrame(columns=header, dtype=str)
     return _number_rows(frame)
 
 
@@ -386,9 +428,9 @@ def _read_raw_tables(path: Path, problems: list[Problem]) -> dict[str, RawTable]
             if file.exists():
                 try:
                     raw[table.name] = RawTable(table, table.filename, _frame_from_csv(file))
-                except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+                except (CsvUnreadable, csv.Error) as exc:
                     problems.append(
-                        Problem(table.filename, None, None, f"filen kan ikke læses som CSV: {exc}", "unreadable CSV")
+                        Problem(table.filename, None, None, f"filen kan ikke læses som tabel: {exc}", "unreadable CSV")
                     )
         known = {t.filename for t in TABLES}
         for extra in sorted(p.name for p in path.glob("*.csv") if p.name not in known):
@@ -416,8 +458,12 @@ def _read_raw_tables(path: Path, problems: list[Problem]) -> dict[str, RawTable]
         problems.append(
             Problem(path.name, None, None, "angiv en mappe med CSV-filer eller én .xlsx-fil", "expected a folder or .xlsx")
         )
+    unreadable = {p.file for p in problems}
     for table in TABLES:
-        if table.required and table.name not in raw and path.exists():
+        if table.required and table.name in raw and raw[table.name].frame.empty:
+            problems.append(Problem(raw[table.name].label, None, None, "der er ingen rækker under overskriften; "
+                                    "tabellen skal have mindst én", "no rows"))
+        if table.required and table.name not in raw and path.exists() and table.filename not in unreadable:
             problems.append(
                 Problem(table.filename, None, None, "obligatorisk tabel mangler", "required table is missing")
             )
