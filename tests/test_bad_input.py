@@ -88,3 +88,46 @@ def test_an_empty_file_says_so(small_data_dir):
     register, errors = _errors(small_data_dir)
     assert register is None
     assert any(p.file == "families.csv" and "tom" in p.message for p in errors)
+
+
+def _cli(*args, db):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    return subprocess.run([sys.executable, "-m", "workbench.cli", *args], capture_output=True, text=True, cwd=root,
+                          env={"TVAERS_DB": str(db), "PATH": "/usr/bin:/bin"}, timeout=120)
+
+
+def test_out_pointing_at_a_file_is_refused_before_planning(small_data_dir, tmp_path):
+    (tmp_path / "fil.txt").write_text("x", "utf-8")
+    result = _cli("plan", "--data", str(small_data_dir), "--out", str(tmp_path / "fil.txt"), "--start", "2027-01-01",
+                  "--end", "2027-12-31", db=tmp_path / "s.sqlite3")
+    assert result.returncode == 2 and "er en fil, ikke en mappe" in result.stderr
+    assert (tmp_path / "fil.txt").read_text("utf-8") == "x"
+
+
+def test_out_inside_a_read_only_folder_is_refused_before_planning(small_data_dir, tmp_path):
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("root may write anywhere")
+    locked = tmp_path / "laast"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        result = _cli("plan", "--data", str(small_data_dir), "--out", str(locked / "plan"), "--start", "2027-01-01",
+                      "--end", "2027-12-31", db=tmp_path / "s.sqlite3")
+    finally:
+        locked.chmod(0o700)
+    assert result.returncode == 2 and "der kan ikke skrives" in result.stderr
+
+
+def test_a_store_path_that_is_a_folder_is_a_plain_refusal(small_data_dir, tmp_path):
+    (tmp_path / "lager").mkdir()
+    result = _cli("plan", "--data", str(small_data_dir), "--out", str(tmp_path / "plan"), "--start", "2027-01-01",
+                  "--end", "2027-01-31", db=tmp_path / "lager")
+    assert result.returncode == 2, result.stderr
+    assert "Lageret" in result.stderr and "det er en mappe" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "plan").exists()

@@ -31,6 +31,26 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=2)
 
 
+def _writable_folder(folder: Path, option: str) -> None:
+    """Refuse before any work is done if ``folder`` cannot be written (a file, read-only, no rights)."""
+    import os
+    import tempfile
+
+    folder = folder.absolute()
+    if folder.exists() and not folder.is_dir():
+        _fail(f"{option}: {folder} er en fil, ikke en mappe. Vælg en mappe til resultatet.")
+    parent = next((p for p in folder.parents if p.exists()), None)
+    if parent is None or not parent.is_dir():
+        _fail(f"{option}: {folder} kan ikke oprettes (en del af stien er en fil).")
+    for probe_in in [parent] + ([folder] if folder.is_dir() else []):  # the plan is written beside, then moved in
+        try:
+            handle, name = tempfile.mkstemp(prefix=".tvaers-skrivetest-", dir=probe_in)
+            os.close(handle)
+            os.unlink(name)
+        except OSError:
+            _fail(f"{option}: der kan ikke skrives i {probe_in}. Vælg en mappe, du har skriveadgang til.")
+
+
 def _date(text: str, option: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -80,14 +100,22 @@ def plan(
 ) -> None:
     """Assign coordinators and pack every family's follow-up meetings over the horizon; with --previous, continue
     the announced plan (keep coordinators, frozen and announced meetings unless a change forces otherwise)."""
-    from workbench.scheduling.baseline import BaselineError, read_baseline, register_snapshot, write_snapshot
+    from workbench.scheduling.baseline import (
+        SNAPSHOT_FILE,
+        BaselineError,
+        read_baseline,
+        register_snapshot,
+        snapshot_text,
+    )
     from workbench.scheduling.changes import register_changes
     from workbench.scheduling.check import check_continuity, check_plan
     from workbench.scheduling.planner import PlanOptions, make_plan
+    from workbench.scheduling.stopping import Interrupted, StopToken, run_stoppable, signals_held
 
     first, last = _date(start, "--start"), _date(end, "--end")
     if last < first:
         _fail("--end ligger før --start (end before start).")
+    _writable_folder(out, "--out")
     register = _load(data)
     baseline = None
     if previous is not None:
@@ -120,14 +148,20 @@ def plan(
         bar.set_description_str(text)
         bar.update(max(0, round(100 * share) - bar.n))
 
-    run = make_plan(register, first, last, options, progress=progress)
+    stop = StopToken()
+    try:
+        run = run_stoppable(lambda: make_plan(register, first, last, options, progress=progress, stop=stop), stop)
+    except Interrupted:
+        bar.close()
+        typer.echo(f"Planlægningen blev afbrudt. Intet er skrevet; {out} er som før.", err=True)
+        raise typer.Exit(code=130) from None
     bar.close()
     report = check_plan(register, run.plan, options.hours, options.load)
     if baseline is not None:
         report.breaches += check_continuity(list(baseline.meetings), run.plan, freeze)
     run.plan.summary["independent_check"] = "ok" if report.ok else report.kinds()
-    run.plan.write(out)
-    write_snapshot(register, out)
+    with signals_held():  # a Ctrl+C now lands after the whole folder is written
+        run.plan.write(out, extra={SNAPSHOT_FILE: snapshot_text(register)})
     s = run.plan.summary
     typer.echo(
         f"{s['families']} familier, {s['meetings']} møder, {s['late_meetings']} for sent "

@@ -67,6 +67,10 @@ CREATE TABLE IF NOT EXISTS history (
 """
 
 
+class StoreUnavailable(Refusal):
+    """The store file cannot be opened or written (a folder, read-only, no rights)."""
+
+
 class CprRefused(Refusal):
     """Raised when text handed to the store looks like a CPR number."""
 
@@ -101,7 +105,16 @@ class Store:
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path or os.environ.get("TVAERS_DB") or DEFAULT_PATH)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._create()
+        except (OSError, sqlite3.Error):
+            why = "det er en mappe" if self.path.is_dir() else "ingen skriveadgang, eller stien findes ikke"
+            raise StoreUnavailable(
+                f"Lageret {self.path} kan ikke åbnes ({why}). "
+                "Sæt TVAERS_DB til en fil, du har skriveadgang til.") from None
+
+    def _create(self) -> None:
         with closing(self._connect()) as db:
             db.executescript(SCHEMA)
             columns = {row[1] for row in db.execute("PRAGMA table_info(plan_meetings)")}

@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from workbench.model import DEADLINE, Register, TeamChange, TeamMember
-from workbench.scheduling.plan import CANCELLED, HELD, Assignment, Meeting, Plan, read_meetings
+from workbench.scheduling.plan import CANCELLED, HELD, Assignment, Meeting, Plan, read_meetings, recover_folder
 from workbench.settings import DEFAULT_HOURS, MeetingHours
 from workbench.workdays import WorkCalendar
 
@@ -83,16 +83,17 @@ def register_snapshot(register: Register) -> dict:
     }
 
 
-def write_snapshot(register: Register, folder: str | Path) -> None:
-    from workbench.scheduling.plan import write_atomic
-
-    write_atomic(Path(folder) / SNAPSHOT_FILE, json.dumps(register_snapshot(register), indent=1, ensure_ascii=False))
+def snapshot_text(register: Register) -> str:
+    """``register.json`` of a plan folder: what the plan was made from, to show what changed next time."""
+    return json.dumps(register_snapshot(register), indent=1, ensure_ascii=False)
 
 
 def read_baseline(path: str | Path) -> Baseline:
     """An announced plan from a plan folder (``assignments.csv`` + ``meetings.csv`` [+ ``team.csv``,
     ``register.json``, ``summary.json``]) or from a bare ``meetings.csv``."""
     path = Path(path)
+    if path.name and path.suffix != ".csv":
+        recover_folder(path)  # a write killed half-way: the old or the new plan, complete
     if path.is_file():
         try:
             every = read_meetings(path, include_cancelled=True)

@@ -18,6 +18,8 @@ from datetime import date
 
 from ortools.sat.python import cp_model
 
+from workbench.solver import new_solver
+
 from workbench.caseload import caseload, extra_load_of_role, team_only_caseload
 from workbench.clocks import Clock, on_time_chain_exists, team_anchor, team_rule
 from workbench.model import DEADLINE, Family, Register, Staff
@@ -312,7 +314,7 @@ def assign_coordinators(register: Register, load: LoadWeights = DEFAULT_LOAD, ti
             avoid |= {(family_id, c) for c in coordinators if days.blocks(family, c)}
     forced = {key: why.removeprefix("fravær:") for key, why in forced.items()}
     model = CoordinatorModel(register, load, free, avoid=avoid)
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     configure_solver(solver, time_limit, clock, workers)
     status = solver.solve(model.model)
     charge_solve(clock, solver, len(model.primary) + len(model.secondary))

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from workbench.solver import new_solver
+
 from workbench.scheduling.instance import PackingInstance
 from workbench.scheduling.plan import Meeting
 from workbench.scheduling.stopping import StopToken
@@ -170,7 +172,7 @@ def solve_exact(instance: PackingInstance, time_limit: float = 60.0, workers: in
     """Fewest days late in total (then fewest late follow-ups, then fewest meetings), proven when OPTIMAL."""
     began = time.perf_counter()
     model = ExactModel(instance)
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = workers
     if stop:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from workbench.solver import new_solver
+
 from workbench.scheduling.chain_model import ChainModel, Key
 from workbench.scheduling.construct import Booking, SlotBook
 from workbench.scheduling.instance import PackingInstance
@@ -140,7 +142,7 @@ class Repairer:
                            announced=self.announced)
         model.hint_current()
         model.model.minimize(model.disruption_objective() if self.announced else model.lateness_objective())
-        solver = cp_model.CpSolver()
+        solver = new_solver()
         configure_solver(solver, seconds, self.clock, self.options.workers, self.options.seed)
         self.stop.attach(solver)
         status = solver.solve(model.model)

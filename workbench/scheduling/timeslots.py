@@ -13,6 +13,8 @@ from typing import Sequence
 
 from ortools.sat.python import cp_model
 
+from workbench.solver import new_solver
+
 
 @dataclass(frozen=True)
 class DayTask:
@@ -70,7 +72,7 @@ def _exact(tasks: Sequence[DayTask], day_minutes: int, step: int, seconds: float
     for intervals in per_person.values():
         if len(intervals) > 1:
             model.AddNoOverlap(intervals)
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = 1
     if solver.Solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -22,6 +22,8 @@ from datetime import date, timedelta
 
 from ortools.sat.python import cp_model
 
+from workbench.solver import new_solver
+
 from workbench import catalogue
 from workbench.caseload import caseload, shares
 from workbench.model import Family, Register, Staff
@@ -229,7 +231,7 @@ class TeamModel:
         self.model.minimize(sum(terms))
 
     def solve(self, time_limit: float = 10.0, workers: int = 2) -> tuple[cp_model.CpSolver, int]:
-        solver = cp_model.CpSolver()
+        solver = new_solver()
         solver.parameters.max_time_in_seconds = time_limit
         solver.parameters.num_workers = workers
         return solver, solver.solve(self.model)

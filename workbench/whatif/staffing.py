@@ -40,6 +40,8 @@ from datetime import date, timedelta
 
 from ortools.sat.python import cp_model
 
+from workbench.solver import new_solver
+
 from workbench import catalogue
 from workbench.caseload import caseload
 from workbench.model import DEADLINE, Register, Staff, TeamMember
@@ -679,7 +681,7 @@ def _caseload_stage(problem: StaffingProblem, cuts, time_limit: float, disabled:
     for (place, person), var in sm.hold.items():
         sm.model.add_hint(var, int(start.get(place) == person))
     sm.model.minimize(sm.hires())
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.max_time_in_seconds = max(0.2, time_limit)
     solver.parameters.num_workers = problem.options.workers
     if stop is not None:
@@ -721,7 +723,7 @@ def solve_staffing(problem: StaffingProblem, exact_meetings: bool, cuts=(), time
                 sm.model.add_hint(sm.hired[key] if kind == "hired" else sm.hold[key], value)
     sm.model.add(sm.hires() >= floor)
     sm.model.minimize(sm.hires())
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.num_workers = problem.options.workers
     if stop is not None:
         stop.attach(solver)

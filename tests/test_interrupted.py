@@ -1,0 +1,105 @@
+"""Interrupted runs lose nothing: a plan folder is always the old complete plan or the new complete plan."""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from workbench.io.plan_folder import read_plan
+from workbench.scheduling.plan import Meeting, Plan, write_folder_atomic
+
+ROOT = Path(__file__).resolve().parents[1]
+WRITER = textwrap.dedent("""
+    import sys
+    from datetime import date
+    from pathlib import Path
+    from workbench.scheduling.plan import Meeting, Plan
+    sys.path.insert(0, {root!r})
+    from tests.test_interrupted import two_plans
+    a, b = two_plans()
+    out = Path(sys.argv[1])
+    n = 0
+    while True:
+        (a if n % 2 else b).write(out, extra={{"register.json": "{{}}"}})
+        if n == 0:
+            print("ready", flush=True)
+        n += 1
+""")
+
+
+def two_plans() -> tuple[Plan, Plan]:
+    """Two plans that differ in every file, big enough that a write takes a little while."""
+    day = date(2027, 1, 4)
+
+    def plan(shift: int) -> Plan:
+        meetings = [Meeting(f"F{n:04d}-01", f"F{n:04d}", day, 540 + shift, 600 + shift, ("S001",), "R", day, 0)
+                    for n in range(3000)]
+        return Plan(day, date(2027, 1, 31), [], meetings, summary={"which": shift})
+
+    return plan(0), plan(30)
+
+
+def _state(folder: Path) -> dict[str, str]:
+    read_plan(folder)  # recovers a write that was killed half-way
+    return {p.name: p.read_text("utf-8") for p in folder.iterdir() if p.name != "noter.txt"}
+
+
+def test_a_folder_write_killed_at_any_moment_leaves_the_old_or_the_new_plan(tmp_path):
+    a, b = two_plans()
+    expected = [dict(p.files(), **{"register.json": "{}"}) for p in (a, b)]
+    out = tmp_path / "plan"
+    write_folder_atomic(out, expected[0])
+    (out / "noter.txt").write_text("teamlederens egne noter", "utf-8")
+    rng = random.Random(7)
+    for _ in range(20):
+        child = subprocess.Popen([sys.executable, "-c", WRITER.format(root=str(ROOT)), str(out)],
+                                 stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        assert child.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0.0, 0.15))
+        child.kill()
+        child.wait()
+        state = _state(out)
+        assert state in expected, sorted(state)
+        assert (out / "noter.txt").read_text("utf-8") == "teamlederens egne noter"
+        assert [p.name for p in tmp_path.iterdir()] == ["plan"]  # nothing half-written left beside it
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
+def test_killing_the_planner_keeps_the_previous_plan_or_writes_the_whole_new_one(small_data_dir, tmp_path, how):
+    out = tmp_path / "plan"
+    command = [sys.executable, "-m", "workbench.cli", "plan", "--data", str(small_data_dir), "--out", str(out),
+               "--start", "2027-01-01", "--time-limit", "5", "--quiet"]
+    first = subprocess.run(command + ["--end", "2027-02-28"], capture_output=True, text=True, cwd=ROOT,
+                           env={"TVAERS_DB": str(tmp_path / "s.sqlite3"), "PATH": "/usr/bin:/bin"})
+    assert first.returncode == 0, first.stderr
+    old = _state(out)
+    rng = random.Random(how)
+    outcomes = []
+    for _ in range(5):
+        child = subprocess.Popen(command + ["--end", "2027-06-30"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True, cwd=ROOT, env={"TVAERS_DB": str(tmp_path / "s.sqlite3"),
+                                                           "PATH": "/usr/bin:/bin"})
+        time.sleep(rng.uniform(0.5, 4.0))
+        began = time.monotonic()
+        child.send_signal(how)
+        _, err = child.communicate(timeout=60)
+        state = _state(out)
+        if child.returncode == 0:  # it finished before the signal: the new plan, complete
+            assert state["meetings.csv"] != old["meetings.csv"] and set(state) == set(old)
+            outcomes.append("ny")
+            old = state
+        else:
+            assert state == old
+            outcomes.append("gammel")
+            if how == signal.SIGINT:
+                assert child.returncode == 130 and time.monotonic() - began < 2.0
+                assert "afbrudt" in err or not err.strip()
+    assert "gammel" in outcomes
