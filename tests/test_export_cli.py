@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import icalendar
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from tests.export_support import small_year
@@ -69,6 +70,19 @@ def test_app_serves_on_localhost_only_and_hides_tracebacks(tmp_path):
     command = voila_command(tmp_path, 8866)
     assert "--Voila.ip=127.0.0.1" in command and "--show_tracebacks=False" in command
     assert "--no-browser" in command and "--port=8866" in command and str(tmp_path) in command
+    assert command[1:3] == ["-m", "workbench.server"] and "--template=tvaers" in command
+    assert not any("token" in part for part in command)  # the token is not on the command line, where ps shows it
+
+
+def test_the_server_refuses_to_start_without_a_token(monkeypatch):
+    import workbench.server as server
+
+    monkeypatch.delenv(server.TOKEN_VARIABLE, raising=False)
+    with pytest.raises(SystemExit) as stopped:
+        server.main([])
+    assert "TVAERS_TOKEN" in str(stopped.value)
+    assert server.TORNADO_SETTINGS["allow_remote_access"] is False
+    assert (server.SHARE / "voila" / "templates" / "tvaers" / "index.html.j2").is_file()
 
 
 def test_without_chromium_the_export_still_writes_everything_and_says_why_there_is_no_pdf(tmp_path, monkeypatch):

@@ -502,11 +502,10 @@ def _notebooks_folder() -> Path:
 
 
 def voila_command(folder: Path, port: int) -> list[str]:
-    """Voilà serving ``folder`` on 127.0.0.1 only, without tracebacks, without opening a browser itself."""
-    return [sys.executable, "-m", "voila", str(folder), "--no-browser", f"--port={port}",
-            "--Voila.ip=127.0.0.1", "--show_tracebacks=False", "--Voila.port_retries=0",
-            # kernels of closed browser tabs are shut down after half an hour; open tabs are never culled
-            "--MappingKernelManager.cull_idle_timeout=1800", "--MappingKernelManager.cull_interval=300"]
+    """Voilà serving ``folder`` on 127.0.0.1 only, behind a token, without tracebacks (see workbench.server)."""
+    from workbench.server import voila_arguments
+
+    return [sys.executable, "-m", "workbench.server", *voila_arguments(folder, port)]
 
 
 @app.command(name="app")
@@ -518,11 +517,14 @@ def run_app(
 ) -> None:
     """Start the workbench in the browser (Voilà on 127.0.0.1 only); Ctrl+C stops it."""
     import os
+    import secrets
     import signal
     import subprocess
     import time
     import urllib.request
     import webbrowser
+
+    from workbench.server import TOKEN_VARIABLE
 
     folder = (notebooks or _notebooks_folder()).resolve()
     if not (folder / "00_start.ipynb").is_file():
@@ -534,7 +536,9 @@ def run_app(
         env["TVAERS_DATA"] = str(data.resolve())
     chosen = _free_port(port)
     command = voila_command(folder, chosen)
-    address = f"http://127.0.0.1:{chosen}/voila/render/00_start.ipynb"
+    token = env.get(TOKEN_VARIABLE) or secrets.token_urlsafe(24)  # a fixed one only for the browser tests
+    env[TOKEN_VARIABLE] = token
+    address = f"http://127.0.0.1:{chosen}/voila/render/00_start.ipynb?token={token}"
 
     def stop_on_term(signum, frame):  # a service manager's SIGTERM stops Voilà too, like Ctrl+C
         raise KeyboardInterrupt
@@ -556,7 +560,8 @@ def run_app(
         else:
             _fail("Voilà svarede ikke inden for to minutter. Prøv igen, eller se beskederne ovenfor.")
         typer.echo(f"Tværs kører nu på {address}")
-        typer.echo("Åbn adressen i din browser. Kun denne computer kan se den. Tryk Ctrl+C for at stoppe.")
+        typer.echo("Åbn adressen i din browser. Den indeholder en nøgle, så del den ikke; kun denne computer kan nå "
+                   "værktøjet. Tryk Ctrl+C for at stoppe.")
         if not no_browser:
             webbrowser.open(address)
         server.wait()

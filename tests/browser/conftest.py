@@ -24,6 +24,8 @@ from tests.browser.helpers import CHROMIUM_ARGS, WorkbenchPage, find_browser
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = "2027-02-10"
 """The app's 'today' in the browser tests (a fixed date inside the sample data's year, see ui.common.today)."""
+TOKEN = "browser-test-token-0f3a9c"
+"""The app's token in the browser tests (`workbench app` makes a random one unless TVAERS_TOKEN is set)."""
 
 
 def pytest_collection_modifyitems(items):
@@ -56,7 +58,7 @@ def voila_server(tmp_path_factory):
     port = _free_port()
     env = dict(os.environ, TVAERS_DATA=str(ROOT / "sample_data"), TVAERS_DB=str(home / "store.sqlite3"),
                TVAERS_OUT=str(home / "out"), TVAERS_PLAN=str(home / "no-plan"), PYTHONUNBUFFERED="1",
-               TVAERS_TODAY=TODAY)
+               TVAERS_TODAY=TODAY, TVAERS_TOKEN=TOKEN)
     log = open(home / "server.log", "w")
     server = subprocess.Popen([sys.executable, "-m", "workbench.cli", "app", "--no-browser", "--port", str(port)],
                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -107,5 +109,5 @@ def workbench(chromium, voila_server, tmp_path):
     context = chromium.new_context(locale="da-DK", timezone_id="Europe/Copenhagen", accept_downloads=True,
                                    viewport={"width": 1280, "height": 1000})
     page = context.new_page()
-    yield WorkbenchPage(page, voila_server, tmp_path)
+    yield WorkbenchPage(page, voila_server, tmp_path, TOKEN)
     context.close()

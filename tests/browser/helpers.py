@@ -25,16 +25,18 @@ def find_browser() -> str | None:
 class WorkbenchPage:
     """One notebook as the user sees it in Voilà."""
 
-    def __init__(self, page, base_url: str, downloads: Path) -> None:
+    def __init__(self, page, base_url: str, downloads: Path, token: str = "") -> None:
         self.page = page
         self.base_url = base_url
         self.downloads = downloads
+        self.token = token
 
     # ------------------------------------------------------------------ navigation
 
     def open(self, notebook: str, ready: str = ".jupyter-widgets", timeout: float = 120) -> "WorkbenchPage":
         """Open a notebook and wait until Voilà has run it and ``ready`` (a CSS selector) is visible."""
-        self.page.goto(f"{self.base_url}/voila/render/{notebook}", timeout=timeout * 1000)
+        query = f"?token={self.token}" if self.token else ""
+        self.page.goto(f"{self.base_url}/voila/render/{notebook}{query}", timeout=timeout * 1000)
         self.wait_ready(ready, timeout)
         return self
 
