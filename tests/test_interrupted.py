@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from workbench.io.plan_folder import read_plan
-from workbench.scheduling.plan import Meeting, Plan, write_folder_atomic
+from workbench.files import write_folder_atomic
+from workbench.scheduling.plan import PLAN_FILES, Meeting, Plan
 
 ROOT = Path(__file__).resolve().parents[1]
 WRITER = textwrap.dedent("""
@@ -56,7 +57,7 @@ def test_a_folder_write_killed_at_any_moment_leaves_the_old_or_the_new_plan(tmp_
     a, b = two_plans()
     expected = [dict(p.files(), **{"register.json": "{}"}) for p in (a, b)]
     out = tmp_path / "plan"
-    write_folder_atomic(out, expected[0])
+    write_folder_atomic(out, expected[0], own=PLAN_FILES)
     (out / "noter.txt").write_text("teamlederens egne noter", "utf-8")
     rng = random.Random(7)
     for _ in range(20):
@@ -103,3 +104,41 @@ def test_killing_the_planner_keeps_the_previous_plan_or_writes_the_whole_new_one
                 assert child.returncode == 130 and time.monotonic() - began < 2.0
                 assert "afbrudt" in err or not err.strip()
     assert "gammel" in outcomes
+
+
+def test_an_export_that_fails_half_way_leaves_the_previous_export_and_the_store_as_they_were(tmp_path, monkeypatch):
+    import workbench.export.bundle as bundle
+    from tests.export_support import dst_plan, dst_register
+    from workbench.io.calendar_ics import ExportHistory
+    from workbench.io.store import Store
+
+    store = Store(tmp_path / "s.sqlite3")
+    out = tmp_path / "ud"
+    bundle.export_all(dst_plan(), dst_register(), out, store=store)
+    (out / "mine_noter.txt").write_text("egne noter", "utf-8")
+    before = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    history_before = {uid: e.to_json() for uid, e in ExportHistory.from_store(store, "2027").events.items()}
+
+    moved = dst_plan()
+    moved.meetings[0] = replace_meeting(moved.meetings[0])
+
+    def broken(*args, **kwargs):
+        raise OSError("disken er fuld")
+
+    monkeypatch.setattr(bundle, "write_csvs", broken)
+    with pytest.raises(OSError):
+        bundle.export_all(moved, dst_register(), out, store=store)
+    after = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before and sorted(p.name for p in tmp_path.iterdir()) == ["s.sqlite3", "ud"]
+    assert {uid: e.to_json() for uid, e in ExportHistory.from_store(store, "2027").events.items()} == history_before
+
+    monkeypatch.undo()
+    report = bundle.export_all(moved, dst_register(), out, store=store)
+    assert (out / "mine_noter.txt").read_text("utf-8") == "egne noter"  # the user's file stays
+    assert report.calendars.changed == 1 and all(p.is_file() and out in p.parents for p in report.csvs)
+
+
+def replace_meeting(meeting):
+    from dataclasses import replace
+
+    return replace(meeting, start_minute=meeting.start_minute + 60, end_minute=meeting.end_minute + 60)

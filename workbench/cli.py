@@ -223,7 +223,7 @@ def record(
     """Record what really happened to announced meetings (held, cancelled, moved by hand) in a plan folder; the
     next `workbench plan --previous` continues from it."""
     from workbench.io.plan_folder import PlanFolderError, read_plan
-    from workbench.scheduling.plan import write_atomic
+    from workbench.files import write_atomic
     from workbench.scheduling.records import StatusFileError, apply_records, read_status_file
 
     try:

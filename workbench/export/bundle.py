@@ -19,7 +19,8 @@ from typing import Iterable
 
 from workbench.export.aarshjul import family_wheel, printable_html
 from workbench.export.pdf import PdfUnavailable, html_to_pdf
-from workbench.io.calendar_ics import CalendarSet, export_calendars
+from workbench.files import replacing_folder
+from workbench.io.calendar_ics import CalendarSet, build_export_calendars, remember_export
 from workbench.io.excel import write_csvs, write_workbook
 from workbench.model import Register
 from workbench.scheduling.plan import Plan
@@ -58,32 +59,46 @@ def wheel_file_name(family_id: str) -> str:
     return f"aarshjul_{family_id}.html"
 
 
+EXPORT_ENTRIES = ("kalendere", WORKBOOK_NAME, "csv", "aarshjul")
+"""What an export writes into its folder; anything else there is the user's and kept."""
+
+
 def export_all(plan: Plan, register: Register, folder: str | Path, store=None, series: str | None = None,
                pdf_families: Iterable[str] = (), now: datetime | None = None,
                printed_on: date | None = None) -> ExportReport:
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    calendars = export_calendars(plan, register, folder / "kalendere", store=store, series=series, now=now)
-    workbook = write_workbook(plan, register, folder / WORKBOOK_NAME)
-    csvs = write_csvs(plan, register, folder / "csv")
-    wheels_dir = folder / "aarshjul"
-    wheels_dir.mkdir(exist_ok=True)
-    wheels, pdfs, pdf_problem = [], [], ""
-    pdf_set = set(pdf_families)
-    families = sorted({a.family_id for a in plan.assignments} | {m.family_id for m in plan.meetings})
-    for family_id in families:
-        if family_id not in register.family_by_id:
-            continue
-        page = printable_html(family_wheel(plan, register, family_id), printed_on)
-        path = wheels_dir / wheel_file_name(family_id)
-        path.write_text(page, "utf-8")
-        wheels.append(path)
-        if family_id in pdf_set and not pdf_problem:
-            try:
-                pdfs.append(html_to_pdf(page, path.with_suffix(".pdf")))
-            except PdfUnavailable as error:  # everything else is written; the page prints from a browser
-                pdf_problem = str(error)
-    return ExportReport(folder, calendars, workbook, csvs, wheels, pdfs, pdf_problem)
+    """Write every file in one step (:func:`workbench.files.replacing_folder`): an error half-way leaves the
+    previous export as it was, and the calendar history in the store is only updated once the files are there."""
+    folder = Path(folder).absolute()
+    calendars, history = build_export_calendars(plan, register, folder / "kalendere", store, series, now)
+    with replacing_folder(folder, EXPORT_ENTRIES) as staging:
+        calendars.write(staging / "kalendere")
+        write_workbook(plan, register, staging / WORKBOOK_NAME)
+        csvs = write_csvs(plan, register, staging / "csv")
+        wheels_dir = staging / "aarshjul"
+        wheels_dir.mkdir()
+        wheels, pdfs, pdf_problem = [], [], ""
+        pdf_set = set(pdf_families)
+        families = sorted({a.family_id for a in plan.assignments} | {m.family_id for m in plan.meetings})
+        for family_id in families:
+            if family_id not in register.family_by_id:
+                continue
+            page = printable_html(family_wheel(plan, register, family_id), printed_on)
+            path = wheels_dir / wheel_file_name(family_id)
+            path.write_text(page, "utf-8")
+            wheels.append(path)
+            if family_id in pdf_set and not pdf_problem:
+                try:
+                    pdfs.append(html_to_pdf(page, path.with_suffix(".pdf")))
+                except PdfUnavailable as error:  # everything else is written; the page prints from a browser
+                    pdf_problem = str(error)
+    if store is not None:
+        remember_export(store, history, calendars)
+
+    def final(path: Path) -> Path:
+        return folder / path.relative_to(staging)
+
+    return ExportReport(folder, calendars, folder / WORKBOOK_NAME, [final(p) for p in csvs],
+                        [final(p) for p in wheels], [final(p) for p in pdfs], pdf_problem)
 
 
 def zip_bytes(files: dict[str, bytes]) -> bytes:

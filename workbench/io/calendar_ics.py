@@ -423,16 +423,28 @@ def build_calendars(plan: Plan, register: Register, history: ExportHistory | Non
     return CalendarSet(files, staff_files, family_files, changed, cancelled, history.series)
 
 
-def export_calendars(plan: Plan, register: Register, folder: str | Path, store=None, series: str | None = None,
-                     now: datetime | None = None) -> CalendarSet:
-    """Write all calendars to ``folder`` and remember the export in ``store`` (if given) for the next time."""
+def build_export_calendars(plan: Plan, register: Register, folder: Path, store=None, series: str | None = None,
+                           now: datetime | None = None) -> tuple[CalendarSet, ExportHistory]:
+    """The calendars of an export and the history they update (from the store, or from the .ics files already
+    in ``folder``); nothing is written."""
     series = series or default_series(plan)
     history = ExportHistory.from_store(store, series) if store is not None else \
         ExportHistory.from_ics((p.read_bytes() for p in sorted(Path(folder).glob("*.ics"))), series)
-    calendars = build_calendars(plan, register, history, now)
+    return build_calendars(plan, register, history, now), history
+
+
+def remember_export(store, history: ExportHistory, calendars: CalendarSet) -> None:
+    """Keep what was exported for the next time (SEQUENCE, cancellations) - once the files are written."""
+    history.save(store)
+    store.log("ics_export", {"series": history.series, "files": len(calendars.files), "changed": calendars.changed,
+                             "cancelled": calendars.cancelled})
+
+
+def export_calendars(plan: Plan, register: Register, folder: str | Path, store=None, series: str | None = None,
+                     now: datetime | None = None) -> CalendarSet:
+    """Write all calendars to ``folder`` and remember the export in ``store`` (if given) for the next time."""
+    calendars, history = build_export_calendars(plan, register, Path(folder), store, series, now)
     calendars.write(folder)
     if store is not None:
-        history.save(store)
-        store.log("ics_export", {"series": series, "files": len(calendars.files), "changed": calendars.changed,
-                                 "cancelled": calendars.cancelled})
+        remember_export(store, history, calendars)
     return calendars

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench.scheduling.plan import CANCELLED, Assignment, Plan, read_meetings, recover_folder
+from workbench.scheduling.plan import CANCELLED, Assignment, Plan, read_meetings, recover_plan_folder
 
 
 class PlanFolderError(ValueError):
@@ -20,7 +20,7 @@ class PlanFolderError(ValueError):
 def read_plan(folder: str | Path) -> Plan:
     folder = Path(folder)
     if folder.name:
-        recover_folder(folder)  # a write killed half-way: the old or the new plan, complete
+        recover_plan_folder(folder)  # a write killed half-way: the old or the new plan, complete
     if not folder.is_dir():
         raise PlanFolderError(f"Mappen {folder} findes ikke. Lav en plan først (fx 'make demo') eller vælg en "
                               f"anden mappe.")

@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from workbench.model import DEADLINE, Register, TeamChange, TeamMember
-from workbench.scheduling.plan import CANCELLED, HELD, Assignment, Meeting, Plan, read_meetings, recover_folder
+from workbench.scheduling.plan import CANCELLED, HELD, Assignment, Meeting, Plan, read_meetings, recover_plan_folder
 from workbench.settings import DEFAULT_HOURS, MeetingHours
 from workbench.workdays import WorkCalendar
 
@@ -93,7 +93,7 @@ def read_baseline(path: str | Path) -> Baseline:
     ``register.json``, ``summary.json``]) or from a bare ``meetings.csv``."""
     path = Path(path)
     if path.name and path.suffix != ".csv":
-        recover_folder(path)  # a write killed half-way: the old or the new plan, complete
+        recover_plan_folder(path)  # a write killed half-way: the old or the new plan, complete
     if path.is_file():
         try:
             every = read_meetings(path, include_cancelled=True)

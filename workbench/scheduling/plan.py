@@ -7,13 +7,13 @@ share it without knowing how it was solved.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
+
+from workbench.files import recover_folder, write_folder_atomic
 
 
 def clock(minute: int) -> str:
@@ -145,76 +145,22 @@ class Plan:
         return files
 
     def write(self, out: str | Path, extra: dict[str, str] | None = None) -> Path:
-        """Write the plan folder as a whole or not at all (:func:`write_folder_atomic`); ``extra`` files (the
-        register snapshot) go in the same step."""
-        return write_folder_atomic(Path(out), dict(self.files(), **(extra or {})))
-
-
-MEETING_COLUMNS = ["meeting_id", "family_id", "date", "start", "end", "attendees", "rule_id", "deadline", "days_late",
-                   "status", "held_on", "person_id"]
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a whole file or nothing: a temporary file beside it, then an atomic rename."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    with temporary.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    temporary.replace(path)
+        """Write the plan folder as a whole or not at all (:func:`workbench.files.write_folder_atomic`);
+        ``extra`` files (the register snapshot) go in the same step."""
+        return write_folder_atomic(Path(out), dict(self.files(), **(extra or {})), own=PLAN_FILES)
 
 
 PLAN_FILES = ("assignments.csv", "meetings.csv", "team.csv", "deadlines.csv", "summary.json", "register.json")
 """The files a plan folder is made of; anything else in the folder (exports, notes) is the user's and kept."""
 
 
-def _plan_file(name: str) -> bool:
-    """One of the plan's own files, or the temporary file of one (see :func:`write_atomic`)."""
-    return name in PLAN_FILES or (name.startswith(".") and name.endswith(".tmp") and name[1:-4] in PLAN_FILES)
+def recover_plan_folder(out: Path) -> None:
+    """A plan folder whose write was killed half-way becomes the old or the new plan, complete."""
+    recover_folder(Path(out), PLAN_FILES)
 
 
-def _sides(out: Path) -> tuple[Path, Path]:
-    return out.with_name(f".{out.name}.ny"), out.with_name(f".{out.name}.gammel")
-
-
-def recover_folder(out: Path) -> None:
-    """Finish or undo a folder write that was killed half-way, so ``out`` is the old or the new plan, complete.
-
-    The new plan is first written to a hidden folder beside ``out``; ``out`` is then renamed away and the new
-    folder renamed into place.  Killed before the first rename: the new folder is dropped.  Killed between the
-    renames: the old plan is put back.  Files that are not the plan's are moved back to ``out``."""
-    out = Path(out).absolute()
-    new, old = _sides(out)
-    if not out.exists() and old.exists():
-        os.rename(old, out)
-    if new.exists():
-        if out.exists():
-            for entry in new.iterdir():
-                if not _plan_file(entry.name) and not (out / entry.name).exists():
-                    os.rename(entry, out / entry.name)
-        shutil.rmtree(new)
-    if old.exists():
-        shutil.rmtree(old)
-
-
-def write_folder_atomic(out: Path, files: dict[str, str]) -> Path:
-    """Replace the plan files in ``out`` by ``files`` in one step: a reader (or a kill at any moment) sees the old
-    complete plan or the new complete plan, never a mix.  Other files in ``out`` are kept."""
-    out = Path(out).absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    recover_folder(out)
-    new, old = _sides(out)
-    new.mkdir()
-    for name, text in files.items():
-        write_atomic(new / name, text)
-    if out.exists():
-        for entry in out.iterdir():
-            if not _plan_file(entry.name) and entry.name not in files:
-                os.rename(entry, new / entry.name)  # the user's own files follow the plan
-        os.rename(out, old)
-    os.rename(new, out)
-    shutil.rmtree(old, ignore_errors=True)
-    return out
+MEETING_COLUMNS = ["meeting_id", "family_id", "date", "start", "end", "attendees", "rule_id", "deadline", "days_late",
+                   "status", "held_on", "person_id"]
 
 
 def read_meetings(path: str | Path, include_cancelled: bool = False) -> list[Meeting]:
