@@ -131,3 +131,13 @@ def test_a_store_path_that_is_a_folder_is_a_plain_refusal(small_data_dir, tmp_pa
     assert result.returncode == 2, result.stderr
     assert "Lageret" in result.stderr and "det er en mappe" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "plan").exists()
+
+
+@pytest.mark.parametrize("command", [["whatif", "--scenarios", "s.yaml"], ["export", "--plan", "plan"],
+                                     ["staffing"]])
+def test_every_command_with_out_refuses_a_file_before_working(small_data_dir, tmp_path, command):
+    (tmp_path / "fil.txt").write_text("x", "utf-8")
+    (tmp_path / "s.yaml").write_text("scenarios:\n  - name: A\n    edits: []\n", "utf-8")
+    args = [a if a not in {"s.yaml", "plan"} else str(tmp_path / a) for a in command]
+    result = _cli(*args, "--data", str(small_data_dir), "--out", str(tmp_path / "fil.txt"), db=tmp_path / "s.sqlite3")
+    assert result.returncode == 2 and "er en fil, ikke en mappe" in result.stderr, result.stderr

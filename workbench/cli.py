@@ -303,10 +303,11 @@ def whatif(
     import pandas as pd
 
     from workbench.io.store import Store
-    from workbench.whatif.report import write_report
+    from workbench.whatif.report import report_html
     from workbench.whatif.runner import WhatIfOptions, run_scenarios
     from workbench.whatif.scenario import BASE, ScenarioError, read_scenarios
 
+    _writable_folder(out, "--out")
     register = _load(data)
     try:
         chosen = read_scenarios(scenarios)
@@ -323,14 +324,14 @@ def whatif(
         bar.close()
         _fail(str(error))
     bar.close()
-    out.mkdir(parents=True, exist_ok=True)
-    rows = [{"scenarie": r.name, "beskrivelse": r.description, **vars(r.kpis)} for r in results]
+    from workbench.files import write_folder_atomic
     from workbench.io.safe_cells import inert
 
-    inert(pd.DataFrame(rows)).to_csv(out / "kpis.csv", index=False)
-    (out / "results.json").write_text(json.dumps([r.to_dict() for r in results], indent=1, ensure_ascii=False,
-                                                 default=str), "utf-8")
-    write_report(results, out / "rapport.html")
+    rows = [{"scenarie": r.name, "beskrivelse": r.description, **vars(r.kpis)} for r in results]
+    write_folder_atomic(out, {  # all three or none
+        "kpis.csv": inert(pd.DataFrame(rows)).to_csv(index=False),
+        "results.json": json.dumps([r.to_dict() for r in results], indent=1, ensure_ascii=False, default=str),
+        "rapport.html": report_html(results)})
     typer.echo(f"Periode {first:%d.%m.%Y}–{last:%d.%m.%Y}. Skrevet til {out}/ (kpis.csv, results.json, rapport.html)")
     for r in results:
         k = r.kpis
@@ -362,6 +363,8 @@ def staffing(
     from workbench.whatif.scenario import BASE, AddFamilies, Scenario, ScenarioError, read_scenarios
     from workbench.whatif.staffing import StaffingOptions
 
+    if out is not None:
+        _writable_folder(out, "--out")
     register = _load(data)
     chosen = BASE
     if scenarios is not None:
@@ -462,6 +465,7 @@ def export(
     from workbench.io.plan_folder import PlanFolderError, read_plan
     from workbench.io.store import Store
 
+    _writable_folder(out, "--out")
     register = _load(data)
     try:
         the_plan = read_plan(plan_dir)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 from workbench.io.safe_cells import as_text
 from workbench.whatif import charts
@@ -15,8 +14,8 @@ def _cell(value) -> str:
     return html.escape(str(as_text(value)))
 
 
-def write_report(results: list[ScenarioResult], path: str | Path) -> Path:
-    path = Path(path)
+def report_html(results: list[ScenarioResult]) -> str:
+    """One self-contained page: the KPI table, the notes and the charts."""
     head = "".join(f"<th>{_cell(r.name)}</th>" for r in results)
     rows = ""
     for key, label in KPI_LABELS_DA.items():
@@ -27,12 +26,10 @@ def write_report(results: list[ScenarioResult], path: str | Path) -> Path:
     parts = [f.to_html(full_html=False, include_plotlyjs=(i == 0)) for i, f in enumerate(figures)]
     notes = "".join(f"<li><b>{_cell(r.name)}</b>: {html.escape(n)}</li>" for r in results for n in r.notes)
     horizon = results[0].horizon if results else ("", "")
-    path.write_text(
+    return (
         "<!doctype html><html lang='da'><head><meta charset='utf-8'><title>Hvad hvis? – Tværs</title>"
         "<style>body{font-family:sans-serif;margin:2em} td,th{padding:4px 10px;border-bottom:1px solid #ddd}"
         "td{text-align:right} td:first-child{text-align:left}</style></head><body>"
         f"<h1>Hvad hvis? Scenarier {html.escape(horizon[0])} – {html.escape(horizon[1])}</h1>"
         "<p>Syntetiske data. 'Kunne undgås' tæller ikke familier, der ikke kan nå fristen uanset bemanding.</p>"
-        f"<table><tr><th></th>{head}</tr>{rows}</table><ul>{notes}</ul>{''.join(parts)}</body></html>",
-        "utf-8")
-    return path
+        f"<table><tr><th></th>{head}</tr>{rows}</table><ul>{notes}</ul>{''.join(parts)}</body></html>")
