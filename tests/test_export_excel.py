@@ -117,3 +117,23 @@ def test_the_deadlines_sheet_reads_deadlines_csv_of_the_plan_folder_worst_first(
     assert set(table["Status"][1:]) == {"planlagt"} and set(table["Hvad"]) == {"Opfølgningsmøde"}
     first = next(m for m in plan.meetings if m.family_id == "F1" and m.days_late)
     assert (table["Møde-id"].iloc[0], table["Dage for sent"].iloc[0]) == (first.meeting_id, first.days_late)
+
+
+def test_no_absence_reason_reaches_any_shared_file(tmp_path):
+    """Sick leave is health information: shared files, the plan's explanations and summary say "fravær" only."""
+    from workbench.export.bundle import export_all
+    from workbench.scheduling.planner import PlanOptions, make_plan
+    from workbench.synth.municipality import MunicipalitySpec, generate_municipality
+
+    register = generate_municipality(MunicipalitySpec(n_staff=20, n_families=40, seed=3, start=date(2027, 1, 1)))
+    reasons = {a.reason for a in register.absences if a.reason}
+    assert {"Sygdom", "Langtidssygemelding"} & reasons
+    run = make_plan(register, date(2027, 1, 1), date(2027, 12, 31), PlanOptions(time_limit=10))
+    assert any("fravær" in m for m in run.plan.messages)  # absences do explain late meetings ...
+    run.plan.write(tmp_path / "plan")
+    export_all(run.plan, register, tmp_path / "ud")
+    book = openpyxl.load_workbook(tmp_path / "ud" / "tvaers_plan.xlsx")
+    texts = [str(c.value) for s in book.worksheets for row in s.iter_rows() for c in row if c.value is not None]
+    texts += [p.read_text("utf-8") for p in tmp_path.rglob("*") if p.suffix in {".csv", ".json", ".ics", ".html"}]
+    for reason in reasons - {"fravær"}:
+        assert not any(reason in text for text in texts), reason  # ... but never say why

@@ -65,7 +65,8 @@ class WorkCalendar:
         return not any(u.covers(day) for u in self.register.unavailability_by_family.get(family_id, ()))
 
     def why_unavailable(self, staff_id: str, day: date) -> str | None:
-        """A Danish reason, or None if the person can meet that day."""
+        """A Danish reason, or None if the person can meet that day.  An absence is just "fravær": its reason
+        (sick leave, a course) is private and the explanation ends up in shared files."""
         staff = self.register.staff_by_id[staff_id]
         if day.weekday() >= 5:
             return "weekend"
@@ -75,5 +76,5 @@ class WorkCalendar:
             return "ikke arbejdsdag (deltid)"
         for absence in self.register.absences_by_staff.get(staff_id, ()):
             if absence.covers(day):
-                return f"fravær ({absence.reason or 'fravær'})"
+                return "fravær"
         return None

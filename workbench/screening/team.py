@@ -90,18 +90,18 @@ class Candidate:
     """Points joining the team adds (0 for someone already carrying a share of this family)."""
     extra_as_coordinator: float
     absent_until: date | None = None
-    absence_reason: str = ""
+    """End of a long absence (its reason is private and never shown)."""
 
     @property
     def room(self) -> float:
         return self.staff.max_caseload_points - self.used
 
 
-def _long_absence(register: Register, staff_id: str, on: date, days: int) -> tuple[date | None, str]:
+def _long_absence(register: Register, staff_id: str, on: date, days: int) -> date | None:
     for absence in register.absences_by_staff.get(staff_id, ()):
         if absence.covers(on) and absence.end_date >= on + timedelta(days=days):
-            return absence.end_date, absence.reason
-    return None, ""
+            return absence.end_date
+    return None
 
 
 def candidates_for(register: Register, family: Family, needs: list[Need], on: date, case_points: float,
@@ -121,9 +121,9 @@ def candidates_for(register: Register, family: Family, needs: list[Need], on: da
         carried = share_now * old_points
         extra = max(share_now, load.team) * case_points - carried
         extra_coord = max(share_now, load.primary) * case_points - carried
-        until, reason = _long_absence(register, person.staff_id, on, LONG_ABSENCE_DAYS)
+        until = _long_absence(register, person.staff_id, on, LONG_ABSENCE_DAYS)
         out.append(Candidate(person, attached, person.staff_id in coordinators, used.get(person.staff_id, 0.0),
-                             max(0.0, extra), max(0.0, extra_coord), until, reason))
+                             max(0.0, extra), max(0.0, extra_coord), until))
     return out
 
 
@@ -305,7 +305,7 @@ def _why_excluded(c: Candidate, need: Need, excluded: frozenset[str] = frozenset
     if c.staff.staff_id in excluded:
         return f"{person} er fravalgt af sagsbehandleren"
     if c.absent_until and not c.attached:
-        return f"{person} er fraværende ({c.absence_reason or 'fravær'}) til {c.absent_until:%d.%m.%Y}"
+        return f"{person} er fraværende til {c.absent_until:%d.%m.%Y}"  # never why: it is private
     extra = c.extra_as_coordinator if need.coordinator else c.extra
     if extra > c.room + 1e-9:
         return (f"{person} bruger {_fmt(c.used)} af {_fmt(c.staff.max_caseload_points)} sagspoint og har ikke plads "
@@ -375,7 +375,7 @@ def _screen_choices(register: Register, family: Family, needs: list[Need], on: d
                 notes.append(f"{who} er fravalgt af sagsbehandleren.")
             continue
         if c.absent_until and not c.attached:
-            notes.append(f"{who} kan ikke komme med: fraværende ({c.absence_reason or 'fravær'}) til "
+            notes.append(f"{who} kan ikke komme med: fraværende til "
                          f"{c.absent_until:%d.%m.%Y}.")
         elif c.extra > c.room + 1e-9 and not c.coordinator:
             notes.append(f"{who} kan ikke komme med: bruger {_fmt(c.used)} af {_fmt(person.max_caseload_points)} "
