@@ -29,6 +29,23 @@ def voila_arguments(folder: Path, port: int) -> list[str]:
             "--MappingKernelManager.cull_idle_timeout=1800", "--MappingKernelManager.cull_interval=300"]
 
 
+def _set_xsrf_cookie_before_streaming() -> None:
+    """A page that is left shuts its kernel down with a POST that carries the ``_xsrf`` cookie.  Voilà streams
+    the page and asks for the token only after the headers are sent, so the cookie never arrived: every page
+    left its kernel running (29 kernels, 5.6 GB after 20 minutes).  Ask for it before the page streams."""
+    from voila.handler import VoilaHandler
+
+    original = VoilaHandler.prepare
+
+    async def prepare(self, *args, **kwargs):
+        result = await original(self, *args, **kwargs)
+        if self.current_user:
+            self.xsrf_token  # noqa: B018 - reading it sets the cookie
+        return result
+
+    VoilaHandler.prepare = prepare
+
+
 def main(argv: list[str] | None = None) -> None:
     from traitlets.config import Config
     from voila.app import Voila
@@ -37,6 +54,7 @@ def main(argv: list[str] | None = None) -> None:
     if len(token) < 16:
         sys.exit(f"{TOKEN_VARIABLE} mangler eller er for kort; start værktøjet med 'workbench app'.")
     os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE), os.environ.get("JUPYTER_PATH", "")) if p)
+    _set_xsrf_cookie_before_streaming()
     config = Config()
     config.Voila.token = token
     config.Voila.tornado_settings = dict(TORNADO_SETTINGS)
