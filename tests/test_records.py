@@ -31,7 +31,7 @@ def test_every_problem_in_a_status_file_names_row_and_column(tmp_path):
         read_status_file(path)
     assert caught.value.problems == [
         "status.csv, række 2, kolonne status: 'måske' er ikke en kendt status (afholdt, aflyst, flyttet, udmeldt).",
-        "status.csv, række 3, kolonne held_on: '32-13-2027' er ikke en dato (ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ).",
+        "status.csv, række 3, kolonne held_on: '32-13-2027' er ikke en dato (fx 21-12-2027 eller 2027-12-21).",
         "status.csv, række 4, kolonne held_on: et flyttet møde skal have den nye dato.",
     ]
 

@@ -42,11 +42,25 @@ def test_sample_data_in_repo_loads_cleanly():
 
 
 def test_bad_date_names_file_row_and_column(small_data_dir):
-    _edit(small_data_dir, "absences", 2, "start_date", "31-12-2027")
+    _edit(small_data_dir, "absences", 2, "start_date", "31-02-2027")  # no 31 February
     problems = _messages(small_data_dir)
     hit = [p for p in problems if p.column == "start_date"]
     assert hit and hit[0].file == "absences.csv" and hit[0].row == 4  # header is row 1, third data row is 4
-    assert "ÅÅÅÅ-MM-DD" in hit[0].message
+    assert "er ikke en dato; skriv fx 21-12-2027 eller 2027-12-21" in hit[0].message
+
+
+@pytest.mark.parametrize("written", ["2027-03-01", "01-03-2027", "1.3.2027", "01/03/2027", "2027-03-01 00:00:00"])
+def test_dates_as_danish_excel_writes_them_are_read(written):
+    from workbench.danish import parse_day
+
+    assert parse_day(written) == date(2027, 3, 1)
+
+
+@pytest.mark.parametrize("written", ["31-02-2027", "03-01-27", "2027/03/01", "1. marts", "", "13-13-2027"])
+def test_what_is_not_a_date_is_not_guessed(written):
+    from workbench.danish import parse_day
+
+    assert parse_day(written) is None
 
 
 def test_every_problem_is_reported_at_once(small_data_dir):

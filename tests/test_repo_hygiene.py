@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TEXT_SUFFIXES = {".py", ".csv", ".md", ".txt", ".json", ".yaml", ".yml", ".toml", ".ipynb", ".html", ".cfg", "",
                  ".ics", ".svg", ".j2", ".js", ".css", ".sh", ".tsv"}
 ALLOWED = {"tests/test_register.py", "tests/test_store.py", "tests/test_repo_hygiene.py", "tests/test_cpr.py",
+           "tests/test_hostile_property.py",
            "workbench/cpr.py"}
 """Tests that feed fake CPR numbers in on purpose, to prove they are refused."""
 

@@ -52,11 +52,12 @@ def _writable_folder(folder: Path, option: str) -> None:
 
 
 def _date(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        _fail(f"{option}: '{text}' er ikke en dato på formen ÅÅÅÅ-MM-DD (expected YYYY-MM-DD).")
-        raise  # unreachable, keeps type checkers calm
+    from workbench.danish import DATE_FORMS_DA, parse_day
+
+    day = parse_day(text)
+    if day is None:
+        _fail(f"{option}: '{text}' er ikke en dato; skriv {DATE_FORMS_DA}.")
+    return day
 
 
 def _load(data: Path):

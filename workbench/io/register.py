@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable
 import pandas as pd
 import pandera.pandas as pa
 
+from workbench.danish import DATE_FORMS_DA, parse_day
 from workbench.io.safe_cells import XLSX_OPTIONS
 from workbench import catalogue
 from workbench.cpr import CPR_REFUSED_DA, looks_like_cpr, number_looks_like_cpr
@@ -291,13 +292,10 @@ class CellError(ValueError):
 
 
 def _parse_date(text: str) -> date:
-    cleaned = text.strip()
-    if cleaned.endswith(" 00:00:00"):  # Excel dates read as text
-        cleaned = cleaned[: -len(" 00:00:00")]
-    try:
-        return date.fromisoformat(cleaned)
-    except ValueError:
-        raise CellError(f"'{text}' er ikke en dato på formen ÅÅÅÅ-MM-DD", "not an ISO date YYYY-MM-DD") from None
+    day = parse_day(text)
+    if day is None:
+        raise CellError(f"'{text}' er ikke en dato; skriv {DATE_FORMS_DA}", "not a date (DD-MM-YYYY or YYYY-MM-DD)")
+    return day
 
 
 LARGEST_NUMBER = 1_000_000

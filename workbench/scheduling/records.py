@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from workbench.danish import DATE_FORMS_DA, parse_day
 from workbench.scheduling.plan import (ANNOUNCED, CANCELLED, HELD, MOVED_BY_HAND, PLANNED, STATUS_DA, Plan,
                                        clock, minute_of)
 
@@ -110,9 +111,9 @@ def read_status_file(path: str | Path) -> list[StatusRecord]:
         on = None
         text = (row.get("held_on") or "").strip()
         if text:
-            on = _parse_day(text)
+            on = parse_day(text)
             if on is None:
-                problems.append(f"{where}, kolonne held_on: '{text}' er ikke en dato (ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ).")
+                problems.append(f"{where}, kolonne held_on: '{text}' er ikke en dato ({DATE_FORMS_DA}).")
                 continue
         start = (row.get("start") or "").strip()
         if start:
@@ -130,15 +131,3 @@ def read_status_file(path: str | Path) -> list[StatusRecord]:
     return records
 
 
-def _parse_day(text: str) -> date | None:
-    for separator in ("-", "."):
-        parts = text.split(separator)
-        if len(parts) == 3 and all(p.isdigit() for p in parts):
-            try:
-                if len(parts[0]) == 4:
-                    return date(int(parts[0]), int(parts[1]), int(parts[2]))
-                if len(parts[2]) == 4:
-                    return date(int(parts[2]), int(parts[1]), int(parts[0]))
-            except ValueError:
-                return None
-    return None

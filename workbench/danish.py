@@ -1,0 +1,32 @@
+"""How a Danish team leader writes things, read in one place: dates as Danish Excel writes them."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_DAY_FIRST = re.compile(r"(\d{1,2})[-./](\d{1,2})[-./](\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def parse_day(text: str) -> date | None:
+    """``2027-12-21`` (ISO) or ``21-12-2027``, ``21.12.2027``, ``21/12/2027`` (day first, as Danish Excel writes
+    it; the year in four digits, so nothing is ambiguous); Excel's ``... 00:00:00`` is ignored.  None if it is
+    not a real date."""
+    cleaned = text.strip()
+    if cleaned.endswith(" 00:00:00"):
+        cleaned = cleaned[: -len(" 00:00:00")]
+    try:
+        if found := _DAY_FIRST.fullmatch(cleaned):
+            day, month, year = (int(part) for part in found.groups())
+            return date(year, month, day)
+        if found := _ISO.fullmatch(cleaned):
+            year, month, day = (int(part) for part in found.groups())
+            return date(year, month, day)
+    except ValueError:
+        return None
+    return None
+
+
+DATE_FORMS_DA = "fx 21-12-2027 eller 2027-12-21"
+"""What to tell a user who wrote something that is not a date."""
