@@ -188,3 +188,10 @@ def test_contract_tables_are_all_written(small_register):
 def test_missing_folder_is_a_message_not_a_crash(tmp_path):
     register, problems = read_register(tmp_path / "findes-ikke")
     assert register is None and "findes ikke" in problems[0].message
+
+
+def test_numbers_take_the_right_danish_word():
+    from workbench.danish import count
+
+    assert [count(n, "voksen", "voksne") for n in (0, 1, 2)] == ["0 voksne", "1 voksen", "2 voksne"]
+    assert count(1, "barn", "børn") == "1 barn"

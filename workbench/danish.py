@@ -30,3 +30,8 @@ def parse_day(text: str) -> date | None:
 
 DATE_FORMS_DA = "fx 21-12-2027 eller 2027-12-21"
 """What to tell a user who wrote something that is not a date."""
+
+
+def count(n: int, singular: str, plural: str) -> str:
+    """``1 voksen``, ``2 voksne``, ``0 børn``: the number with the word in the right form."""
+    return f"{n} {singular if n == 1 else plural}"

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from workbench.danish import count
 from workbench.model import Register, TeamChange
 from workbench.clocks import undecided_cadences
 from workbench.scheduling.baseline import Baseline, Conflict, Prepared, prepare
@@ -95,10 +96,10 @@ def explain_late(register: Register, instance: PackingInstance, chain: str, dead
         top = ", ".join(reason for reason, _ in blocked.most_common(3)) or "ingen åbne dage"
         return f"Ingen fælles ledig dag fra {first:%d.%m.} til fristen {deadline:%d.%m.%Y} ({top})."
     if as_of is not None and first == as_of:
-        return (f"Teamet havde {free_days} fælles ledige dage i ugen fra {as_of:%d.%m.}, men de var optaget af andre "
-                f"møder (dagsloft).")
-    return (f"Teamet havde {free_days} fælles ledige dage før fristen {deadline:%d.%m.%Y}, men de var optaget af "
-            f"andre møder (dagsloft).")
+        return (f"Teamet havde {count(free_days, 'fælles ledig dag', 'fælles ledige dage')} i ugen fra "
+                f"{as_of:%d.%m.}, men {'den var' if free_days == 1 else 'de var'} optaget af andre møder (dagsloft).")
+    return (f"Teamet havde {count(free_days, 'fælles ledig dag', 'fælles ledige dage')} før fristen "
+            f"{deadline:%d.%m.%Y}, men {'den var' if free_days == 1 else 'de var'} optaget af andre møder (dagsloft).")
 
 
 def chain_label(register: Register, demand) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 import ipywidgets as w
 import plotly.graph_objects as go
 
+from workbench.danish import count
 from workbench import catalogue
 from workbench.cpr import looks_like_cpr
 from workbench.io.store import Store
@@ -177,7 +178,8 @@ class ScreeningPanel:
             persons = register.persons_by_family.get(f.family_id, ())
             adults = sum(p.kind == "voksen" for p in persons)
             children = len(persons) - adults
-            options.append((f"{f.family_id} – {f.district or 'uden distrikt'} – {adults} voksne, {children} børn – "
+            members = f"{count(adults, 'voksen', 'voksne')}, {count(children, 'barn', 'børn')}"
+            options.append((f"{f.family_id} – {f.district or 'uden distrikt'} – {members} – "
                             f"{';'.join(f.case_basis)}", f.family_id))
         self.family.options = options
         if options:
