@@ -35,3 +35,12 @@ DATE_FORMS_DA = "fx 21-12-2027 eller 2027-12-21"
 def count(n: int, singular: str, plural: str) -> str:
     """``1 voksen``, ``2 voksne``, ``0 børn``: the number with the word in the right form."""
     return f"{n} {singular if n == 1 else plural}"
+
+
+PLAN_STATUS_DA = {
+    "OPTIMAL": "bedst mulige: ingen plan kan have færre forsinkede møder",
+    "FEASIBLE": "god plan; nogle forsinkelser kan måske undgås med mere tid eller Genoptimér",
+    "STOPPED": "stoppet af brugeren: bedste plan indtil da",
+    "EMPTY": "ingen møder at planlægge",
+}
+"""What the planner's status means, in the words a team leader reads (never OPTIMAL/FEASIBLE)."""

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from workbench.danish import PLAN_STATUS_DA
 from workbench.io.safe_cells import XLSX_OPTIONS, inert
 from workbench import catalogue
 from workbench.clocks import anchor
@@ -195,15 +196,24 @@ def deadlines_table(plan: Plan, register: Register) -> pd.DataFrame:
 SUMMARY_LABELS = {
     "families": "Familier", "meetings": "Møder", "late_meetings": "For sene eller manglende opfølgninger",
     "max_days_late": "Flest dage for sent", "total_days_late": "Dage for sent i alt",
-    "unplaced_followups": "Opfølgninger uden plads", "solver_status": "Løserstatus", "as_of": "Status pr.",
+    "unplaced_followups": "Opfølgninger uden plads", "solver_status": "Vurdering af planen", "as_of": "Status pr.",
     "unassigned_families": "Familier uden koordinator", "moved_meetings": "Flyttede udmeldte møder",
     "solve_seconds": "Sekunder brugt", "independent_check": "Uafhængig kontrol",
 }
 
 
+def _summary_value(key: str, value) -> str:
+    """A summary figure as the team leader reads it: no solver words, no Python structures."""
+    if key == "solver_status":
+        return PLAN_STATUS_DA.get(str(value), str(value))
+    if key == "independent_check":
+        return "ingen brud" if value == "ok" else "brud: " + ", ".join(f"{k} {n}" for k, n in dict(value).items())
+    return str(value).replace(".", ",") if isinstance(value, float) else str(value)
+
+
 def summary_table(plan: Plan) -> pd.DataFrame:
     rows = [{"Emne": "Periode", "Værdi": f"{plan.start:%d.%m.%Y} – {plan.end:%d.%m.%Y}"}]
-    rows += [{"Emne": label, "Værdi": str(plan.summary[key])} for key, label in SUMMARY_LABELS.items()
+    rows += [{"Emne": label, "Værdi": _summary_value(key, plan.summary[key])} for key, label in SUMMARY_LABELS.items()
              if key in plan.summary]
     rows += [{"Emne": "Bemærkning", "Værdi": message} for message in plan.messages]
     return pd.DataFrame(rows, columns=["Emne", "Værdi"])

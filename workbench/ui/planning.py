@@ -21,6 +21,7 @@ from datetime import date, timedelta
 import ipywidgets as w
 import plotly.graph_objects as go
 
+from workbench.danish import PLAN_STATUS_DA
 from workbench.caseload import caseload, children_per_caseworker
 from workbench.catalogue import role_label
 from workbench.io.store import Store
@@ -37,13 +38,6 @@ from workbench.screening.workflow import accepted_team_changes
 from workbench.ui.common import STYLE, MessageArea, RegisterLoader, guarded, help_html, show_figure, with_classes
 from workbench.ui.common import today as current_day
 from workbench.ui.meeting_records import MeetingRecordsPanel
-
-SOLVER_STATUS_DA = {
-    "OPTIMAL": "bedst mulige: ingen plan kan have færre forsinkede møder",
-    "FEASIBLE": "god plan; nogle forsinkelser kan måske undgås med mere tid eller Genoptimér",
-    "STOPPED": "stoppet af brugeren: bedste plan indtil da",
-    "EMPTY": "ingen møder at planlægge",
-}
 
 TABLE_STYLE = """
 <style>
@@ -94,7 +88,7 @@ def summary_html(plan: Plan) -> str:
         ["Familier uden koordinator", s.get("unassigned_families", 0)],
         ["Flyttede udmeldte møder", s.get("moved_meetings", 0)],
         ["Fastfrosne møder, der ikke kan holdes", len(s.get("conflicts", []))],
-        ["Vurdering", SOLVER_STATUS_DA.get(status, status) if late else "alle frister holder"],
+        ["Vurdering", PLAN_STATUS_DA.get(status, status) if late else "alle frister holder"],
         ["Beregningstid", f"{str(s.get('solve_seconds', 0)).replace('.', ',')} s"
                           + ("" if s.get("reproducible", True) else " (afbrudt: kan ikke gentages præcist)")],
     ]

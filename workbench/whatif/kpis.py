@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from statistics import median
 
+from workbench.danish import PLAN_STATUS_DA
 from workbench import catalogue
 from workbench.caseload import caseload, children_per_caseworker
 from workbench.model import Register
@@ -169,7 +170,8 @@ def compute_kpis(register: Register, run: PlanRun, unavoidable: dict[str, Unavoi
         coordinator_load_max=max(coordinator_percent, default=0.0),
         peak_week_utilisation=max((row["percent"] for row in weekly), default=0.0),
         legal_ok=unassigned == 0 and missing_secondary == 0 and not vacant_places and avoidable == 0,
-        solver_status=str(plan.summary.get("solver_status", "")),
+        solver_status=PLAN_STATUS_DA.get(str(plan.summary.get("solver_status", "")),
+                                         str(plan.summary.get("solver_status", ""))),
         seconds=float(plan.summary.get("solve_seconds", 0.0)),
         late_lovkrav=int(plan.summary.get("late_by_kind", {}).get("lovkrav", 0)),
         max_children_per_caseworker=max((row["children"] for row in caseloads), default=0),
@@ -198,6 +200,6 @@ KPI_LABELS_DA: dict[str, str] = {
     "coordinator_load_max": "Koordinatorbelastning, højeste (%)",
     "peak_week_utilisation": "Travleste uge for én person (%)",
     "legal_ok": "Alle frister holder",
-    "solver_status": "Løserstatus",
+    "solver_status": "Vurdering af planen",
     "seconds": "Sekunder",
 }
