@@ -156,3 +156,15 @@ def test_planted_instance_with_jobsamtaler_mixes_appointment_kinds_and_we_still_
     assert {m.chain_id for m in run.plan.meetings if m.person_id} == {m.chain_id for m in person_meetings}
     ours = check_plan(planted.register, run.plan)
     assert ours.ok and ours.late_meetings == 0, ours.kinds()
+
+
+def test_a_late_meeting_names_who_was_away_by_name_and_once():
+    register = tiny_register(
+        [staff("C1", workdays={0, 1, 2, 3}), staff("P1", role="ppr_psykolog", can_coordinate=False)],
+        [family("F1", primary="C1", last=date(2027, 2, 20))], rules=[rule(max_days=14, min_days=7)],
+        team=[("F1", "P1", "ppr_psykolog")],
+        absences=[("C1", date(2027, 3, 1), date(2027, 3, 19)), ("P1", date(2027, 3, 1), date(2027, 3, 19))])
+    run = make_plan(register, START, date(2027, 4, 30), PlanOptions(time_limit=5))
+    [message] = [m for m in run.plan.messages if "Ingen fælles ledig dag" in m]
+    assert "Test C1 (fravær, ikke arbejdsdag (deltid))" in message and "Test P1 (fravær)" in message
+    assert "C1:" not in message and message.count("Test C1") == 1

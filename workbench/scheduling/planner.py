@@ -69,6 +69,23 @@ def _packing_options(options: PlanOptions, seconds_left: float) -> PackingOption
                           deterministic=options.deterministic)
 
 
+def _who_was_away(register: Register, blocked: Counter) -> str:
+    """The (at most three) people who blocked the most days, by name, each once with all their reasons:
+    'Hanne Skabelonsen (fravær, ikke arbejdsdag (deltid)); familien er ikke til rådighed'."""
+    reasons: dict[str, list[str]] = {}
+    for (person, why), _ in blocked.most_common():
+        if why not in reasons.setdefault(person, []):
+            reasons[person].append(why)
+    parts = []
+    for person, whys in list(reasons.items())[:3]:
+        if not person:
+            parts.extend(whys)
+            continue
+        staff = register.staff_by_id.get(person)
+        parts.append(f"{staff.name if staff else person} ({', '.join(whys)})")
+    return "; ".join(parts)
+
+
 def explain_late(register: Register, instance: PackingInstance, chain: str, deadline: date,
                  as_of: date | None = None) -> str:
     """Why a follow-up of a chain (a family id, or ``person:rule``) could not be held by its deadline, in
@@ -83,17 +100,17 @@ def explain_late(register: Register, instance: PackingInstance, chain: str, dead
     day = first
     while day <= min(deadline, instance.end):
         if calendar.is_open(day):
-            reasons = [f"{p}: {calendar.why_unavailable(p, day)}" for p in family.attendees
+            reasons = [(p, calendar.why_unavailable(p, day)) for p in family.attendees
                        if calendar.why_unavailable(p, day)]
             if not calendar.family_available(family.family_id, day):
-                reasons.append("familien er ikke til rådighed")
+                reasons.append(("", "familien er ikke til rådighed"))
             if reasons:
                 blocked.update(reasons)
             else:
                 free_days += 1
         day += timedelta(days=1)
     if free_days == 0:
-        top = ", ".join(reason for reason, _ in blocked.most_common(3)) or "ingen åbne dage"
+        top = _who_was_away(register, blocked) or "ingen åbne dage"
         return f"Ingen fælles ledig dag fra {first:%d.%m.} til fristen {deadline:%d.%m.%Y} ({top})."
     if as_of is not None and first == as_of:
         return (f"Teamet havde {count(free_days, 'fælles ledig dag', 'fælles ledige dage')} i ugen fra "
