@@ -115,7 +115,7 @@ def plan(
 
     first, last = _date(start, "--start"), _date(end, "--end")
     if last < first:
-        _fail("--end ligger før --start (end before start).")
+        _fail("--end ligger før --start.")
     _writable_folder(out, "--out")
     register = _load(data)
     baseline = None
@@ -265,7 +265,7 @@ def _horizon(register, start: Optional[str], end: Optional[str], months: int) ->
     first = _date(start, "--start") if start else default_horizon(register, months)[0]
     last = _date(end, "--end") if end else _months_after(first, months)
     if last < first:
-        _fail("--end ligger før --start (end before start).")
+        _fail("--end ligger før --start.")
     return first, last
 
 
@@ -374,7 +374,7 @@ def staffing(
         except ScenarioError as error:
             _fail(str(error))
         if scenario is None or scenario not in found:
-            _fail(f"--scenario: vælg et af {', '.join(found)} (choose a scenario from the file).")
+            _fail(f"--scenario: vælg et af {', '.join(found)}.")
         chosen = found[scenario]
     elif scenario is not None:
         _fail("--scenario kræver --scenarios.")
@@ -597,7 +597,7 @@ def main() -> None:
     except Exception as error:
         if os.environ.get("TVAERS_DEBUG"):
             raise
-        typer.echo(f"Uventet fejl: {error}. Kør igen med TVAERS_DEBUG=1 for detaljer (unexpected error).", err=True)
+        typer.echo(f"Uventet fejl: {error}. Kør igen med TVAERS_DEBUG=1 for detaljer.", err=True)
         raise SystemExit(3) from None
 
 

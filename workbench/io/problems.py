@@ -1,4 +1,4 @@
-"""Problems found in user input, phrased for a team leader (Danish, with English)."""
+"""Problems found in user input, phrased for a team leader in Danish (an English gloss is kept for logs)."""
 
 from __future__ import annotations
 
@@ -30,8 +30,6 @@ class Problem:
 
     def __str__(self) -> str:
         text = f"{self.where()}: {self.message}"
-        if self.message_en:
-            text += f" ({self.message_en})"
         if not self.is_error:
             text = "Advarsel: " + text
         return text
@@ -43,5 +41,5 @@ class RegisterError(Exception):
     def __init__(self, problems: Iterable[Problem]):
         self.problems = list(problems)
         errors = [p for p in self.problems if p.is_error]
-        head = f"Sagsregistret kan ikke indlæses: {len(errors)} fejl (the case register has {len(errors)} errors)"
+        head = f"Sagsregistret kan ikke indlæses: {len(errors)} fejl"
         super().__init__(head + "\n" + "\n".join(f"  - {p}" for p in self.problems))
