@@ -21,6 +21,7 @@ from typing import Callable
 
 import ipywidgets as w
 
+from workbench.danish import count
 from workbench import catalogue
 from workbench.io.store import Store
 from workbench.model import Register
@@ -148,7 +149,7 @@ class WhatIfPanel:
     def _layout(self) -> w.Widget:
         question = w.VBox([
             help_html("Hvor mange flere medarbejdere - og af hvilke roller - skal der til, for at alle familier har "
-                      "deres team og alle opfølgninger holder fristen? Løseren finder det mindste antal og viser den "
+                      "deres team og alle opfølgninger holder fristen? Værktøjet finder det mindste antal og viser den "
                       "nedre grænse ud fra kapacitet og behov ved siden af. Nye kolleger overtager familier, der ikke "
                       "har en koordinator, og kan overtage pladser fra kolleger, der er over loftet eller ikke kan nå "
                       "møderne; ellers beholder familierne de fagfolk, de kender."),
@@ -394,11 +395,12 @@ class WhatIfPanel:
             f"<b>{html.escape(result.summary_da())}</b>{cached}"
             f"{'<ul>' + hires + '</ul>' if hires else ''}"
             f"<p>Scenarie: {html.escape(scenario.describe())}. Periode {self.start.value:%d.%m.%Y}–"
-            f"{self.end.value:%d.%m.%Y}. Mødemodel: {result.meeting_model}; {result.rounds} runde(r); "
-            f"{moved} pladser får ny holder (nye familier og overdragelser); {result.seconds:.0f} s.</p>"
+            f"{self.end.value:%d.%m.%Y}. {count(moved, 'familieplads får', 'familiepladser får')} en ny fagperson "
+            f"(nye familier og overdragelser). Beregnet i {count(round(result.seconds), 'sekund', 'sekunder')}, "
+            f"{count(result.rounds, 'runde', 'runder')}.</p>"
             f"{unavoidable}"
             f"<table class='tvaers-whatif-bounds'><tr><th>Gruppe</th><th>Point behov</th><th>Point ledige</th>"
-            f"<th>Møder behov</th><th>Mødepladser</th><th>Nedre grænse</th><th>Løserens svar</th></tr>{rows}</table>"
+            f"<th>Møder behov</th><th>Mødepladser</th><th>Mindst nødvendigt</th><th>Værktøjets svar</th></tr>{rows}</table>"
             f"{'<ul>' + notes + '</ul>' if notes else ''}</div>")
         self.figures["staffing"] = charts.staffing_figure(result)
         show_figure(self.staffing_chart, self.figures["staffing"])

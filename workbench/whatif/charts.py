@@ -69,7 +69,7 @@ def staffing_figure(result: StaffingResult) -> go.Figure:
     """Newcomers needed per role beside the arithmetic lower bound."""
     roles = sorted(set(result.hires) | {r for b in result.bounds for r in b.hire_roles if b.hires > 0})
     figure = go.Figure()
-    figure.add_bar(name="Skal ansættes (løseren)", x=[catalogue.role_label(r) for r in roles],
+    figure.add_bar(name="Skal ansættes (værktøjets svar)", x=[catalogue.role_label(r) for r in roles],
                    y=[result.hires.get(r, 0) for r in roles], marker_color="#1565c0")
     bound_by_role = {}
     for bound in result.bounds:
