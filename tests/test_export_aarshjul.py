@@ -107,7 +107,7 @@ def test_workload_calendar_shows_hours_and_why_days_are_blocked():
     figure = workload_calendar(plan, register, "S1")
     blocked, hours = figure.data
     labels = list(hours.x)
-    column = next(i for i, label in enumerate(labels) if label.endswith("22.03"))  # week of 24 March
+    column = next(i for i, label in enumerate(labels) if label.endswith("(22.03.2027)"))  # week of 24 March
     assert hours.z[2][column] == 1.5  # Wednesday: one 90-minute meeting
     assert hours.z[0][column] == 0.0  # Monday 22 March: open day without meetings
     assert "10:00–11:30 F0001" in hours.text[2][column]

@@ -42,7 +42,7 @@ def test_workload_sheet_adds_up_to_the_meetings(tmp_path):
     load = pd.read_excel(path, sheet_name="Arbejdsbyrde")
     expected_hours = sum((m.end_minute - m.start_minute) * len(m.attendees) for m in plan.meetings) / 60
     assert abs(load["Timer i alt"].sum() - expected_hours) < 0.05
-    week_columns = [c for c in load.columns if str(c).startswith("2027-U") or str(c).startswith("2026-U")]
+    week_columns = [c for c in load.columns if str(c).startswith("uge ")]
     assert len(week_columns) >= 52
     assert abs(load[week_columns].to_numpy().sum() - expected_hours) < 0.05
     assert (load["Møder i alt"].sum() == sum(len(m.attendees) for m in plan.meetings))

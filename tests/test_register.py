@@ -195,3 +195,10 @@ def test_numbers_take_the_right_danish_word():
 
     assert [count(n, "voksen", "voksne") for n in (0, 1, 2)] == ["0 voksne", "1 voksen", "2 voksne"]
     assert count(1, "barn", "børn") == "1 barn"
+
+
+def test_one_week_label_everywhere():
+    from workbench.danish import week_label
+
+    assert week_label(date(2027, 1, 1)) == "uge 53 (28.12.2026)"
+    assert week_label(date(2027, 1, 6)) == "uge 1 (04.01.2027)"

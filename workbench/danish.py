@@ -44,3 +44,12 @@ PLAN_STATUS_DA = {
     "EMPTY": "ingen møder at planlægge",
 }
 """What the planner's status means, in the words a team leader reads (never OPTIMAL/FEASIBLE)."""
+
+
+def week_label(day: date) -> str:
+    """The week ``day`` falls in, one way everywhere: ``uge 53 (28.12.2026)`` - the ISO week number and its
+    Monday, so a plan from 1 January 2027 starts in a week a reader recognises."""
+    from datetime import timedelta
+
+    _, week, weekday = day.isocalendar()
+    return f"uge {week} ({day - timedelta(days=weekday - 1):%d.%m.%Y})"

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 import plotly.graph_objects as go
 
+from workbench.danish import week_label
 from workbench import catalogue
 from workbench.io.calendar_ics import danish_date
 from workbench.io.excel import iso_week, weeks_of
@@ -71,7 +72,7 @@ def workload_calendar(plan: Plan, register: Register, staff_id: str) -> go.Figur
         hours.append(hours_row)
         blocked.append(blocked_row)
         hover.append(hover_row)
-    labels = [f"U{monday.isocalendar()[1]:02d}<br>{monday:%d.%m}" for monday in mondays]
+    labels = [week_label(monday).replace(" (", "<br>(") for monday in mondays]
     rows = [WEEKDAY_DA[d] for d in weekdays]
     figure = go.Figure()
     figure.add_trace(go.Heatmap(z=blocked, x=labels, y=rows, colorscale=[[0, "#cfd8dc"], [1, "#cfd8dc"]],

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench.danish import PLAN_STATUS_DA
+from workbench.danish import PLAN_STATUS_DA, week_label
 from workbench.io.safe_cells import XLSX_OPTIONS, inert
 from workbench import catalogue
 from workbench.clocks import anchor
@@ -32,8 +32,8 @@ CSV_NAMES = {"Møder": "moeder.csv", "Koordinatorer": "koordinatorer.csv", "Arbe
 
 
 def iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-U{week:02d}"
+    """A week column's title in the workbook (see workbench.danish.week_label)."""
+    return week_label(day)
 
 
 def _name(register: Register, staff_id: str | None) -> str:
@@ -89,14 +89,15 @@ def weeks_of(plan: Plan) -> list[str]:
 
 def workload_long(plan: Plan, register: Register) -> pd.DataFrame:
     """One row per person and week with meetings: number of meetings and hours."""
-    count: dict[tuple[str, str], int] = defaultdict(int)
-    minutes: dict[tuple[str, str], int] = defaultdict(int)
+    count: dict[tuple[str, date], int] = defaultdict(int)
+    minutes: dict[tuple[str, date], int] = defaultdict(int)
     for m in plan.meetings:
+        monday = m.day - timedelta(days=m.day.weekday())
         for staff_id in m.attendees:
-            count[(staff_id, iso_week(m.day))] += 1
-            minutes[(staff_id, iso_week(m.day))] += m.end_minute - m.start_minute
-    rows = [{"Medarbejder-id": s, "Navn": _name(register, s), "Uge": week, "Møder": n,
-             "Timer": round(minutes[(s, week)] / 60, 2)} for (s, week), n in sorted(count.items())]
+            count[(staff_id, monday)] += 1
+            minutes[(staff_id, monday)] += m.end_minute - m.start_minute
+    rows = [{"Medarbejder-id": s, "Navn": _name(register, s), "Uge": iso_week(monday), "Møder": n,
+             "Timer": round(minutes[(s, monday)] / 60, 2)} for (s, monday), n in sorted(count.items())]
     return pd.DataFrame(rows, columns=["Medarbejder-id", "Navn", "Uge", "Møder", "Timer"])
 
 

@@ -15,6 +15,7 @@ from typing import Callable
 
 import ipywidgets as w
 
+from workbench.danish import week_label
 from workbench.io.store import Store
 from workbench.model import WEEKDAY_DA, Register
 from workbench.scheduling.plan import CANCELLED, HELD, MOVED_BY_HAND, STATUS_DA, Meeting, Plan
@@ -101,7 +102,7 @@ class MeetingRecordsPanel:
                            f"møder ({held} afholdt) og {len(self.plan.cancelled)} aflyst.</div>")
         weeks = sorted({week_of(m.day) for m in self.plan.meetings + self.plan.cancelled})
         previous = self.week.value
-        self.week.options = [(f"Uge {wk.split('-U')[1]} ({_monday(wk):%d.%m.%Y})", wk) for wk in weeks]
+        self.week.options = [(week_label(_monday(wk)).capitalize(), wk) for wk in weeks]
         if previous in weeks:
             self.week.value = previous
         elif weeks:

@@ -21,7 +21,7 @@ from datetime import date, timedelta
 import ipywidgets as w
 import plotly.graph_objects as go
 
-from workbench.danish import PLAN_STATUS_DA
+from workbench.danish import PLAN_STATUS_DA, week_label
 from workbench.caseload import caseload, children_per_caseworker
 from workbench.catalogue import role_label
 from workbench.io.store import Store
@@ -205,13 +205,14 @@ def meetings_per_week_figure(register: Register, plan: Plan) -> go.Figure:
     """Meetings per week and per attendee role: where the load falls over the year."""
     counts: Counter = Counter()
     for meeting in plan.meetings:
-        week = meeting.day.isocalendar()
+        monday = meeting.day - timedelta(days=meeting.day.weekday())
         for person in meeting.attendees:
             staff = register.staff_by_id.get(person)
-            counts[(f"{week[0]}-U{week[1]:02d}", role_label(staff.role) if staff else "andre")] += 1
+            counts[(monday, role_label(staff.role) if staff else "andre")] += 1
     weeks = sorted({w_ for w_, _ in counts})
     roles = sorted({r for _, r in counts})
-    figure = go.Figure([go.Bar(name=role, x=weeks, y=[counts[(week, role)] for week in weeks]) for role in roles])
+    labels = [week_label(week) for week in weeks]
+    figure = go.Figure([go.Bar(name=role, x=labels, y=[counts[(week, role)] for week in weeks]) for role in roles])
     figure.update_layout(barmode="stack", title="Mødedeltagelser pr. uge og faggruppe", height=380,
                          xaxis_title="Uge", yaxis_title="Deltagelser", legend_title="Faggruppe")
     return figure

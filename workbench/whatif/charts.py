@@ -6,6 +6,7 @@ from datetime import date
 
 import plotly.graph_objects as go
 
+from workbench.danish import week_label
 from workbench import catalogue
 from workbench.whatif.kpis import KPI_LABELS_DA, ScenarioResult
 from workbench.whatif.staffing import StaffingResult
@@ -43,7 +44,7 @@ def heatmap_figure(result: ScenarioResult, people: int = 60) -> go.Figure:
                      if (staff_id, w) in cell else "ingen arbejdsdage" for w in weeks])
     labels = [f"{roles.get(s, ('', s))[1]} ({s}, {roles.get(s, ('', ''))[0].lower()})" for s in shown]
     figure = go.Figure(go.Heatmap(
-        z=z, x=[f"uge {date.fromisoformat(w).isocalendar()[1]} ({date.fromisoformat(w):%d.%m.})" for w in weeks], y=labels,
+        z=z, x=[week_label(date.fromisoformat(w)) for w in weeks], y=labels,
         text=text, colorscale="YlOrRd", zmin=0, zmax=100, colorbar_title="%",
         hovertemplate="%{y}<br>%{x}: %{z:.0f} %<br>%{text}<extra></extra>"))
     figure.update_layout(title=f"Mødebelastning pr. person og uge – {result.name}", font=FONT,
