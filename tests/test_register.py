@@ -202,3 +202,9 @@ def test_one_week_label_everywhere():
 
     assert week_label(date(2027, 1, 1)) == "uge 53 (28.12.2026)"
     assert week_label(date(2027, 1, 6)) == "uge 1 (04.01.2027)"
+
+
+def test_numbers_are_written_the_danish_way():
+    from workbench.danish import number
+
+    assert [number(x) for x in (32.5, 40, 40.0, 1250, 1234.5)] == ["32,5", "40", "40", "1.250", "1.234,5"]

@@ -359,6 +359,7 @@ def staffing(
 ) -> None:
     """The fewest added staff per role so that every deadline holds (proven where possible)."""
     from workbench import catalogue
+    from workbench.danish import number
     from workbench.io.store import Store
     from workbench.whatif.runner import run_staffing
     from workbench.whatif.scenario import BASE, AddFamilies, Scenario, ScenarioError, read_scenarios
@@ -396,8 +397,8 @@ def staffing(
     typer.echo(f"{chosen.name}, {first:%d.%m.%Y}–{last:%d.%m.%Y}: {result.summary_da()}")
     for bound in result.bounds:
         if bound.hires:
-            typer.echo(f"  nedre grænse {bound.label}: {bound.hires} (point {bound.points_needed:g} behov / "
-                       f"{bound.points_available:g} ledige; møder {bound.meetings_needed} / {bound.meeting_slots} pladser)")
+            typer.echo(f"  nedre grænse {bound.label}: {bound.hires} (point {number(bound.points_needed)} behov / "
+                       f"{number(bound.points_available)} ledige; møder {bound.meetings_needed} / {bound.meeting_slots} pladser)")
     for message in result.messages[:10]:
         typer.echo(f"  - {message}")
     if out is not None:

@@ -53,3 +53,9 @@ def week_label(day: date) -> str:
 
     _, week, weekday = day.isocalendar()
     return f"uge {week} ({day - timedelta(days=weekday - 1):%d.%m.%Y})"
+
+
+def number(value: float) -> str:
+    """A number as Danish readers write it: ``32,5`` (decimal comma), ``1.250`` (thousands dot), ``40``."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

@@ -21,7 +21,7 @@ from datetime import date, timedelta
 import ipywidgets as w
 import plotly.graph_objects as go
 
-from workbench.danish import PLAN_STATUS_DA, week_label
+from workbench.danish import PLAN_STATUS_DA, number, week_label
 from workbench.caseload import caseload, children_per_caseworker
 from workbench.catalogue import role_label
 from workbench.io.store import Store
@@ -173,7 +173,7 @@ def coordinator_html(register: Register, run: PlanRun) -> str:
         if person is None:
             continue
         rows.append([person.name, staff_id, role_label(person.role), primary[staff_id], secondary[staff_id],
-                     f"{used:g} / {limit:g}"])
+                     f"{number(used)} / {number(limit)}"])
     return (f'{TABLE_STYLE}<div class="tvaers-plan"><h3>Koordinatorer</h3>'
             + _table(["Navn", "Id", "Rolle", "Primær for", "Sekundær for", "Sagspoint"], rows, "tvaers-coordinators")
             + "</div>" + children_html(register, run))
@@ -191,7 +191,7 @@ def children_html(register: Register, run: PlanRun) -> str:
         person = register.staff_by_id[staff_id]
         verdict = "over pejlemærket" if children > high else "inden for" if children >= low else "under"
         rows.append([person.name, staff_id, role_label(person.role), children, verdict,
-                     f"{used.get(staff_id, 0.0):g} / {person.max_caseload_points:g}"])
+                     f"{number(used.get(staff_id, 0.0))} / {number(person.max_caseload_points)}"])
     over = sum(1 for c in counts.values() if c > high)
     return (f'<div class="tvaers-plan"><h3>Børnesager pr. sagsbehandler</h3><div class="tvaers-help">Hvert barn med '
             f'en sag efter barnets lov tæller helt for den sagsbehandler, der holder barnets samtaler. Dansk '

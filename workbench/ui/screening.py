@@ -14,7 +14,7 @@ from pathlib import Path
 import ipywidgets as w
 import plotly.graph_objects as go
 
-from workbench.danish import count
+from workbench.danish import count, number
 from workbench import catalogue
 from workbench.cpr import looks_like_cpr
 from workbench.io.store import Store
@@ -373,7 +373,7 @@ class ScreeningPanel:
             parts.append(f"<li><b>Opfølgning:</b> mindst hver {a.rule.max_interval_days}. dag "
                          f"(ca. hver {round(a.rule.max_interval_days / 7)}. uge){due}. {_esc(a.rule.description)} "
                          f"<span class='tvaers-src'>({_esc(a.rule.rule_id)}: {_esc(a.rule.source)})</span></li>")
-        parts.append(f"<li><b>Sagspoint:</b> {a.case_points:g} – {_esc('; '.join(a.points_reasons))}</li></ul>")
+        parts.append(f"<li><b>Sagspoint:</b> {number(a.case_points)} – {_esc('; '.join(a.points_reasons))}</li></ul>")
 
         parts.append(f"<h3>Foreslået team: {p.contact_count} fagpersoner i kontakt med familien</h3>")
         parts.append("<div class='tvaers-help'>Det mindste antal fagpersoner, der tilsammen dækker alle behov "

@@ -21,7 +21,7 @@ from typing import Callable
 
 import ipywidgets as w
 
-from workbench.danish import count
+from workbench.danish import count, number
 from workbench import catalogue
 from workbench.io.store import Store
 from workbench.model import Register
@@ -369,8 +369,8 @@ class WhatIfPanel:
     def _show_staffing(self, result: StaffingResult, scenario: Scenario) -> None:
         kind = "ok" if result.feasible else "warn"
         rows = "".join(
-            f"<tr><td>{html.escape(b.label)}</td><td style='text-align:right'>{b.points_needed:g}</td>"
-            f"<td style='text-align:right'>{b.points_available:g}</td>"
+            f"<tr><td>{html.escape(b.label)}</td><td style='text-align:right'>{number(b.points_needed)}</td>"
+            f"<td style='text-align:right'>{number(b.points_available)}</td>"
             f"<td style='text-align:right'>{b.meetings_needed}</td><td style='text-align:right'>{b.meeting_slots}</td>"
             f"<td style='text-align:right'>{'umuligt' if b.hires < 0 else b.hires}</td>"
             f"<td style='text-align:right'><b>{sum(result.hires.get(r, 0) for r in b.hire_roles)}</b></td></tr>"
@@ -433,7 +433,7 @@ class WhatIfPanel:
             cells = ""
             for r in self.results:
                 value = getattr(r.kpis, key)
-                shown = ("ja" if value else "nej") if isinstance(value, bool) else f"{value:g}"
+                shown = ("ja" if value else "nej") if isinstance(value, bool) else number(value)
                 cells += f"<td style='text-align:right'>{shown}</td>"
             body += f"<tr><td>{html.escape(KPI_LABELS_DA[key])}</td>{cells}</tr>"
         notes = "".join(f"<li><b>{html.escape(r.name)}</b>: {html.escape(n)}</li>" for r in self.results for n in r.notes)
