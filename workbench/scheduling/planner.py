@@ -112,11 +112,13 @@ def explain_late(register: Register, instance: PackingInstance, chain: str, dead
     if free_days == 0:
         top = _who_was_away(register, blocked) or "ingen åbne dage"
         return f"Ingen fælles ledig dag fra {first:%d.%m.} til fristen {deadline:%d.%m.%Y} ({top})."
-    if as_of is not None and first == as_of:
-        return (f"Teamet havde {count(free_days, 'fælles ledig dag', 'fælles ledige dage')} i ugen fra "
-                f"{as_of:%d.%m.}, men {'den var' if free_days == 1 else 'de var'} optaget af andre møder (dagsloft).")
-    return (f"Teamet havde {count(free_days, 'fælles ledig dag', 'fælles ledige dage')} før fristen "
-            f"{deadline:%d.%m.%Y}, men {'den var' if free_days == 1 else 'de var'} optaget af andre møder (dagsloft).")
+    if len(family.attendees) == 1:  # a person's own appointment: the one professional's free days
+        staff = register.staff_by_id.get(family.attendees[0])
+        who = f"{staff.name if staff else family.attendees[0]} havde {count(free_days, 'ledig dag', 'ledige dage')}"
+    else:
+        who = f"Teamet havde {count(free_days, 'fælles ledig dag', 'fælles ledige dage')}"
+    when = f"i ugen fra {as_of:%d.%m.}" if as_of is not None and first == as_of else f"før fristen {deadline:%d.%m.%Y}"
+    return f"{who} {when}, men {'den var' if free_days == 1 else 'de var'} optaget af andre møder (dagsloft)."
 
 
 def chain_label(register: Register, demand) -> str:
