@@ -179,7 +179,7 @@ class WhatIfPanel:
         tabs.set_title(1, "Sammenlign scenarier")
         self.tabs = tabs
         return w.VBox([
-            w.HTML(STYLE + "<h2 style='font-family:sans-serif'>Hvad hvis? Bemanding og scenarier</h2>"),
+            w.HTML(STYLE),  # the page's heading is the notebook's own (it said it twice)
             self.loader.widget,
             help_html("Perioden er som standard de næste tre måneder fra data; en længere periode giver et sikrere "
                       "svar, men tager længere tid."),
