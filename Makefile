@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 ## demo: install, then plan the sample municipality for 2027, check the plan independently and export it
+demo: export TVAERS_DB = out/demo.sqlite3
 demo: $(STAMP)
 	$(VENV)/bin/workbench validate --data sample_data
 	$(VENV)/bin/workbench plan --data sample_data --start 2027-01-01 --end 2027-12-31 --out out/demo --time-limit 60

@@ -111,6 +111,7 @@ def plan(
     from workbench.scheduling.changes import register_changes
     from workbench.scheduling.check import check_continuity, check_plan
     from workbench.scheduling.planner import PlanOptions, make_plan
+    from workbench.danish import PLAN_STATUS_DA, number
     from workbench.scheduling.stopping import Interrupted, StopToken, run_stoppable, signals_held
 
     first, last = _date(start, "--start"), _date(end, "--end")
@@ -166,7 +167,8 @@ def plan(
     s = run.plan.summary
     typer.echo(
         f"{s['families']} familier, {s['meetings']} møder, {s['late_meetings']} for sent "
-        f"(højst {s['max_days_late']} dage), status {s['solver_status']}, {s['solve_seconds']} s. "
+        f"(højst {s['max_days_late']} dage); {PLAN_STATUS_DA.get(s['solver_status'], s['solver_status'])}; "
+        f"{number(s['solve_seconds'])} s. "
         f"Uafhængig kontrol: {'ingen brud' if report.ok else report.kinds()}. Skrevet til {out}/"
     )
     if run.changes is not None:
