@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from datetime import date, datetime, timedelta
 
+import pytest
+
 from workbench.ui.planning import PlanningPanel
 
 
@@ -138,3 +140,21 @@ def test_a_status_file_can_be_uploaded(store, small_data_dir):
     again = store.load_plan(plan_id)
     assert [m.meeting_id for m in again.cancelled] == [meetings[0].meeting_id]
     assert "Registreret" in panel.records.messages.text
+
+
+@pytest.mark.parametrize("make_panel", ["planning", "whatif", "export", "screening"])
+def test_after_a_failed_load_no_page_goes_on_with_the_old_data(store, small_data_dir, tmp_path, make_panel):
+    """Seen: after a failed 'Indlæs data', Planlæg still planned with the data loaded before."""
+    from workbench.ui.export import ExportPanel
+    from workbench.ui.screening import ScreeningPanel
+    from workbench.ui.whatif import WhatIfPanel
+
+    panel = {"planning": lambda: PlanningPanel(store=store, data_path=small_data_dir),
+             "whatif": lambda: WhatIfPanel(path=small_data_dir, store=store, background=False),
+             "export": lambda: ExportPanel(data_path=small_data_dir, store=store, out_folder=tmp_path / "ud"),
+             "screening": lambda: ScreeningPanel(path=small_data_dir, store=store)}[make_panel]()
+    panel.loader.button.click()
+    assert panel.register is not None
+    panel.loader.path.value = str(tmp_path / "findes-ikke")
+    panel.loader.button.click()
+    assert panel.register is None and panel.loader.messages.kind == "error"

@@ -148,8 +148,11 @@ def guarded(messages_attr: str = "messages") -> Callable:
 class RegisterLoader:
     """A path field and a button that load and validate a case register, with every problem listed."""
 
-    def __init__(self, on_loaded: Callable[[Register], None] | None = None, path: Path | None = None) -> None:
+    def __init__(self, on_loaded: Callable[[Register], None] | None = None, path: Path | None = None,
+                 on_failed: Callable[[], None] | None = None) -> None:
         self.on_loaded = on_loaded
+        self.on_failed = on_failed
+        """Called when loading fails: the page must stop using the data it had (they are not what is on disk)."""
         self.register: Register | None = None
         self.path = with_classes(w.Text(value=str(path or default_data_dir()), description="Data:",
                                         layout=w.Layout(width="60%"), style={"description_width": "initial"}),
@@ -171,6 +174,9 @@ class RegisterLoader:
         if register is None:
             errors = sum(p.is_error for p in problems)
             self.messages.show_html(problems_html(problems), f"{errors} fejl i data", "error")
+            self.register = None
+            if self.on_failed:
+                self.on_failed()
             return None
         self.register = register
         note = f"Indlæst: {len(register.staff)} medarbejdere og {len(register.families)} familier."

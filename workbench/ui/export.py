@@ -77,7 +77,8 @@ class ExportPanel:
         self.wheel_figure = None
         self.workload_figure = None
         self.messages = MessageArea()
-        self.loader = RegisterLoader(on_loaded=self._data_loaded, path=data_path)
+        self.loader = RegisterLoader(on_loaded=self._data_loaded, path=data_path,
+                                     on_failed=lambda: setattr(self, "register", None))
         self.loader.button.add_class("tvaers-load-data")
         self.loader.path.add_class("tvaers-data-path")
 

@@ -229,7 +229,8 @@ class PlanningPanel:
         self.thread: threading.Thread | None = None
         self.token: StopToken | None = None
         self.messages = MessageArea()
-        self.loader = RegisterLoader(on_loaded=self._loaded, path=data_path)
+        self.loader = RegisterLoader(on_loaded=self._loaded, path=data_path,
+                                     on_failed=lambda: setattr(self, "register", None))
         year = self.today.year + 1
         self.start = with_classes(w.DatePicker(description="Fra", value=date(year, 1, 1)), "tvaers-plan-start")
         self.end = with_classes(w.DatePicker(description="Til", value=date(year, 12, 31)), "tvaers-plan-end")

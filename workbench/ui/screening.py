@@ -99,7 +99,8 @@ class ScreeningPanel:
         self.profile_figure: go.Figure | None = None
         self.progress_figure: go.Figure | None = None
         self.messages = MessageArea()
-        self.loader = RegisterLoader(on_loaded=self._on_loaded, path=Path(path) if path else None)
+        self.loader = RegisterLoader(on_loaded=self._on_loaded, path=Path(path) if path else None,
+                                     on_failed=lambda: setattr(self, "register", None))
 
         self.family = _classes(w.Dropdown(description="Familie:", options=[], layout=w.Layout(width="560px"),
                                           style={"description_width": "90px"}), "tvaers-family-picker")

@@ -79,7 +79,8 @@ class WhatIfPanel:
         self._stop: StopToken | None = None
         self.messages = MessageArea()
         _classed(self.messages.widget, "messages")
-        self.loader = RegisterLoader(on_loaded=self._loaded, path=path)
+        self.loader = RegisterLoader(on_loaded=self._loaded, path=path,
+                                     on_failed=lambda: setattr(self, "register", None))
 
         # horizon and time
         self.start = _classed(w.DatePicker(**_wide("Fra:")), "start")
