@@ -130,3 +130,9 @@ def test_start_page_links_only_to_installed_steps(tmp_path, small_data_dir, stor
 def test_start_page_says_when_data_cannot_be_used(tmp_path, store):
     panel = StartPanel(folder=tmp_path, data_path=tmp_path / "ingen-data", store=store)
     assert panel.messages.kind == "warn" and "kan ikke bruges endnu" in panel.messages.text
+
+
+def test_the_export_page_loads_the_data_when_it_opens(written, store):
+    data, plan_dir, out = written
+    panel = ExportPanel(data_path=data, store=store, plan_folder=plan_dir, out_folder=out)
+    assert panel.register is not None and "Indlæst" in panel.loader.messages.text

@@ -187,6 +187,8 @@ class ExportPanel:
         self.source.value = "gemt" if self.saved.options else ("mappe" if Path(self.folder.value).is_dir() else "ny")
         self._show_source()
         self._enable(False)
+        if self.loader.path.value and Path(self.loader.path.value).exists():
+            self.loader.load()  # like the other pages: the data are there when the page opens
 
     # ------------------------------------------------------------------ state
 
