@@ -46,6 +46,20 @@ def _set_xsrf_cookie_before_streaming() -> None:
     VoilaHandler.prepare = prepare
 
 
+def _danish_login_page(voila_class):
+    """Voilà with Tværs's own login page (Danish, no Jupyter help) in front of Jupyter server's templates."""
+
+    class TvaersVoila(voila_class):
+        def init_settings(self):
+            settings = super().init_settings()
+            environment = settings.get("jinja2_env")
+            if environment is not None and hasattr(environment.loader, "searchpath"):
+                environment.loader.searchpath.insert(0, str(SHARE / "login"))
+            return settings
+
+    return TvaersVoila
+
+
 def main(argv: list[str] | None = None) -> None:
     from traitlets.config import Config
     from voila.app import Voila
@@ -58,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     config = Config()
     config.Voila.token = token
     config.Voila.tornado_settings = dict(TORNADO_SETTINGS)
-    Voila.launch_instance(argv=sys.argv[1:] if argv is None else argv, config=config)
+    _danish_login_page(Voila).launch_instance(argv=sys.argv[1:] if argv is None else argv, config=config)
 
 
 if __name__ == "__main__":

@@ -76,3 +76,13 @@ def test_every_asset_comes_from_the_app_itself(workbench):
     assert page.page.locator("button .fa-refresh").count() > 0  # the icons are there without the CDN
     page.click(".tvaers-step-link", text="Eksport")  # the token is remembered from page to page
     page.wait_ready(".tvaers-export-panel")
+
+
+def test_without_the_key_the_page_says_in_danish_what_to_do(workbench):
+    workbench.page.goto(f"{workbench.base_url}/voila/render/00_start.ipynb", timeout=60_000)
+    text = workbench.page.inner_text("body")
+    assert "Tværs kræver en nøgle" in text and "?token=" in text
+    assert "Password" not in text and "Jupyter" not in text
+    workbench.page.fill("#password_input", TOKEN)
+    workbench.page.click("#login_submit")
+    workbench.wait_ready(".tvaers-start-panel")  # the key in the form opens the app too
