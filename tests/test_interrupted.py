@@ -142,3 +142,12 @@ def replace_meeting(meeting):
     from dataclasses import replace
 
     return replace(meeting, start_minute=meeting.start_minute + 60, end_minute=meeting.end_minute + 60)
+
+
+def test_a_file_where_a_folder_should_be_is_refused_and_kept(tmp_path):
+    from workbench.errors import Refusal
+
+    (tmp_path / "ud").write_text("mine data", "utf-8")
+    with pytest.raises(Refusal):
+        write_folder_atomic(tmp_path / "ud", {"a.csv": "x"})
+    assert (tmp_path / "ud").read_text("utf-8") == "mine data" and len(list(tmp_path.iterdir())) == 1

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from workbench.errors import Refusal
+
 
 def write_atomic(path: Path, content: str | bytes) -> None:
     """Write a whole file or nothing: a temporary file beside it, flushed to disk, then an atomic rename."""
@@ -60,6 +62,8 @@ def replacing_folder(out: Path, own: Iterable[str]) -> Iterator[Path]:
     ``out`` in one step (the other entries of ``out`` are kept).  On an error nothing in ``out`` changes."""
     own = frozenset(own)
     out = Path(out).absolute()
+    if out.exists() and not out.is_dir():
+        raise Refusal(f"{out} er en fil, ikke en mappe. Vælg en mappe at gemme i.")
     out.parent.mkdir(parents=True, exist_ok=True)
     recover_folder(out, own)
     new, old = _sides(out)
