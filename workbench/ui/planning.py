@@ -39,6 +39,9 @@ from workbench.ui.common import STYLE, MessageArea, RegisterLoader, guarded, hel
 from workbench.ui.common import today as current_day
 from workbench.ui.meeting_records import MeetingRecordsPanel
 
+NEW_PLAN = 0
+"""The 'no announced plan' choice (a dropdown shows nothing for the value None; store ids start at 1)."""
+
 TABLE_STYLE = """
 <style>
 .tvaers-plan table {border-collapse: collapse; font-family: sans-serif; font-size: 0.92em; margin: 4px 0 10px 0;}
@@ -236,7 +239,7 @@ class PlanningPanel:
         self.end = with_classes(w.DatePicker(description="Til", value=date(year, 12, 31)), "tvaers-plan-end")
         self.seconds = with_classes(w.IntSlider(description="Sekunder", value=60, min=5, max=600, step=5,
                                                 style={"description_width": "initial"}), "tvaers-plan-seconds")
-        self.previous = with_classes(w.Dropdown(description="Fortsæt fra", options=[("(ingen – ny plan)", None)],
+        self.previous = with_classes(w.Dropdown(description="Fortsæt fra", options=[("(ingen – ny plan)", NEW_PLAN)],
                                                 style={"description_width": "initial"}, layout=w.Layout(width="560px")),
                                      "tvaers-plan-previous")
         self.baseline_info = with_classes(w.HTML(), "tvaers-plan-baseline")
@@ -319,7 +322,7 @@ class PlanningPanel:
 
     def _refresh_previous(self, select_announced: bool = False) -> None:
         announced = self.store.announced_plan_id()
-        options = [("(ingen – ny plan)", None)]
+        options = [("(ingen – ny plan)", NEW_PLAN)]
         for p in reversed(self.store.plans()):
             mark = " – udmeldt" if p["plan_id"] == announced else ""
             options.append((f"{p['label']} ({p['start']} – {p['end']}){mark}", p["plan_id"]))
@@ -334,7 +337,7 @@ class PlanningPanel:
         """Load the chosen plan as the baseline and say what it holds and what changed in the register since;
         ``set_period``: also take the plan's period and a freeze two weeks ahead (when the choice changes)."""
         plan_id = self.previous.value
-        if plan_id is None:
+        if not plan_id:
             self.baseline = None
             self.baseline_info.value = ("<div class='tvaers-help'>Ingen udmeldt plan: der planlægges forfra. Godkend "
                                         "en plan for at fortsætte fra den næste gang.</div>")
