@@ -104,7 +104,7 @@ def test_problems_are_explained_in_danish_without_traceback(written, store, tmp_
     assert "Traceback" not in panel.plan_messages.widget.value
     panel.start.value, panel.end.value = date(2027, 3, 1), date(2027, 1, 1)
     panel.plan_button.click()
-    assert panel.plan_messages.kind == "error" and "slutdatoen" in panel.plan_messages.text
+    assert panel.plan_messages.kind == "warn" and "slutdatoen" in panel.plan_messages.text
     panel.saved_button.click()
     assert "ingen gemte planer" in panel.plan_messages.text
 

@@ -158,3 +158,22 @@ def test_after_a_failed_load_no_page_goes_on_with_the_old_data(store, small_data
     panel.loader.path.value = str(tmp_path / "findes-ikke")
     panel.loader.button.click()
     assert panel.register is None and panel.loader.messages.kind == "error"
+
+
+@pytest.mark.parametrize("start, end, words", [
+    (date(1900, 1, 1), date(1900, 12, 31), "mellem år 2000 og 2100"),
+    (date(2027, 1, 1), date(2030, 12, 31), "højst to år"),
+])
+def test_a_nonsense_period_is_refused_everywhere(store, small_data_dir, tmp_path, start, end, words):
+    """Seen: a plan for 1900 'held every deadline' and could be saved."""
+    from typer.testing import CliRunner
+
+    from workbench.cli import app
+
+    panel = _panel(store, small_data_dir)
+    panel.start.value, panel.end.value = start, end
+    panel.plan(background=False)
+    assert panel.run is None and words in panel.messages.text and panel.messages.kind == "warn"
+    result = CliRunner().invoke(app, ["plan", "--data", str(small_data_dir), "--out", str(tmp_path / "p"),
+                                      "--start", start.isoformat(), "--end", end.isoformat()])
+    assert result.exit_code == 2 and words in result.output and not (tmp_path / "p").exists()

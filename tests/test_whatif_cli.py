@@ -76,7 +76,7 @@ def test_staffing_on_a_named_scenario(small_data_dir, tmp_path):
     (["staffing", "--roles", "astronaut"], "ukendt rolle astronaut"),
     (["staffing", "--scenario", "x"], "--scenario kræver --scenarios"),
     (["staffing", "--start", "1. maj"], "er ikke en dato"),
-    (["staffing", "--start", "2027-03-01", "--end", "2027-02-01"], "før --start"),
+    (["staffing", "--start", "2027-03-01", "--end", "2027-02-01"], "Slutdatoen ligger før startdatoen"),
     (["whatif", "--scenarios", "findes-ikke.yaml", "--out", "x"], "kan ikke læses"),
 ])
 def test_bad_input_ends_in_a_danish_message(small_data_dir, arguments, expected):

@@ -60,6 +60,14 @@ def _date(text: str, option: str) -> date:
     return day
 
 
+def _check_period(first: date, last: date) -> None:
+    from workbench.workdays import period_problem
+
+    problem = period_problem(first, last)
+    if problem:
+        _fail(f"--start/--end: {problem}")
+
+
 def _load(data: Path):
     try:
         register, problems = read_register(data)
@@ -115,8 +123,7 @@ def plan(
     from workbench.scheduling.stopping import Interrupted, StopToken, run_stoppable, signals_held
 
     first, last = _date(start, "--start"), _date(end, "--end")
-    if last < first:
-        _fail("--end ligger før --start.")
+    _check_period(first, last)
     _writable_folder(out, "--out")
     register = _load(data)
     baseline = None
@@ -266,8 +273,7 @@ def _horizon(register, start: Optional[str], end: Optional[str], months: int) ->
 
     first = _date(start, "--start") if start else default_horizon(register, months)[0]
     last = _date(end, "--end") if end else _months_after(first, months)
-    if last < first:
-        _fail("--end ligger før --start.")
+    _check_period(first, last)
     return first, last
 
 

@@ -78,3 +78,18 @@ class WorkCalendar:
             if absence.covers(day):
                 return "fravær"
         return None
+
+
+EARLIEST_PLAN_YEAR, LATEST_PLAN_YEAR, LONGEST_PLAN_DAYS = 2000, 2100, 731
+
+
+def period_problem(start: date, end: date) -> str | None:
+    """Why a planning period makes no sense, in Danish (None if it is fine): the end before the start, a year
+    outside 2000-2100 (a plan for 1900 'held every deadline'), or longer than two years."""
+    if end < start:
+        return "Slutdatoen ligger før startdatoen."
+    if start.year < EARLIEST_PLAN_YEAR or end.year > LATEST_PLAN_YEAR:
+        return f"Perioden skal ligge mellem år {EARLIEST_PLAN_YEAR} og {LATEST_PLAN_YEAR}; tjek årstallet."
+    if (end - start).days >= LONGEST_PLAN_DAYS:
+        return "Vælg en periode på højst to år ad gangen."
+    return None

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
+from workbench.workdays import period_problem
 from workbench.export.aarshjul import family_wheel, printable_html, wheel_figure
 from workbench.export.bundle import WORKBOOK_NAME, export_all, zip_bytes
 from workbench.export.pdf import PdfUnavailable, find_chromium, html_to_pdf
@@ -269,7 +270,10 @@ class ExportPanel:
 
         register = self._need_register()
         if self.start.value is None or self.end.value is None or self.end.value < self.start.value:
-            self.plan_messages.show("Vælg en startdato og en slutdato, hvor slutdatoen ligger efter starten.", "error")
+            self.plan_messages.show("Vælg en startdato og en slutdato, hvor slutdatoen ligger efter starten.", "warn")
+            return
+        if problem := period_problem(self.start.value, self.end.value):
+            self.plan_messages.show(problem, "warn")
             return
         self.plan_button.disabled = True
         self.plan_messages.show("Planlægger ... (det tager op til den valgte tid)", "warn")

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 import ipywidgets as w
 import plotly.graph_objects as go
 
+from workbench.workdays import period_problem
 from workbench.danish import PLAN_STATUS_DA, number, week_label
 from workbench.caseload import caseload, children_per_caseworker
 from workbench.catalogue import role_label
@@ -396,6 +397,9 @@ class PlanningPanel:
             return
         if not self.start.value or not self.end.value or self.end.value < self.start.value:
             self.messages.show("Vælg en gyldig periode: 'Til' skal ligge efter 'Fra'.", "warn")
+            return
+        if problem := period_problem(self.start.value, self.end.value):
+            self.messages.show(problem, "warn")
             return
         if self.as_of.value and self.as_of.value > self.end.value:
             self.messages.show("'I dag' ligger efter periodens slutning; vælg en periode, der ligger foran.", "warn")

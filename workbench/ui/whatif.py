@@ -21,6 +21,7 @@ from typing import Callable
 
 import ipywidgets as w
 
+from workbench.workdays import period_problem
 from workbench.danish import count, number
 from workbench import catalogue
 from workbench.io.store import Store
@@ -250,6 +251,8 @@ class WhatIfPanel:
             raise ScenarioError("Vælg både fra- og til-dato.")
         if end < start:
             raise ScenarioError("Til-datoen ligger før fra-datoen.")
+        if problem := period_problem(start, end):
+            raise ScenarioError(problem)
         if (end - start).days > 400:
             raise ScenarioError("Vælg højst cirka et år ad gangen (hvad-hvis skal kunne svare på minutter).")
         return start, end
