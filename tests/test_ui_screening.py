@@ -169,3 +169,9 @@ def test_accepting_the_team_makes_the_next_plan_use_it(panel, store):
     assert f"Familie {outcome.family_id}: accepteret teamforslag fra screening gælder fra 01.04.2027" in \
         planning.register_changes.value
     assert planning._options().team_changes == (change,)
+
+
+def test_a_date_before_the_family_was_born_is_questioned_not_silently_emptied(panel):
+    panel.screened_on.value = date(1990, 1, 1)
+    assert panel.messages.kind == "warn" and "før familiens medlemmer blev født" in panel.messages.text
+    assert panel.form.children == ()

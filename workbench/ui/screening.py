@@ -211,6 +211,14 @@ class ScreeningPanel:
             return
         family_id, on = self.family.value, self.screened_on.value or date.today()
         persons = family_persons(self.register, family_id)
+        unborn = [p for p in persons.values() if p.birth_year > on.year]
+        if unborn and len(unborn) == len(persons):  # seen: a date in 1990 emptied the form without a word
+            self.form.children = []
+            self.messages.show(f"Datoen {on:%d.%m.%Y} ligger før familiens medlemmer blev født; tjek datoen.", "warn")
+            return
+        if unborn:
+            self.messages.show(f"{', '.join(p.label or p.person_id for p in unborn)} er ikke født på datoen "
+                               f"{on:%d.%m.%Y} og er ikke med i skemaet.", "warn")
         kept = ({key: row.rating(family_id, on, "") for key, row in self.rows.items()}
                 if self._form_family == family_id else None)
         sections, titles, self.rows = [], [], {}
