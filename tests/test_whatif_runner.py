@@ -90,3 +90,24 @@ def test_a_person_clock_nobody_on_the_team_can_hold_is_counted_late_but_not_avoi
     assert result.kpis.max_children_per_caseworker == 1  # F1-B1's cases are held by its caseworker C1
     assert {row["staff_id"]: row["children"] for row in result.caseloads} == {"C1": 1, "J1": 0}
     assert any("1 familie kan ikke nå alle frister" in note for note in result.notes)
+
+
+def test_a_scenario_with_staff_over_their_caseload_cap_does_not_hold():
+    """Seen: 'Sammenlign scenarier' said every deadline holds while its own table showed 3 staff over their
+    cap, and 'Hvor mange flere?' (which keeps every cap) asked for a hire: one definition now."""
+    from dataclasses import replace
+    from datetime import date
+
+    from tests.helpers import family, rule, staff, tiny_register
+    from workbench.scheduling.planner import PlanOptions, make_plan
+    from workbench.whatif.kpis import KPI_LABELS_DA, compute_kpis
+
+    register = tiny_register([staff("C1", points=10.0)], [family("F1"), family("F2")], rules=[rule(max_days=28)])
+    run = make_plan(register, date(2027, 1, 1), date(2027, 1, 31), PlanOptions(time_limit=5))
+    holds, _ = compute_kpis(register, run, {})
+    assert holds.legal_ok and holds.over_cap_staff == 0
+    tighter = register.replace(staff=tuple(replace(s, max_caseload_points=1.0) for s in register.staff))
+    over, _ = compute_kpis(tighter, run, {})
+    assert over.over_cap_staff == 1 and over.unassigned_families == 0 and over.avoidable_late == 0
+    assert not over.legal_ok
+    assert "sagslofter" in KPI_LABELS_DA["legal_ok"]

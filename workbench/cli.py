@@ -312,6 +312,7 @@ def whatif(
     import pandas as pd
 
     from workbench.io.store import Store
+    from workbench.whatif.kpis import HOLDS_DA
     from workbench.whatif.report import report_html
     from workbench.whatif.runner import WhatIfOptions, run_scenarios
     from workbench.whatif.scenario import BASE, ScenarioError, read_scenarios
@@ -342,9 +343,10 @@ def whatif(
         "results.json": json.dumps([r.to_dict() for r in results], indent=1, ensure_ascii=False, default=str),
         "rapport.html": report_html(results)})
     typer.echo(f"Periode {first:%d.%m.%Y}–{last:%d.%m.%Y}. Skrevet til {out}/ (kpis.csv, results.json, rapport.html)")
+    typer.echo(f"Holder = {HOLDS_DA}.")
     for r in results:
         k = r.kpis
-        typer.echo(f"  {r.name}: {'alle frister holder' if k.legal_ok else 'frister holder IKKE'}; "
+        typer.echo(f"  {r.name}: {'holder' if k.legal_ok else 'holder IKKE'}; "
                    f"{k.unassigned_families} uden koordinator, {k.avoidable_late} for sene møder der kunne undgås, "
                    f"{k.over_cap_staff} over sagsloft{' (gemt svar)' if r.cached else ''}")
 

@@ -29,7 +29,7 @@ from workbench.model import Register
 from workbench.scheduling.stopping import StopToken
 from workbench.ui.common import STYLE, MessageArea, RegisterLoader, guarded, help_html, show_figure
 from workbench.whatif import charts
-from workbench.whatif.kpis import KPI_LABELS_DA, ScenarioResult
+from workbench.whatif.kpis import HOLDS_DA, KPI_LABELS_DA, ScenarioResult
 from workbench.whatif.runner import WhatIfOptions, default_horizon, run_scenarios, run_staffing
 from workbench.whatif.scenario import (
     BASE,
@@ -418,7 +418,7 @@ class WhatIfPanel:
         if not chosen:
             raise ScenarioError("Vælg mindst ét scenarie at køre.")
         options = WhatIfOptions(time_limit=float(self.seconds.value))
-        self.messages.show(f"Kører {len(chosen)} scenarie(r) ...", "ok")
+        self.messages.show(f"Kører {count(len(chosen), 'scenarie', 'scenarier')} ...", "ok")
 
         def job(stop: StopToken) -> None:
             results = run_scenarios(register, chosen, start, end, options, self.store, self._progress, stop)
@@ -451,8 +451,8 @@ class WhatIfPanel:
         self._quiet = False
         self._draw_heatmap()
         ok = [r.name for r in self.results if r.kpis.legal_ok]
-        self.messages.show(f"{len(self.results)} scenarier kørt. Alle frister holder i: {', '.join(ok) or 'ingen'}.",
-                           "ok" if ok else "warn")
+        self.messages.show(f"{count(len(self.results), 'scenarie', 'scenarier')} kørt. Holder i: {', '.join(ok) or 'ingen'} "
+                           f"(holder = {HOLDS_DA}).", "ok" if ok else "warn")
 
     def _draw_heatmap(self) -> None:
         if getattr(self, "_quiet", False):

@@ -153,6 +153,7 @@ def compute_kpis(register: Register, run: PlanRun, unavoidable: dict[str, Unavoi
     weekly = weekly_utilisation(register, run)
     meetings_per_person: Counter = Counter(p for m in plan.meetings for p in m.attendees)
     avoidable = sum(1 for row in late if row["avoidable"])
+    over_cap = sum(1 for row in caseloads if row["points"] > row["limit"] + 1e-6)
     kpis = ScenarioKpis(
         families=len(register.families),
         families_fully_staffed=fully,
@@ -165,11 +166,11 @@ def compute_kpis(register: Register, run: PlanRun, unavoidable: dict[str, Unavoi
         unavoidable_families=len({u.family_id for u in unavoidable.values()}),
         total_days_late=sum(row["days_late"] for row in late),
         max_days_late=max((row["days_late"] for row in late), default=0),
-        over_cap_staff=sum(1 for row in caseloads if row["points"] > row["limit"] + 1e-6),
+        over_cap_staff=over_cap,
         coordinator_load_median=round(median(coordinator_percent), 1) if coordinator_percent else 0.0,
         coordinator_load_max=max(coordinator_percent, default=0.0),
         peak_week_utilisation=max((row["percent"] for row in weekly), default=0.0),
-        legal_ok=unassigned == 0 and missing_secondary == 0 and not vacant_places and avoidable == 0,
+        legal_ok=unassigned == 0 and missing_secondary == 0 and not vacant_places and avoidable == 0 and not over_cap,
         solver_status=PLAN_STATUS_DA.get(str(plan.summary.get("solver_status", "")),
                                          str(plan.summary.get("solver_status", ""))),
         seconds=float(plan.summary.get("solve_seconds", 0.0)),
@@ -179,6 +180,11 @@ def compute_kpis(register: Register, run: PlanRun, unavoidable: dict[str, Unavoi
     tables = {"caseloads": caseloads, "weekly": weekly, "meetings_per_person": dict(meetings_per_person),
               "late": late}
     return kpis, tables
+
+
+HOLDS_DA = ("alle familier har deres koordinatorer og hele deres team, intet møde er for sent, som kunne undgås, "
+            "og ingen er over sit sagsloft")
+"""What "it holds" means - the same in 'Sammenlign scenarier' (legal_ok) and in 'Hvor mange flere?' (staffing)."""
 
 
 KPI_LABELS_DA: dict[str, str] = {
@@ -199,7 +205,7 @@ KPI_LABELS_DA: dict[str, str] = {
     "coordinator_load_median": "Koordinatorbelastning, median (%)",
     "coordinator_load_max": "Koordinatorbelastning, højeste (%)",
     "peak_week_utilisation": "Travleste uge for én person (%)",
-    "legal_ok": "Alle frister holder",
+    "legal_ok": "Holder (frister, teams og sagslofter)",
     "solver_status": "Vurdering af planen",
     "seconds": "Sekunder",
 }
