@@ -177,3 +177,14 @@ def test_a_nonsense_period_is_refused_everywhere(store, small_data_dir, tmp_path
     result = CliRunner().invoke(app, ["plan", "--data", str(small_data_dir), "--out", str(tmp_path / "p"),
                                       "--start", start.isoformat(), "--end", end.isoformat()])
     assert result.exit_code == 2 and words in result.output and not (tmp_path / "p").exists()
+
+
+def test_the_weekly_chart_gives_every_profession_its_own_colour_and_the_legend_room(store, small_data_dir):
+    from workbench.ui.planning import meetings_per_week_figure
+
+    panel = _panel(store, small_data_dir)
+    panel.plan(background=False)
+    figure = meetings_per_week_figure(panel.register, panel.run.plan)
+    colours = [trace.marker.color for trace in figure.data]
+    assert len(colours) == len(set(colours)) >= 3
+    assert figure.layout.legend.orientation == "h"

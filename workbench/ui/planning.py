@@ -19,6 +19,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 import ipywidgets as w
+import plotly.colors
 import plotly.graph_objects as go
 
 from workbench.workdays import period_problem
@@ -216,9 +217,12 @@ def meetings_per_week_figure(register: Register, plan: Plan) -> go.Figure:
     weeks = sorted({w_ for w_, _ in counts})
     roles = sorted({r for _, r in counts})
     labels = [week_label(week) for week in weeks]
-    figure = go.Figure([go.Bar(name=role, x=labels, y=[counts[(week, role)] for week in weeks]) for role in roles])
-    figure.update_layout(barmode="stack", title="Mødedeltagelser pr. uge og faggruppe", height=380,
-                         xaxis_title="Uge", yaxis_title="Deltagelser", legend_title="Faggruppe")
+    colours = plotly.colors.qualitative.Dark24  # 24 distinct colours: no two of the 13 professions look alike
+    figure = go.Figure([go.Bar(name=role, x=labels, y=[counts[(week, role)] for week in weeks],
+                               marker_color=colours[n % len(colours)]) for n, role in enumerate(roles)])
+    figure.update_layout(barmode="stack", title="Mødedeltagelser pr. uge og faggruppe", height=480,
+                         xaxis_title="Uge", yaxis_title="Deltagelser", legend_title="Faggruppe",
+                         legend={"orientation": "h", "y": -0.35})  # under the chart, not behind a scrollbar
     return figure
 
 
