@@ -99,7 +99,8 @@ def run_scenarios(base: Register, scenarios: Iterable[Scenario], start: date, en
             progress((i + share) / len(scenarios), f"{name}: {text}")
 
         results.append(run_scenario(base, scenario, start, end, options, store, step, stop, fingerprint))
-    progress(1.0, "Færdig")
+    progress(1.0, "Stoppet – de scenarier, der nåede at blive færdige, vises" if stop is not None and stop.stopped
+             else "Færdig")
     return results
 
 

@@ -1224,7 +1224,7 @@ def minimal_staffing(register: Register, start: date, end: date, options: Staffi
             model_holders_only = True
         for fid, windows in late.items():
             cuts.append((fid, _blocked_places(problem, staffed, run, fid, windows)))
-    progress(1.0, "Færdig")
+    progress(1.0, "Stoppet – bedste svar indtil nu" if stop.stopped else "Færdig")
     model_name = "præcis pr. dag" if exact else "lempet (tilgængelighed og kapacitet) + præcis kontrol"
     if result is None:
         return StaffingResult({}, 0, lower_bound, False, False, bounds, [], unavoidable, rounds, model_name, messages,
