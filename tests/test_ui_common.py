@@ -38,3 +38,22 @@ def test_guarded_turns_errors_into_messages():
     assert panel.act() is None
     assert panel.messages.kind == "error" and "kaput" in panel.messages.text
     assert "Traceback" not in panel.messages.widget.value
+
+
+def test_every_page_links_to_the_others(store, small_data_dir, tmp_path):
+    import re
+
+    from workbench.ui.common import PAGES
+    from workbench.ui.export import ExportPanel
+    from workbench.ui.planning import PlanningPanel
+    from workbench.ui.screening import ScreeningPanel
+    from workbench.ui.whatif import WhatIfPanel
+
+    panels = {"01_screening.ipynb": ScreeningPanel(path=small_data_dir, store=store),
+              "02_planlaegning.ipynb": PlanningPanel(store=store, data_path=small_data_dir),
+              "03_hvad_hvis.ipynb": WhatIfPanel(path=small_data_dir, store=store, background=False),
+              "04_eksport.ipynb": ExportPanel(data_path=small_data_dir, store=store, out_folder=tmp_path / "ud")}
+    for current, panel in panels.items():
+        nav = next(child for child in panel.widget.children if "tvaers-nav" in child._dom_classes)
+        linked = set(re.findall(r'href="([^"]+)"', nav.value))
+        assert linked == {notebook for notebook, _ in PAGES} - {current}, current

@@ -28,3 +28,11 @@ def test_every_notebook_renders_in_danish_without_errors(workbench, notebook):
     text = page.text()
     assert any(word in text for word in ("Indlæs", "Tværs", "familie")), text[:300]
     page.assert_no_error()
+
+
+def test_a_page_leads_to_the_next_without_the_back_button(workbench):
+    page = workbench.open("02_planlaegning.ipynb", ".tvaers-planning-panel")
+    page.click(".tvaers-nav-link", text="Eksport")
+    page.wait_ready(".tvaers-export-panel")
+    page.click(".tvaers-nav-link", text="Start")
+    page.wait_ready(".tvaers-start-panel")

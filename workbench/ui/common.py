@@ -187,3 +187,17 @@ class RegisterLoader:
         if self.on_loaded:
             self.on_loaded(register)
         return register
+
+
+PAGES = (("00_start.ipynb", "Start"), ("01_screening.ipynb", "Screening"), ("02_planlaegning.ipynb", "Planlægning"),
+         ("03_hvad_hvis.ipynb", "Hvad nu hvis"), ("04_eksport.ipynb", "Eksport"))
+"""Every page of the app, in the order a team leader uses them."""
+
+
+def page_links(current: str) -> w.HTML:
+    """A line of links to the other pages (there were none: only the browser's Back button)."""
+    links = " · ".join(
+        f"<b>{html.escape(title)}</b>" if notebook == current else
+        f'<a class="tvaers-nav-link" href="{notebook}" style="color:#0d47a1">{html.escape(title)}</a>'
+        for notebook, title in PAGES)
+    return with_classes(w.HTML(f'<nav style="font-family:sans-serif;margin:0 0 8px 0">{links}</nav>'), "tvaers-nav")

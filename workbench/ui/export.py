@@ -26,8 +26,16 @@ from workbench.io.plan_folder import read_plan
 from workbench.io.store import Store
 from workbench.model import Register
 from workbench.scheduling.plan import Plan
-from workbench.ui.common import (STYLE, MessageArea, RegisterLoader, default_data_dir, guarded, help_html,
-                                 show_figure)
+from workbench.ui.common import (
+    STYLE,
+    MessageArea,
+    RegisterLoader,
+    default_data_dir,
+    guarded,
+    help_html,
+    page_links,
+    show_figure,
+)
 
 MIME = {".ics": "text/calendar", ".html": "text/html", ".pdf": "application/pdf", ".zip": "application/zip",
         ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".csv": "text/csv"}
@@ -166,6 +174,7 @@ class ExportPanel:
         self.plan_dependent = [self.export_button, self.staff_pick, self.family_pick, self.pdf_button,
                                self.team_button]
         self.widget = w.VBox([
+            page_links("04_eksport.ipynb"),
             _heading("1. Data"), self.loader.widget,
             _heading("2. Plan"), self.source, self.source_area, self.plan_messages.widget,
             _heading("3. Kalendere (Outlook), Excel og årshjul"),

@@ -37,7 +37,16 @@ from workbench.scheduling.planner import PlanOptions, PlanRun, make_plan
 from workbench.scheduling.stopping import StopToken
 from workbench.settings import CHILDREN_PER_CASEWORKER
 from workbench.screening.workflow import accepted_team_changes
-from workbench.ui.common import STYLE, MessageArea, RegisterLoader, guarded, help_html, show_figure, with_classes
+from workbench.ui.common import (
+    MessageArea,
+    RegisterLoader,
+    STYLE,
+    guarded,
+    help_html,
+    page_links,
+    show_figure,
+    with_classes,
+)
 from workbench.ui.common import today as current_day
 from workbench.ui.meeting_records import MeetingRecordsPanel
 
@@ -283,6 +292,7 @@ class PlanningPanel:
         self.previous.observe(lambda _: self._show_baseline(set_period=True), names="value")
         self._refresh_previous(select_announced=True)
         self.widget = with_classes(w.VBox([
+            page_links("02_planlaegning.ipynb"),
             w.HTML("<h2 style='font-family:sans-serif'>Planlægning af koordinatorer og opfølgningsmøder</h2>"),
             self.loader.widget,
             help_html("Værktøjet fordeler primære og sekundære koordinatorer inden for sagslofterne og lægger alle "

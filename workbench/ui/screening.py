@@ -25,7 +25,7 @@ from workbench.screening.profile import profile_figure
 from workbench.screening.progress import changes, history, progress_figure
 from workbench.screening.rules import describe_person
 from workbench.screening.workflow import ScreeningOutcome, accept_outcome, save_outcome, screen
-from workbench.ui.common import STYLE, MessageArea, RegisterLoader, guarded, help_html, show_figure
+from workbench.ui.common import STYLE, MessageArea, RegisterLoader, guarded, help_html, page_links, show_figure
 from workbench.ui.common import with_classes as _classes
 
 NOT_RATED = None
@@ -151,6 +151,7 @@ class ScreeningPanel:
         self.clear_button.on_click(lambda _: self.clear())
 
         self.widget = _classes(w.VBox([
+            page_links("01_screening.ipynb"),
             w.HTML(STYLE + PANEL_STYLE + "<h2 style='font-family:sans-serif'>Screening af hele familien</h2>"),
             help_html("Vælg familien, vurder hvert punkt for hver person og tryk 'Foreslå team'. "
                       "0 = intet behov, 1 = hold øje, 2 = handling, 3 = handling nu. Hold musen over et tal for at se, "

@@ -27,7 +27,7 @@ from workbench import catalogue
 from workbench.io.store import Store
 from workbench.model import Register
 from workbench.scheduling.stopping import StopToken
-from workbench.ui.common import STYLE, MessageArea, RegisterLoader, guarded, help_html, show_figure
+from workbench.ui.common import MessageArea, RegisterLoader, STYLE, guarded, help_html, page_links, show_figure
 from workbench.whatif import charts
 from workbench.whatif.kpis import HOLDS_DA, KPI_LABELS_DA, ScenarioResult
 from workbench.whatif.runner import WhatIfOptions, default_horizon, run_scenarios, run_staffing
@@ -181,6 +181,7 @@ class WhatIfPanel:
         tabs.set_title(1, "Sammenlign scenarier")
         self.tabs = tabs
         return w.VBox([
+            page_links("03_hvad_hvis.ipynb"),
             w.HTML(STYLE),  # the page's heading is the notebook's own (it said it twice)
             self.loader.widget,
             help_html("Perioden er som standard de næste tre måneder fra data; en længere periode giver et sikrere "
