@@ -36,3 +36,10 @@ def test_a_page_leads_to_the_next_without_the_back_button(workbench):
     page.wait_ready(".tvaers-export-panel")
     page.click(".tvaers-nav-link", text="Start")
     page.wait_ready(".tvaers-start-panel")
+
+
+def test_tab_titles_are_shown_whole(workbench):
+    page = workbench.open("03_hvad_hvis.ipynb", ".tvaers-whatif-tabs")
+    cut = page.page.evaluate("""() => [...document.querySelectorAll('.lm-TabBar-tabLabel, .p-TabBar-tabLabel')]
+        .filter(label => label.scrollWidth > label.clientWidth + 1).map(label => label.textContent)""")
+    assert cut == []

@@ -30,6 +30,7 @@ STYLE = """
 .tvaers-warn {background: #fff8e1; border-left: 4px solid #f9a825;}
 .tvaers-error {background: #ffebee; border-left: 4px solid #c62828;}
 .tvaers-help {color: #455a64; font-family: sans-serif; font-size: 0.95em;}
+.jupyter-widgets.widget-tab {--jp-widgets-horizontal-tab-width: 230px;}  /* whole tab titles, not 'Sammenlign scena' */
 </style>
 """
 

@@ -157,6 +157,7 @@ class WhatIfPanel:
                       "møderne; ellers beholder familierne de fagfolk, de kender."),
             w.HBox([self.extra_families, self.basis]),
             self.hire_roles,
+            help_html("Vælg flere roller ved at holde Ctrl (Cmd på Mac) nede, mens du klikker; Shift vælger en række."),
             self.staffing_button,
             self.staffing_output,
             self.staffing_chart,
