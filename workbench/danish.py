@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 _DAY_FIRST = re.compile(r"(\d{1,2})[-./](\d{1,2})[-./](\d{4})")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -46,13 +46,15 @@ PLAN_STATUS_DA = {
 """What the planner's status means, in the words a team leader reads (never OPTIMAL/FEASIBLE)."""
 
 
+def monday_of(day: date) -> date:
+    """The Monday of the week ``day`` falls in: the key a week is counted and sorted by."""
+    return day - timedelta(days=day.weekday())
+
+
 def week_label(day: date) -> str:
     """The week ``day`` falls in, one way everywhere: ``uge 53 (28.12.2026)`` - the ISO week number and its
     Monday, so a plan from 1 January 2027 starts in a week a reader recognises."""
-    from datetime import timedelta
-
-    _, week, weekday = day.isocalendar()
-    return f"uge {week} ({day - timedelta(days=weekday - 1):%d.%m.%Y})"
+    return f"uge {day.isocalendar()[1]} ({monday_of(day):%d.%m.%Y})"
 
 
 def number(value: float) -> str:

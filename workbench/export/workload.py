@@ -12,10 +12,10 @@ from datetime import date, timedelta
 
 import plotly.graph_objects as go
 
-from workbench.danish import week_label
+from workbench.danish import monday_of, week_label
 from workbench import catalogue
 from workbench.io.calendar_ics import danish_date
-from workbench.io.excel import iso_week, weeks_of
+from workbench.io.excel import weeks_of
 from workbench.model import WEEKDAY_DA, Register
 from workbench.scheduling.plan import Meeting, Plan
 from workbench.workdays import WorkCalendar
@@ -34,7 +34,7 @@ def meetings_by_day(plan: Plan, staff_id: str) -> dict[date, list[Meeting]]:
 
 
 def _mondays(start: date, end: date) -> list[date]:
-    monday = start - timedelta(days=start.weekday())
+    monday = monday_of(start)
     out = []
     while monday <= end:
         out.append(monday)
@@ -97,7 +97,7 @@ def team_workload_heatmap(plan: Plan, register: Register, staff_ids: list[str] |
     minutes: dict[tuple[str, str], int] = defaultdict(int)
     for meeting in plan.meetings:
         for staff_id in meeting.attendees:
-            minutes[(staff_id, iso_week(meeting.day))] += meeting.end_minute - meeting.start_minute
+            minutes[(staff_id, week_label(meeting.day))] += meeting.end_minute - meeting.start_minute
     people = staff_ids or sorted({s for s, _ in minutes})
     names = [f"{register.staff_by_id[s].name} ({s})" if s in register.staff_by_id else s for s in people]
     z = [[minutes.get((s, w), 0) / 60 for w in weeks] for s in people]

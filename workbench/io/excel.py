@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench.danish import PLAN_STATUS_DA, week_label
+from workbench.danish import PLAN_STATUS_DA, monday_of, week_label
 from workbench.io.safe_cells import XLSX_OPTIONS, inert
 from workbench import catalogue
 from workbench.clocks import anchor
@@ -31,11 +31,6 @@ CSV_NAMES = {"Møder": "moeder.csv", "Koordinatorer": "koordinatorer.csv", "Arbe
              "Om planen": "om_planen.csv"}
 
 
-def iso_week(day: date) -> str:
-    """A week column's title in the workbook (see workbench.danish.week_label)."""
-    return week_label(day)
-
-
 def _name(register: Register, staff_id: str | None) -> str:
     if not staff_id:
         return ""
@@ -48,7 +43,7 @@ def meetings_table(plan: Plan, register: Register) -> pd.DataFrame:
     for m in sorted(plan.meetings, key=lambda m: (m.day, m.start_minute, m.family_id)):
         rows.append({
             "Møde-id": m.meeting_id, "Familie": m.family_id, "Dato": m.day, "Ugedag": WEEKDAYS_DA[m.day.weekday()],
-            "Uge": iso_week(m.day), "Start": m.start, "Slut": m.end, "Minutter": m.end_minute - m.start_minute,
+            "Uge": week_label(m.day), "Start": m.start, "Slut": m.end, "Minutter": m.end_minute - m.start_minute,
             "Mødetype": rule_text(register, m.rule_id), "Hvem": register.appointment_title(m.rule_id)
             + (f" ({m.person_id})" if m.person_id else ""), "Frist": m.deadline, "Dage for sent": m.days_late,
             "Deltagere": "; ".join(_name(register, s) for s in m.attendees), "Deltager-id": ";".join(m.attendees),
@@ -81,8 +76,8 @@ def assignments_table(plan: Plan, register: Register) -> pd.DataFrame:
 def weeks_of(plan: Plan) -> list[str]:
     weeks, day = [], plan.start
     while day <= plan.end:
-        if iso_week(day) not in weeks:
-            weeks.append(iso_week(day))
+        if week_label(day) not in weeks:
+            weeks.append(week_label(day))
         day += timedelta(days=1)
     return weeks
 
@@ -92,11 +87,11 @@ def workload_long(plan: Plan, register: Register) -> pd.DataFrame:
     count: dict[tuple[str, date], int] = defaultdict(int)
     minutes: dict[tuple[str, date], int] = defaultdict(int)
     for m in plan.meetings:
-        monday = m.day - timedelta(days=m.day.weekday())
+        monday = monday_of(m.day)
         for staff_id in m.attendees:
             count[(staff_id, monday)] += 1
             minutes[(staff_id, monday)] += m.end_minute - m.start_minute
-    rows = [{"Medarbejder-id": s, "Navn": _name(register, s), "Uge": iso_week(monday), "Møder": n,
+    rows = [{"Medarbejder-id": s, "Navn": _name(register, s), "Uge": week_label(monday), "Møder": n,
              "Timer": round(minutes[(s, monday)] / 60, 2)} for (s, monday), n in sorted(count.items())]
     return pd.DataFrame(rows, columns=["Medarbejder-id", "Navn", "Uge", "Møder", "Timer"])
 

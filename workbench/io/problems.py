@@ -1,4 +1,5 @@
-"""Problems found in user input, phrased for a team leader in Danish (an English gloss is kept for logs)."""
+"""Problems found in user input, phrased for a team leader in Danish (an English gloss is kept with each problem
+but not shown)."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ import plotly.colors
 import plotly.graph_objects as go
 
 from workbench.workdays import period_problem
-from workbench.danish import PLAN_STATUS_DA, number, week_label
+from workbench.danish import PLAN_STATUS_DA, monday_of, number, week_label
 from workbench.caseload import caseload, children_per_caseworker
 from workbench.catalogue import role_label
 from workbench.io.store import Store
@@ -219,7 +219,7 @@ def meetings_per_week_figure(register: Register, plan: Plan) -> go.Figure:
     """Meetings per week and per attendee role: where the load falls over the year."""
     counts: Counter = Counter()
     for meeting in plan.meetings:
-        monday = meeting.day - timedelta(days=meeting.day.weekday())
+        monday = monday_of(meeting.day)
         for person in meeting.attendees:
             staff = register.staff_by_id.get(person)
             counts[(monday, role_label(staff.role) if staff else "andre")] += 1

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from statistics import median
 
-from workbench.danish import PLAN_STATUS_DA
+from workbench.danish import PLAN_STATUS_DA, monday_of
 from workbench import catalogue
 from workbench.caseload import caseload, children_per_caseworker
 from workbench.model import Register
@@ -83,10 +83,6 @@ class ScenarioResult:
         return cls(**data)
 
 
-def week_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
 def weekly_utilisation(register: Register, run: PlanRun) -> list[dict]:
     """Meetings per person and week against what their workdays, absences and daily cap allow."""
     start, end = run.plan.start, run.plan.end
@@ -95,11 +91,11 @@ def weekly_utilisation(register: Register, run: PlanRun) -> list[dict]:
     for person in register.staff:
         for day in calendar.open_days:
             if calendar.staff_available(person.staff_id, day):
-                capacity[(person.staff_id, week_of(day))] += person.max_meetings_per_day
+                capacity[(person.staff_id, monday_of(day))] += person.max_meetings_per_day
     used: Counter = Counter()
     for meeting in run.plan.meetings:
         for person in meeting.attendees:
-            used[(person, week_of(meeting.day))] += 1
+            used[(person, monday_of(meeting.day))] += 1
     rows = []
     for (staff_id, week), cap in sorted(capacity.items()):
         count = used.get((staff_id, week), 0)
