@@ -449,13 +449,6 @@ class PlanningPanel:
         if options.baseline is not None:
             report.breaches += check_continuity(list(options.baseline.meetings), run.plan, options.freeze_until)
         conflicts = len(run.plan.summary.get("conflicts", []))
-        if not report.ok:
-            self.messages.show(f"Planen er færdig, men kontrollen fandt brud: {report.kinds()}", "error")
-        elif conflicts:
-            self.messages.show(f"Planen er færdig og kontrolleret uafhængigt, men {conflicts} fastfrosne møder kan "
-                               "ikke holdes som udmeldt – se forslagene nedenfor, før planen godkendes.", "warn")
-        else:
-            self.messages.show("Planen er færdig og kontrolleret uafhængigt: ingen brud på de faste krav.", "ok")
         self.summary.value = summary_html(run.plan)
         names = {s.staff_id: s.name for s in self.register.staff}
         self.overdue.value = overdue_html(run.plan, names)
@@ -464,6 +457,15 @@ class PlanningPanel:
         self.coordinators.value = coordinator_html(self.register, run)
         show_figure(self.chart, meetings_per_week_figure(self.register, run.plan))
         self.save_button.disabled = self.approve_button.disabled = False
+        # said last, when everything is on the page and the plan can be approved: "færdig" while the results
+        # were still being drawn invited pressing 'Godkend og udsend' too early
+        if not report.ok:
+            self.messages.show(f"Planen er færdig, men kontrollen fandt brud: {report.kinds()}", "error")
+        elif conflicts:
+            self.messages.show(f"Planen er færdig og kontrolleret uafhængigt, men {conflicts} fastfrosne møder kan "
+                               "ikke holdes som udmeldt – se forslagene nedenfor, før planen godkendes.", "warn")
+        else:
+            self.messages.show("Planen er færdig og kontrolleret uafhængigt: ingen brud på de faste krav.", "ok")
         self._progress(1.0, "Færdig" if run.packing.status != "STOPPED" else "Stoppet – bedste plan vises")
 
     @guarded()
