@@ -24,6 +24,7 @@ demo: $(STAMP)
 
 ## test: the whole test suite (unit, widget panels, notebooks, real browser)
 test: $(STAMP)
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 ## app: the workbench in the browser (Voilà on 127.0.0.1)

@@ -13,8 +13,8 @@ from pathlib import Path
 from workbench.export.aarshjul import family_wheel, printable_html
 from workbench.export.bundle import export_all
 from workbench.export.pdf import find_chromium, html_to_pdf
-from workbench.io.calendar_ics import build_calendars
-from workbench.io.excel import write_workbook
+from workbench.export.calendar_ics import build_calendars
+from workbench.export.excel import write_workbook
 from workbench.io.plan_folder import read_plan
 from workbench.io.register import load_register
 from workbench.io.store import Store

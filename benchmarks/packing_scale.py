@@ -29,7 +29,7 @@ from workbench.scheduling.check import check_plan
 from workbench.scheduling.edf import edf_sweep
 from workbench.scheduling.exact import solve_exact
 from workbench.scheduling.instance import build_instance
-from workbench.scheduling.plan import Plan
+from workbench.model import Plan
 from workbench.scheduling.planner import PlanOptions, make_plan
 from workbench.synth.planted import PlantedSpec, generate_planted
 

@@ -31,12 +31,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from workbench.io.register import load_register
-from workbench.model import Absence, TeamMember
+from workbench.model import Absence, HELD, Plan, TeamMember
 from workbench.scheduling.baseline import Baseline, prepare, register_snapshot
 from workbench.scheduling.check import check_continuity, check_plan
-from workbench.scheduling.plan import HELD, Plan
 from workbench.scheduling.planner import PlanOptions, PlanRun, make_plan
 from workbench.scheduling.records import StatusRecord, apply_records
+from workbench.io.plan_folder import write_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 START, END = date(2027, 1, 1), date(2027, 12, 31)
@@ -124,7 +124,7 @@ def _hit_lower_bound(announced: list, person: str, sick: Absence, register, run_
 def scenario_unchanged(register, first: PlanRun, folder: Path, limit: float) -> dict:
     baseline = Baseline.from_plan(first.plan, register_snapshot(register))
     run, seconds = _plan(register, PlanOptions(time_limit=limit, baseline=baseline, freeze_until=FREEZE))
-    run.plan.write(folder / "unchanged")
+    write_plan(run.plan, folder / "unchanged")
     identical = all((folder / "first" / name).read_bytes() == (folder / "unchanged" / name).read_bytes()
                     for name in ("meetings.csv", "assignments.csv"))
     return _figures("unchanged", register, run, seconds, baseline, FREEZE, identical_files=identical)
@@ -303,7 +303,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         first, seconds = _plan(register, PlanOptions(time_limit=args.time_limit))
-        first.plan.write(folder / "first")
+        write_plan(first.plan, folder / "first")
         rows.append(_figures("first plan", register, first, seconds))
         if "unchanged" in chosen:
             rows.append(scenario_unchanged(register, first, folder, args.time_limit))

@@ -7,8 +7,7 @@ from datetime import date
 from functools import lru_cache
 
 from tests.helpers import family, rule, staff, tiny_register
-from workbench.model import Person
-from workbench.scheduling.plan import Assignment, Meeting, Plan
+from workbench.model import Assignment, Meeting, Person, Plan
 from workbench.scheduling.planner import PlanOptions, make_plan
 from workbench.synth.municipality import MunicipalitySpec, generate_municipality
 

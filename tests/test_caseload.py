@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from workbench.caseload import caseload, shares
 from workbench.scheduling.check import check_assignments
-from workbench.scheduling.plan import Assignment, Plan
+from workbench.model import Assignment, Plan
 from tests.helpers import family, staff, tiny_register
 
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from workbench.scheduling.check import check_plan
-from workbench.scheduling.plan import Assignment, Meeting, Plan
+from workbench.model import Assignment, Meeting, Plan
 from tests.helpers import family, rule, staff, tiny_register
 
 START, END = date(2027, 3, 1), date(2027, 3, 31)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from workbench.clocks import Clock, anchor, deadlines, on_time_chain_exists, required_meetings, viable_days
 from workbench.scheduling.check import check_plan
-from workbench.scheduling.plan import Assignment, Meeting, Plan
+from workbench.model import Assignment, Meeting, Plan
 from tests.helpers import family, rule, staff, tiny_register
 
 START = date(2027, 1, 4)  # a Monday

@@ -8,7 +8,7 @@ from ortools.sat.python import cp_model
 
 from workbench.scheduling.check import check_assignments
 from workbench.scheduling.coordinators import CoordinatorModel, assign_coordinators
-from workbench.scheduling.plan import Plan
+from workbench.model import Plan
 from tests.helpers import family, staff, tiny_register
 
 

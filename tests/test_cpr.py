@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from workbench.cpr import looks_like_cpr, number_looks_like_cpr
 from workbench.io.register import read_register, write_register
 from workbench.io.store import CprRefused, Store
-from workbench.scheduling.plan import Plan
+from workbench.model import Plan
 
 WRITTEN_AS_PEOPLE_DO = ["010190-1234", "010190 1234", "010190\u20131234", "01.01.90-1234", "010190/1234",
                         "0101901234", "cpr: 290200-1234", "barnet (010190-1234) går i skole", "310190-1234."]

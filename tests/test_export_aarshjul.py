@@ -11,7 +11,7 @@ from tests.export_support import DST_MEETINGS, dst_plan, dst_register, small_yea
 from workbench.export.aarshjul import MEETING_MONTH_COLOUR, family_wheel, printable_html, wheel_figure, wheel_svg
 from workbench.export.pdf import find_chromium, html_to_pdf
 from workbench.export.workload import team_workload_heatmap, workload_calendar
-from workbench.scheduling.plan import Plan
+from workbench.model import Plan
 
 
 def test_wheel_places_days_clockwise_from_january_at_the_top():

@@ -9,8 +9,9 @@ from typer.testing import CliRunner
 
 from tests.export_support import small_year
 from workbench.cli import app, voila_command
-from workbench.io.calendar_ics import meeting_uid
+from workbench.export.calendar_ics import meeting_uid
 from workbench.io.register import write_register
+from workbench.io.plan_folder import write_plan
 
 runner = CliRunner()
 
@@ -19,7 +20,7 @@ def _setup(tmp_path, monkeypatch):
     monkeypatch.setenv("TVAERS_DB", str(tmp_path / "lager.sqlite3"))
     register, plan = small_year()
     data = write_register(register, tmp_path / "data")
-    plan.write(tmp_path / "plan")
+    write_plan(plan, tmp_path / "plan")
     return data, tmp_path / "plan", tmp_path / "ud"
 
 

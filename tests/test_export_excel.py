@@ -8,7 +8,8 @@ import openpyxl
 import pandas as pd
 
 from tests.export_support import dst_plan, dst_register, small_year
-from workbench.io.excel import SHEETS, late_table, missing_followups, write_csvs, write_workbook
+from workbench.export.excel import SHEETS, late_table, missing_followups, write_csvs, write_workbook
+from workbench.io.plan_folder import write_plan
 
 
 def test_workbook_has_the_danish_sheets_and_every_meeting(tmp_path):
@@ -109,7 +110,7 @@ def test_the_deadlines_sheet_reads_deadlines_csv_of_the_plan_folder_worst_first(
     register = tiny_register([staff("C1")], [family("F1", primary="C1", last=date(2027, 1, 4)),
                                              family("F2", primary="C1", last=date(2027, 2, 26))],
                              rules=[rule(max_days=14, min_days=7)])
-    make_plan(register, date(2027, 3, 1), date(2027, 3, 31), PlanOptions(time_limit=3)).plan.write(tmp_path / "plan")
+    write_plan(make_plan(register, date(2027, 3, 1), date(2027, 3, 31), PlanOptions(time_limit=3)).plan, tmp_path / "plan")
     plan = read_plan(tmp_path / "plan")  # as the export page and `workbench export` read it
     assert len(plan.deadlines) == len(plan.meetings) > 2
     table = pd.read_excel(write_workbook(plan, register, tmp_path / "plan.xlsx"), sheet_name="Frister")
@@ -130,7 +131,7 @@ def test_no_absence_reason_reaches_any_shared_file(tmp_path):
     assert {"Sygdom", "Langtidssygemelding"} & reasons
     run = make_plan(register, date(2027, 1, 1), date(2027, 12, 31), PlanOptions(time_limit=10))
     assert any("fravær" in m for m in run.plan.messages)  # absences do explain late meetings ...
-    run.plan.write(tmp_path / "plan")
+    write_plan(run.plan, tmp_path / "plan")
     export_all(run.plan, register, tmp_path / "ud")
     book = openpyxl.load_workbook(tmp_path / "ud" / "tvaers_plan.xlsx")
     texts = [str(c.value) for s in book.worksheets for row in s.iter_rows() for c in row if c.value is not None]

@@ -13,7 +13,7 @@ import recurring_ical_events
 import vobject
 
 from tests.export_support import DST_MEETINGS, dst_plan, dst_register, moved, small_year, without
-from workbench.io.calendar_ics import (
+from workbench.export.calendar_ics import (
     ExportHistory,
     build_calendars,
     export_calendars,
@@ -253,9 +253,9 @@ def test_a_persons_own_appointment_is_titled_by_its_kind_without_naming_the_pers
 def test_a_person_appointments_uid_never_looks_like_a_cpr_number(store):
     """A hex digest has ten digits in a row now and then; the store then refused the calendar history
     and the export page said 'Noget gik galt' after every plan of the sample data."""
-    from workbench.io.calendar_ics import ExportHistory
+    from workbench.export.calendar_ics import ExportHistory
     from workbench.cpr import looks_like_cpr
-    from workbench.scheduling.plan import Meeting
+    from workbench.model import Meeting
 
     uids = [meeting_uid(f"F{n:04d}-B1-SDP8-{k:02d}", "2027", f"F{n:04d}-B1") for n in range(2000) for k in range(3)]
     assert len(set(uids)) == len(uids)

@@ -14,6 +14,7 @@ from workbench.export.pdf import find_chromium
 from workbench.io.register import write_register
 from workbench.ui.export import ExportPanel
 from workbench.ui.start import StartPanel
+from workbench.io.plan_folder import write_plan
 
 
 @pytest.fixture()
@@ -21,7 +22,7 @@ def written(tmp_path):
     """The small municipality and its 2027 plan, written as a user would have them on disk."""
     register, plan = small_year()
     data = write_register(register, tmp_path / "data")
-    plan.write(tmp_path / "plan")
+    write_plan(plan, tmp_path / "plan")
     return data, tmp_path / "plan", tmp_path / "ud"
 
 

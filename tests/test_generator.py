@@ -38,7 +38,7 @@ def test_shape_of_the_sample_municipality(sample_like_register):
 
 def test_a_child_whose_case_needs_its_caseworker_has_one_on_the_team(sample_like_register):
     """A børnefaglig undersøgelse or supervision visits need the child's caseworker; no family lacks one."""
-    from workbench.scheduling.instance import CASEWORKER_ROLES
+    from workbench.attendance import CASEWORKER_ROLES
 
     r = sample_like_register
     needing = {c.family_id for c in r.cases if c.case_basis in {"BL20", "BL46"}}
@@ -51,7 +51,7 @@ def test_a_child_whose_case_needs_its_caseworker_has_one_on_the_team(sample_like
 
 def test_generated_assignments_respect_caseload_limits(sample_like_register):
     from workbench.scheduling.check import check_assignments
-    from workbench.scheduling.plan import Assignment, Plan
+    from workbench.model import Assignment, Plan
 
     r = sample_like_register
     plan = Plan(date(2027, 1, 1), date(2027, 12, 31),

@@ -68,8 +68,8 @@ def test_a_hostile_scenario_name_is_inert_in_the_report_and_kpis(small_data_dir,
 
 
 def test_ids_that_map_to_the_same_file_name_get_their_own_calendar(tmp_path):
-    from workbench.io.calendar_ics import build_calendars
-    from workbench.scheduling.plan import Meeting, Plan
+    from workbench.export.calendar_ics import build_calendars
+    from workbench.model import Meeting, Plan
 
     register = dst_register()
     families = [replace(register.families[0], family_id=fid) for fid in ("F-1", "F_1", "f_1")]

@@ -13,23 +13,23 @@ from pathlib import Path
 
 import pytest
 
-from workbench.io.plan_folder import read_plan
+from workbench.io.plan_folder import PLAN_FILES, plan_files, read_plan
 from workbench.files import write_folder_atomic
-from workbench.scheduling.plan import PLAN_FILES, Meeting, Plan
+from workbench.model import Meeting, Plan
 
 ROOT = Path(__file__).resolve().parents[1]
 WRITER = textwrap.dedent("""
     import sys
     from datetime import date
     from pathlib import Path
-    from workbench.scheduling.plan import Meeting, Plan
+    from workbench.io.plan_folder import write_plan
     sys.path.insert(0, {root!r})
     from tests.test_interrupted import two_plans
     a, b = two_plans()
     out = Path(sys.argv[1])
     n = 0
     while True:
-        (a if n % 2 else b).write(out, extra={{"register.json": "{{}}"}})
+        write_plan(a if n % 2 else b, out, extra={{"register.json": "{{}}"}})
         if n == 0:
             print("ready", flush=True)
         n += 1
@@ -55,7 +55,7 @@ def _state(folder: Path) -> dict[str, str]:
 
 def test_a_folder_write_killed_at_any_moment_leaves_the_old_or_the_new_plan(tmp_path):
     a, b = two_plans()
-    expected = [dict(p.files(), **{"register.json": "{}"}) for p in (a, b)]
+    expected = [dict(plan_files(p), **{"register.json": "{}"}) for p in (a, b)]
     out = tmp_path / "plan"
     write_folder_atomic(out, expected[0], own=PLAN_FILES)
     (out / "noter.txt").write_text("teamlederens egne noter", "utf-8")
@@ -109,7 +109,7 @@ def test_killing_the_planner_keeps_the_previous_plan_or_writes_the_whole_new_one
 def test_an_export_that_fails_half_way_leaves_the_previous_export_and_the_store_as_they_were(tmp_path, monkeypatch):
     import workbench.export.bundle as bundle
     from tests.export_support import dst_plan, dst_register
-    from workbench.io.calendar_ics import ExportHistory
+    from workbench.export.calendar_ics import ExportHistory
     from workbench.io.store import Store
 
     store = Store(tmp_path / "s.sqlite3")

@@ -11,7 +11,8 @@ import pytest
 from workbench.model import Absence, Case, Person
 from workbench.scheduling.check import check_plan
 from workbench.scheduling.planner import PlanOptions, make_plan
-from workbench.synth.municipality import default_rules
+from workbench.io.register import default_rules
+from workbench.io.plan_folder import write_plan
 from tests.helpers import family, staff, tiny_register
 
 START, END = date(2027, 1, 4), date(2027, 12, 31)
@@ -129,7 +130,7 @@ def test_deadlines_csv_lists_every_deadline_with_its_source_and_status(tmp_path)
                           Case("c1", "F1", "F1-B1", "BL20", START - timedelta(days=130)),
                           Case("l1", "F1", "F1-V1", "LAB_KH", date(2027, 3, 8))])
     run = make_plan(replace(register, team=()), START, END, PlanOptions(time_limit=5))
-    run.plan.write(tmp_path)
+    write_plan(run.plan, tmp_path)
     table = pd.read_csv(tmp_path / "deadlines.csv", dtype=str).fillna("")
     assert len(table) == len(run.plan.meetings) + 1  # every meeting's deadline + the unstaffed jobsamtale
     [bfu] = table[table.rule_id == "BL20"].to_dict("records")
@@ -194,7 +195,7 @@ def test_the_readme_rule_table_is_written_from_the_rules_file():
 def test_a_held_one_off_does_not_restart_the_cases_other_clock():
     """The sygedagpenge reassessment (a one-off) held early does not count as the case's last follow-up."""
     from workbench.scheduling.baseline import Baseline, register_snapshot
-    from workbench.scheduling.plan import HELD
+    from workbench.model import HELD
     from workbench.scheduling.records import StatusRecord, apply_records
 
     register = _register([Case("c0", "F1", "F1-B1", "BL32", date(2025, 1, 1), 91),

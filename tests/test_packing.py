@@ -12,7 +12,7 @@ from workbench.scheduling.exact import solve_exact
 from workbench.clocks import Clock, viable_days
 from workbench.scheduling.instance import build_instance
 from workbench.scheduling.packing import PackingOptions, pack_meetings
-from workbench.scheduling.plan import Assignment, Plan
+from workbench.model import Assignment, Plan
 from workbench.scheduling.planner import PlanOptions, make_plan
 from workbench.synth.municipality import MunicipalitySpec, generate_municipality
 from workbench.synth.planted import PlantedSpec, generate_planted

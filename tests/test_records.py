@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from workbench.cli import app
-from workbench.scheduling.plan import CANCELLED, HELD, MOVED_BY_HAND
+from workbench.model import CANCELLED, HELD, MOVED_BY_HAND
 from workbench.scheduling.records import StatusFileError, read_status_file
 
 runner = CliRunner()

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from workbench.cpr import looks_like_cpr
-from workbench.io.problems import RegisterError
+from workbench.errors import RegisterError
 from workbench.io.register import TABLES, load_register, read_register, register_frames, write_register
 
 
@@ -166,7 +166,7 @@ def test_blank_lines_keep_row_numbers_true(small_data_dir):
 
 def test_rule_versions_pick_the_one_valid_on_the_day():
     from workbench.clocks import version_on
-    from workbench.synth.municipality import default_rules
+    from workbench.io.register import default_rules
 
     lab = [r for r in default_rules() if r.case_basis == "LAB_KH"]
     assert [r.rule_id for r in version_on(lab, date(2026, 3, 1))] == ["LAB31"]

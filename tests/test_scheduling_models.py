@@ -21,7 +21,7 @@ from workbench.scheduling.construct import (
 from workbench.scheduling.exact import ExactModel
 from workbench.scheduling.instance import build_instance
 from workbench.scheduling.negotiate import Negotiator
-from workbench.scheduling.plan import Assignment
+from workbench.model import Assignment
 from workbench.scheduling.repair import Repairer, lateness
 from tests.helpers import family, rule, staff, tiny_register
 

@@ -8,8 +8,9 @@ import pytest
 
 from workbench.model import Person, ScreeningRating
 from workbench.screening.assessment import Area, CasePointsPolicy, assess, case_points, expected_items
-from workbench.screening.progress import changes, domain_table, history, latest, progress_figure
-from workbench.screening.profile import profile_figure, profile_matrix
+from workbench.screening.progress import changes, domain_table, history, latest
+from workbench.ui.screening_charts import profile_figure, progress_figure
+from workbench.screening.profile import profile_matrix
 from workbench.screening.workflow import (
     PROPOSAL_KIND,
     ScreeningInputError,

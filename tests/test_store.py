@@ -7,8 +7,7 @@ from datetime import date
 import pytest
 
 from workbench.io.store import CprRefused, Store
-from workbench.model import ScreeningRating
-from workbench.scheduling.plan import Assignment, Meeting, Plan
+from workbench.model import Assignment, Meeting, Plan, ScreeningRating
 
 
 def test_screenings_round_trip(store):

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from workbench.screening.instrument import FAMILY_PERSON_ID
+from workbench.io.instrument import FAMILY_PERSON_ID
 from workbench.ui.screening import ScreeningPanel
 
 TODAY = date(2027, 3, 1)

@@ -14,8 +14,7 @@ from ortools.sat.python import cp_model
 from workbench.caseload import caseload
 from workbench.scheduling.exact import solve_exact
 from workbench.scheduling.instance import build_instance
-from workbench.scheduling.plan import Assignment
-from workbench.model import TeamMember
+from workbench.model import Assignment, TeamMember
 from workbench.clocks import Clock, on_time_chain_exists, required_meetings
 from workbench.whatif.lateness import unavoidable_lateness
 from workbench.whatif.scenario import new_staff
@@ -433,7 +432,7 @@ def test_greedy_candidate_respects_limits_and_availability():
 
 def _register_with_cases(absences=(), team=(("F1", "J1", "jobkonsulent"),)):
     from workbench.model import Case, Person
-    from workbench.synth.municipality import default_rules
+    from workbench.io.register import default_rules
 
     start = date(2027, 3, 1)
     return tiny_register(

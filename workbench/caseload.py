@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterable
 
-from workbench.model import Family, Register
-from workbench.scheduling.plan import Assignment
+from workbench.attendance import appointment_attendees
+from workbench.model import Assignment, Family, Register
 from workbench.settings import DEFAULT_LOAD, LoadWeights
 
 
@@ -56,8 +56,6 @@ def children_per_caseworker(register: Register, assignments: Iterable[Assignment
     cases, every child of a family with a Barnets lov basis) counts in full for the caseworker who holds the
     child's appointments (the one on the family's team, else a coordinator with the role).  Compare with
     ``settings.CHILDREN_PER_CASEWORKER``."""
-    from workbench.scheduling.instance import appointment_attendees
-
     if assignments is None:
         assignments = [Assignment(f.family_id, f.primary_coordinator, f.secondary_coordinator) for f in register.families]
     by_family = {a.family_id: a for a in assignments}

@@ -15,8 +15,9 @@ from typing import Optional
 import typer
 from tqdm import tqdm
 
-from workbench.io.problems import RegisterError
+from workbench.errors import RegisterError
 from workbench.io.register import read_register, write_register
+from workbench.io.plan_folder import meetings_frame, write_plan
 
 app = typer.Typer(
     add_completion=False,
@@ -170,7 +171,7 @@ def plan(
         report.breaches += check_continuity(list(baseline.meetings), run.plan, freeze)
     run.plan.summary["independent_check"] = "ok" if report.ok else report.kinds()
     with signals_held():  # a Ctrl+C now lands after the whole folder is written
-        run.plan.write(out, extra={SNAPSHOT_FILE: snapshot_text(register)})
+        write_plan(run.plan, out, extra={SNAPSHOT_FILE: snapshot_text(register)})
     s = run.plan.summary
     typer.echo(
         f"{s['families']} familier, {s['meetings']} møder, {s['late_meetings']} for sent "
@@ -244,7 +245,7 @@ def record(
         _fail(str(error))
     except StatusFileError as error:
         _fail("\n".join(error.problems))
-    write_atomic(plan_dir / "meetings.csv", updated.meetings_frame().to_csv(index=False))
+    write_atomic(plan_dir / "meetings.csv", meetings_frame(updated).to_csv(index=False))
     typer.echo(f"{len(records)} møder registreret i {plan_dir}/meetings.csv:")
     for line in lines:
         typer.echo(f"  - {line}")

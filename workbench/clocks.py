@@ -215,6 +215,14 @@ def team_rule(register: "Register", family: Family, start: date, end: date) -> F
     return min(candidates, key=_strictness, default=None)
 
 
+def rule_for(register: "Register", family: Family, on: date) -> FollowupRule:
+    """The team follow-up rule of the family on ``on`` (:func:`team_rule` for one day; KeyError if none applies)."""
+    rule = team_rule(register, family, on, on)
+    if rule is None:
+        raise KeyError(f"no follow-up rule for {family.family_id} ({';'.join(family.case_basis)})")
+    return rule
+
+
 def undecided_cadences(register: "Register", family: Family, start: date, end: date) -> list[Case]:
     """Open cases whose rule asks for a cadence decided in the case, where none is decided yet."""
     decided_bases = {b for r in register.rules if r.decided_in_case and in_force(r, start, end) for b in r.bases}

@@ -61,3 +61,13 @@ def number(value: float) -> str:
     """A number as Danish readers write it: ``32,5`` (decimal comma), ``1.250`` (thousands dot), ``40``."""
     text = f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+MONTHS_DA = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+             "november", "december")
+WEEKDAYS_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+
+
+def danish_date(day: date) -> str:
+    """'tirsdag 16. marts 2027'."""
+    return f"{WEEKDAYS_DA[day.weekday()]} {day.day}. {MONTHS_DA[day.month - 1]} {day.year}"

@@ -305,18 +305,90 @@ class Register:
     def team_staff_ids(self, family_id: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(m.staff_id for m in self.team_by_family.get(family_id, ())))
 
-    def rule_for(self, family: Family, on: date) -> FollowupRule:
-        """The team follow-up rule of the family on ``on``: the strictest cadence among its case bases
-        (clocks.team_rule; KeyError if none applies)."""
-        from workbench.clocks import team_rule
-
-        rule = team_rule(self, family, on, on)
-        if rule is None:
-            raise KeyError(f"no follow-up rule for {family.family_id} ({';'.join(family.case_basis)})")
-        return rule
-
     def replace(self, **changes) -> "Register":
         """A copy with some tables swapped (used by what-if scenarios)."""
         from dataclasses import replace as dc_replace
 
         return dc_replace(self, **changes)
+
+
+# --- A plan: coordinator assignments and meetings (plain data; planned by workbench.scheduling) ---
+
+def clock(minute: int) -> str:
+    """Minutes after midnight as HH:MM."""
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def minute_of(text: str) -> int:
+    hours, minutes = text.split(":")[:2]
+    return int(hours) * 60 + int(minutes)
+
+
+PLANNED, ANNOUNCED, HELD, CANCELLED, MOVED_BY_HAND = "planned", "announced", "held", "cancelled", "moved_by_hand"
+STATUSES = (PLANNED, ANNOUNCED, HELD, CANCELLED, MOVED_BY_HAND)
+"""A meeting's life: planned by the tool, announced to families and staff, then held or cancelled - or moved
+by hand by the team leader (it then stays where it was put)."""
+STATUS_DA = {PLANNED: "planlagt", ANNOUNCED: "udmeldt", HELD: "afholdt", CANCELLED: "aflyst",
+             MOVED_BY_HAND: "flyttet manuelt"}
+
+
+@dataclass(frozen=True)
+class Assignment:
+    family_id: str
+    primary_coordinator: str | None
+    secondary_coordinator: str | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Meeting:
+    meeting_id: str
+    family_id: str
+    day: date
+    start_minute: int
+    end_minute: int
+    attendees: tuple[str, ...]
+    rule_id: str
+    deadline: date
+    days_late: int = 0
+    status: str = PLANNED
+    held_on: date | None = None
+    """For a held meeting: the day it was actually held (it is then the family's last follow-up)."""
+    frozen: bool = False
+    """Kept exactly from the announced plan (freeze window or held): day, time and attendees as announced.
+    Written to ``summary.json`` (``frozen_meetings``), so ``meetings.csv`` of an unchanged re-plan is identical."""
+    person_id: str = ""
+    """The child or adult a person's appointment concerns ("" for the family's team follow-up)."""
+
+    @property
+    def chain_id(self) -> str:
+        """The family id for team follow-ups, ``person:rule`` for a person's clock."""
+        return self.family_id if not self.person_id else f"{self.person_id}:{self.rule_id}"
+
+    @property
+    def start(self) -> str:
+        return clock(self.start_minute)
+
+    @property
+    def end(self) -> str:
+        return clock(self.end_minute)
+
+
+@dataclass
+class Plan:
+    """The result of planning a horizon; ``summary`` holds the figures shown to users. Read and written as a
+    plan folder by :mod:`workbench.io.plan_folder`."""
+
+    start: date
+    end: date
+    assignments: list[Assignment]
+    meetings: list[Meeting]
+    summary: dict = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+    """Plain-language explanations (Danish) of anything the user should know."""
+    cancelled: list[Meeting] = field(default_factory=list)
+    """Meetings recorded as cancelled (kept for the record; they are not part of the plan)."""
+    team: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """family_id -> the professionals on the family's team when the plan was made (besides the coordinators)."""
+    deadlines: list[dict] = field(default_factory=list)
+    """Every deadline of the plan, met, planned, late or overdue (``deadlines.csv``, see deadlines.py)."""

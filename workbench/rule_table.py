@@ -51,7 +51,7 @@ def readme_with_table(readme: str, rules: list[FollowupRule]) -> str:
 
 
 def main(path: str = "README.md") -> None:
-    from workbench.synth.municipality import default_rules
+    from workbench.io.register import default_rules
 
     readme = Path(path)
     readme.write_text(readme_with_table(readme.read_text("utf-8"), list(default_rules())), "utf-8")

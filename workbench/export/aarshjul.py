@@ -23,9 +23,9 @@ from datetime import date
 import plotly.graph_objects as go
 
 from workbench import catalogue
-from workbench.io.calendar_ics import MONTHS_DA, WEEKDAYS_DA, danish_date
-from workbench.model import Register
-from workbench.scheduling.plan import Meeting, Plan
+from workbench.danish import MONTHS_DA, WEEKDAYS_DA, danish_date
+from workbench.clocks import rule_for
+from workbench.model import Meeting, Plan, Register
 
 MONTH_SHORT_DA = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 SEGMENT_COLOURS = ("#e3f2fd", "#f1f8e9")
@@ -120,7 +120,7 @@ def family_wheel(plan: Plan, register: Register, family_id: str) -> Wheel:
     for member in register.team_by_family.get(family_id, ()):
         add(member.staff_id, "I teamet")
     try:
-        rule = register.rule_for(family, plan.start)
+        rule = rule_for(register, family, plan.start)
         cadence, source = rule.description or rule.rule_id, rule.source
     except KeyError:
         cadence, source = "", ""

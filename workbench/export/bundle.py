@@ -20,10 +20,9 @@ from typing import Iterable
 from workbench.export.aarshjul import family_wheel, printable_html
 from workbench.export.pdf import PdfUnavailable, html_to_pdf
 from workbench.files import replacing_folder
-from workbench.io.calendar_ics import CalendarSet, build_export_calendars, remember_export
-from workbench.io.excel import write_csvs, write_workbook
-from workbench.model import Register
-from workbench.scheduling.plan import Plan
+from workbench.export.calendar_ics import CalendarSet, build_export_calendars, remember_export
+from workbench.export.excel import write_csvs, write_workbook
+from workbench.model import Plan, Register
 
 WORKBOOK_NAME = "tvaers_plan.xlsx"
 

@@ -14,10 +14,9 @@ import plotly.graph_objects as go
 
 from workbench.danish import monday_of, week_label
 from workbench import catalogue
-from workbench.io.calendar_ics import danish_date
-from workbench.io.excel import weeks_of
-from workbench.model import WEEKDAY_DA, Register
-from workbench.scheduling.plan import Meeting, Plan
+from workbench.danish import danish_date
+from workbench.export.excel import weeks_of
+from workbench.model import Meeting, Plan, Register, WEEKDAY_DA
 from workbench.workdays import WorkCalendar
 
 HOURS_SCALE = [[0.0, "#ffffff"], [0.25, "#fff3c4"], [0.6, "#ffb74d"], [1.0, "#d84315"]]

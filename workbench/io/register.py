@@ -23,7 +23,7 @@ from workbench.danish import DATE_FORMS_DA, parse_day
 from workbench.io.safe_cells import XLSX_OPTIONS
 from workbench import catalogue
 from workbench.cpr import CPR_REFUSED_DA, looks_like_cpr, number_looks_like_cpr
-from workbench.io.problems import Problem, RegisterError
+from workbench.errors import Problem, RegisterError
 from workbench.model import (
     APPOINTMENTS,
     CADENCE,
@@ -45,7 +45,7 @@ from workbench.model import (
     Staff,
     TeamMember,
 )
-from workbench.screening.instrument import FAMILY_PERSON_ID, item_ids
+from workbench.io.instrument import FAMILY_PERSON_ID, item_ids
 
 # --------------------------------------------------------------------------- specs
 
@@ -741,6 +741,11 @@ def read_register(path: str | Path) -> tuple[Register | None, list[Problem]]:
     if any(p.is_error for p in problems):
         return None, problems
     return _build(typed, str(path)), problems
+
+
+def default_rules() -> tuple[FollowupRule, ...]:
+    """The package's follow-up rules (workbench/data/followup_rules.csv): the law's clocks and the models'."""
+    return load_rules(catalogue.data_path("followup_rules.csv"))
 
 
 def load_rules(path: str | Path) -> tuple[FollowupRule, ...]:

@@ -17,8 +17,7 @@ from typing import Any, Iterable
 
 from workbench.errors import Refusal
 from workbench.cpr import looks_like_cpr
-from workbench.model import ScreeningRating
-from workbench.scheduling.plan import CANCELLED, Assignment, Meeting, Plan
+from workbench.model import Assignment, CANCELLED, Meeting, Plan, ScreeningRating
 
 DEFAULT_PATH = Path.home() / ".tvaers" / "tvaers.sqlite3"
 SNAPSHOT_KIND = "plan_register"

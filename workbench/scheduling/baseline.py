@@ -23,8 +23,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from workbench.model import DEADLINE, Register, TeamChange, TeamMember
-from workbench.scheduling.plan import CANCELLED, HELD, Assignment, Meeting, Plan, read_meetings, recover_plan_folder
+from workbench.model import Assignment, CANCELLED, DEADLINE, HELD, Meeting, Plan, Register, TeamChange, TeamMember
+from workbench.io.plan_folder import read_meetings, recover_plan_folder
 from workbench.settings import DEFAULT_HOURS, MeetingHours
 from workbench.workdays import WorkCalendar
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from workbench.model import WEEKDAY_DA
-from workbench.scheduling.plan import Assignment, Meeting
+from workbench.model import Assignment, Meeting, WEEKDAY_DA
 
 
 def count(n: int, one: str, many: str) -> str:

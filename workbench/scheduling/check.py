@@ -14,9 +14,8 @@ from datetime import date, timedelta
 
 import holidays
 
-from workbench.model import Register
+from workbench.model import CANCELLED, HELD, Meeting, Plan, Register
 from workbench.scheduling.check_rules import ExpectedChain, person_chains, team_chain
-from workbench.scheduling.plan import CANCELLED, HELD, Meeting, Plan
 from workbench.settings import DEFAULT_HOURS, DEFAULT_LOAD, LoadWeights, MeetingHours
 
 

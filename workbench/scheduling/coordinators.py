@@ -21,9 +21,8 @@ from ortools.sat.python import cp_model
 from workbench.solver import new_solver
 
 from workbench.caseload import caseload, extra_load_of_role, team_only_caseload
-from workbench.clocks import Clock, on_time_chain_exists, team_anchor, team_rule
-from workbench.model import DEADLINE, Family, Register, Staff
-from workbench.scheduling.plan import Assignment
+from workbench.clocks import Clock, on_time_chain_exists, rule_for, team_anchor, team_rule
+from workbench.model import Assignment, DEADLINE, Family, Register, Staff
 from workbench.scheduling.workclock import WorkClock, charge_solve, configure_solver
 from workbench.settings import DEFAULT_LOAD, LoadWeights
 from workbench.workdays import WorkCalendar
@@ -210,7 +209,7 @@ def long_absence(register: Register, family: Family, staff_id: str, horizon: tup
         return None
     start, end = horizon
     try:
-        interval = register.rule_for(family, start).max_interval_days
+        interval = rule_for(register, family, start).max_interval_days
     except KeyError:
         return None
     for absence in register.absences_by_staff.get(staff_id, ()):

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from workbench.model import APPOINTMENTS, FollowupRule
-from workbench.scheduling.plan import HELD, Meeting
+from workbench.model import APPOINTMENTS, FollowupRule, HELD, Meeting
 
 DEADLINE_COLUMNS = ["family_id", "person_id", "rule_id", "kind", "source", "due", "status", "meeting_id", "date",
                     "days_late"]

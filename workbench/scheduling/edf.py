@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from workbench.scheduling.instance import PackingInstance
 from workbench.scheduling.packing import PackingResult
-from workbench.scheduling.plan import Meeting
+from workbench.model import Meeting
 
 
 def edf_sweep(instance: PackingInstance) -> PackingResult:

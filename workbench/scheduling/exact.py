@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 from workbench.solver import new_solver
 
 from workbench.scheduling.instance import PackingInstance
-from workbench.scheduling.plan import Meeting
+from workbench.model import Meeting
 from workbench.scheduling.stopping import StopToken
 
 DAY = 24 * 60

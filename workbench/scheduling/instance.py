@@ -12,8 +12,8 @@ from functools import cached_property
 from typing import Iterable, Mapping
 
 from workbench.clocks import Clock, chain_id, person_clocks, team_anchor, team_rule, viable_days
-from workbench.model import DEADLINE, TEAM, Register
-from workbench.scheduling.plan import Assignment, Meeting
+from workbench.model import Assignment, DEADLINE, Meeting, Register, TEAM
+from workbench.attendance import appointment_attendees, attendees_of
 from workbench.settings import DEFAULT_HOURS, MeetingHours
 from workbench.workdays import WorkCalendar
 
@@ -104,44 +104,6 @@ class PackingInstance:
     def family_index(self) -> Mapping[str, int]:
         """chain id -> index (the family id for the team chains)."""
         return {f.chain_id: i for i, f in enumerate(self.families)}
-
-
-def attendees_of(register: Register, assignment: Assignment | None, family_id: str) -> tuple[str, ...]:
-    """Coordinators first, then the team, each person once."""
-    people = []
-    if assignment:
-        people += [assignment.primary_coordinator, assignment.secondary_coordinator]
-    people += list(register.team_staff_ids(family_id))
-    return tuple(dict.fromkeys(p for p in people if p))
-
-
-CASEWORKER_ROLES = ("familieraadgiver", "handicapraadgiver")
-"""Who holds a child's case (Barnets lov): the family caseworker, or for a child with a disability the
-disability caseworker."""
-ROLES_OF_APPOINTMENT = {"sagsbehandler_barn": CASEWORKER_ROLES, "sagsbehandler_familie": CASEWORKER_ROLES,
-                        "jobkonsulent_voksen": ("jobkonsulent",)}
-
-
-def appointment_attendees(register: Register, assignment: Assignment | None, family_id: str, appointment: str,
-                          case_basis: str = "") -> tuple[tuple[str, ...], str]:
-    """Who attends a person's appointment: the one professional on the family's team whose role the appointment
-    asks for (for a disability case (BL86) the disability caseworker first); else a coordinator with that role.
-    Returns the attendees and, if there is nobody, why (Danish)."""
-    roles = ROLES_OF_APPOINTMENT.get(appointment, ())
-    if "BL86" in case_basis:
-        roles = tuple(sorted(roles, key=lambda r: r != "handicapraadgiver"))
-    people = list(register.team_staff_ids(family_id))
-    if assignment is not None:
-        people += [p for p in (assignment.primary_coordinator, assignment.secondary_coordinator) if p]
-    for role in roles:
-        for person in people:
-            staff = register.staff_by_id.get(person)
-            if staff is not None and staff.role == role:
-                return (person,), ""
-    from workbench.catalogue import role_label
-
-    wanted = " eller ".join(role_label(r).lower() for r in roles) or appointment
-    return (), f"ingen {wanted} i familiens team"
 
 
 def build_instance(

@@ -35,7 +35,7 @@ from workbench.scheduling.construct import (
 from workbench.clocks import on_time_chain_exists
 from workbench.scheduling.instance import FamilyDemand, PackingInstance
 from workbench.scheduling.negotiate import NegotiationOptions, Negotiator
-from workbench.scheduling.plan import PLANNED, Meeting
+from workbench.model import PLANNED, Meeting
 from workbench.scheduling.repair import RepairOptions, Repairer, lateness, score
 from workbench.scheduling.stopping import ProgressCallback, StopToken, no_progress
 from workbench.scheduling.workclock import BOOKING, DAY_LOOKED_AT, WorkClock

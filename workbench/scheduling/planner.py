@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from workbench.danish import count
-from workbench.model import Register, TeamChange
+from workbench.model import Assignment, HELD, Meeting, PLANNED, Plan, Register, TeamChange
 from workbench.clocks import undecided_cadences
 from workbench.scheduling.baseline import Baseline, Conflict, Prepared, prepare
 from workbench.scheduling.changes import PlanChanges, plan_changes
@@ -16,7 +16,6 @@ from workbench.scheduling.coordinators import AssignmentResult, assign_coordinat
 from workbench.scheduling.deadlines import LATE, OVERDUE, deadline_rows, overdue, overdue_text
 from workbench.scheduling.instance import PackingInstance, build_instance
 from workbench.scheduling.packing import Packer, PackingOptions, PackingResult
-from workbench.scheduling.plan import HELD, PLANNED, Assignment, Meeting, Plan
 from workbench.scheduling.stable import StablePacker
 from workbench.scheduling.stopping import ProgressCallback, StopToken, no_progress
 from workbench.scheduling.workclock import WorkClock

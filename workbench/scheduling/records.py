@@ -15,8 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from workbench.danish import DATE_FORMS_DA, parse_day
-from workbench.scheduling.plan import (ANNOUNCED, CANCELLED, HELD, MOVED_BY_HAND, PLANNED, STATUS_DA, Plan,
-                                       clock, minute_of)
+from workbench.model import ANNOUNCED, CANCELLED, HELD, MOVED_BY_HAND, PLANNED, STATUS_DA, Plan, clock, minute_of
 
 STATUS_WORDS = {
     **{code: code for code in (PLANNED, ANNOUNCED, HELD, CANCELLED, MOVED_BY_HAND)},

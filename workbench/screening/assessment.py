@@ -12,7 +12,7 @@ from typing import Iterable
 
 from workbench.clocks import anchor, team_rule
 from workbench.model import Family, FollowupRule, Person, Register, ScreeningRating
-from workbench.screening.instrument import (
+from workbench.io.instrument import (
     ACTIONABLE,
     FAMILY_PERSON_ID,
     domain_labels,

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from workbench.io.store import Store
 from workbench.model import Register, ScreeningRating
-from workbench.screening.instrument import LEVEL_LABELS, domain_labels, item_by_id
-from workbench.screening.profile import discrete_scale
+from workbench.io.instrument import domain_labels, item_by_id
+
+if TYPE_CHECKING:  # the store is passed in by the caller
+    from workbench.io.store import Store
 
 
 @dataclass(frozen=True)
@@ -81,22 +81,3 @@ def changes(snapshots: list[Snapshot]) -> list[str]:
             word = "bedre" if delta < 0 else "forværret"
             moves.append((abs(delta), f"{labels[domain]}: {before[domain]} → {after[domain]} ({word})"))
     return [text for _, text in sorted(moves, key=lambda m: -m[0])]
-
-
-def progress_figure(snapshots: list[Snapshot]) -> go.Figure:
-    """Domains down, screenings across, coloured by the family's highest rating: progress reads left to right."""
-
-    table = domain_table(snapshots)
-    days = [date.fromisoformat(c).strftime("%d.%m.%Y") for c in table.columns]
-    z = [[None if pd.isna(v) else int(v) for v in row] for row in table.values.tolist()]
-    text = [["" if v is None else f"{v} {LEVEL_LABELS[v]}" for v in row] for row in z]
-    figure = go.Figure(go.Heatmap(
-        z=z, x=days, y=list(table.index), text=text, texttemplate="%{text}", zmin=-0.5, zmax=3.5,
-        colorscale=discrete_scale(), xgap=2, ygap=2, hoverongaps=False, showscale=False,
-        hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
-    ))
-    title = ("Udvikling pr. område (højeste vurdering i familien; grønnere er bedre)" if len(snapshots) > 1 else
-             "Kun én screening indtil videre – udviklingen vises efter næste screening")
-    figure.update_layout(title=title, height=120 + 30 * len(table.index), margin=dict(l=10, r=10, t=50, b=30),
-                         yaxis=dict(autorange="reversed"), xaxis=dict(type="category", title="Screeningsdato"))
-    return figure

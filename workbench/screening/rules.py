@@ -27,9 +27,9 @@ import pandas as pd
 
 from workbench import catalogue
 from workbench.catalogue import data_path
-from workbench.io.problems import Problem, RegisterError
+from workbench.errors import Problem, RegisterError
 from workbench.model import Person, ScreeningRating
-from workbench.screening.instrument import ACTIONABLE, FAMILY_PERSON_ID, item_by_id, load_instrument
+from workbench.io.instrument import ACTIONABLE, FAMILY_PERSON_ID, item_by_id, load_instrument
 
 
 class RulesError(RegisterError):

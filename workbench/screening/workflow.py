@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from workbench.io.store import Store
 from workbench.model import Register, ScreeningRating, TeamChange
 from workbench.screening.assessment import Assessment, CasePointsPolicy, DEFAULT_POINTS, assess
-from workbench.screening.instrument import LEVEL_LABELS
+from workbench.io.instrument import LEVEL_LABELS
 from workbench.screening.team import TeamProposal, propose_team
 from workbench.settings import DEFAULT_LOAD, LoadWeights
+
+if TYPE_CHECKING:  # the store is passed in by the caller
+    from workbench.io.store import Store
 
 PROPOSAL_KIND = "team_proposal"
 ACCEPTED_KIND = "accepted_team"

@@ -20,8 +20,8 @@ from workbench.synth.municipality import (
     NEED_PRIORITY,
     NEED_TO_ROLE,
     FamilyProfile,
-    _Capacity,
-    _screenings,
+    CaseloadCapacity,
+    generated_screenings,
     caseworker_role,
     draw_family_profile,
     draw_team,
@@ -42,7 +42,7 @@ def _fresh_ids(register: Register, count: int, prefix: str) -> list[str]:
     return ids
 
 
-def _least_loaded(people: list[Staff], capacity: _Capacity, district: str, exclude: set[str]) -> Staff | None:
+def _least_loaded(people: list[Staff], capacity: CaseloadCapacity, district: str, exclude: set[str]) -> Staff | None:
     options = [p for p in people if p.staff_id not in exclude]
     if not options:
         return None
@@ -67,7 +67,7 @@ def add_families(register: Register, count: int, on: date, seed: int = 1, new_ca
     for person in register.staff:
         by_role.setdefault(person.role, []).append(person)
     staff_by_id = dict(register.staff_by_id)
-    capacity = _Capacity(list(register.staff), caseload(register, load=load))
+    capacity = CaseloadCapacity(list(register.staff), caseload(register, load=load))
     families, persons, team, screenings, unavailability, cases = [], [], [], [], [], []
     for number, family_id in enumerate(_fresh_ids(register, count, NEW_FAMILY_PREFIX)):
         profile = draw_family_profile(family_id, on, register, rng)
@@ -90,7 +90,7 @@ def add_families(register: Register, count: int, on: date, seed: int = 1, new_ca
                 on_team.add(fallback.staff_id)
         team.extend(members)
         screener = next((s.staff_id for s in register.staff if s.can_coordinate), "")
-        screenings.extend(_screenings(family_id, list(profile.persons), set(profile.needs), family.case_start_date or on,
+        screenings.extend(generated_screenings(family_id, list(profile.persons), set(profile.needs), family.case_start_date or on,
                                       screener, rng))
         unavailability.extend(draw_unavailability(family_id, on, rng))
         persons.extend(profile.persons)

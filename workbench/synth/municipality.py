@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from dateutil.easter import easter
 
 from workbench import catalogue
-from workbench.catalogue import data_path
+from workbench.io.register import default_rules
 from workbench.model import (
     Absence,
     Case,
@@ -29,8 +29,8 @@ from workbench.model import (
     TeamMember,
 )
 from workbench.clocks import team_rule
-from workbench.scheduling.instance import CASEWORKER_ROLES, ROLES_OF_APPOINTMENT
-from workbench.screening.instrument import FAMILY_PERSON_ID, load_instrument
+from workbench.attendance import CASEWORKER_ROLES, ROLES_OF_APPOINTMENT
+from workbench.io.instrument import FAMILY_PERSON_ID, load_instrument
 from workbench.settings import DEFAULT_LOAD, LoadWeights
 
 DISTRICTS = ("Nord", "Syd", "Øst", "Vest")
@@ -113,13 +113,6 @@ class MunicipalitySpec:
     share_unassigned: float = 0.25
     """Families whose primary coordinator is still to be assigned."""
     load: LoadWeights = DEFAULT_LOAD
-
-
-def default_rules() -> tuple[FollowupRule, ...]:
-    """The package's follow-up rules (workbench/data/followup_rules.csv): the law's clocks and the models'."""
-    from workbench.io.register import load_rules
-
-    return load_rules(data_path("followup_rules.csv"))
 
 
 def _role_counts(n_staff: int) -> dict[str, int]:
@@ -298,8 +291,9 @@ def _cases(family_id: str, basis: tuple[str, ...], persons: list[Person], case_s
     return out
 
 
-def _screenings(family_id: str, persons: list[Person], needs: set[str], on: date, by: str,
-                rng: random.Random) -> list[ScreeningRating]:
+def generated_screenings(family_id: str, persons: list[Person], needs: set[str], on: date, by: str,
+                         rng: random.Random) -> list[ScreeningRating]:
+    """Synthetic screening ratings for one family: the items of its needs rated high, the rest low."""
     hot_items = {item for need in needs for item in NEED_ITEMS.get(need, ())}
     ratings = []
     for item in load_instrument():
@@ -330,7 +324,7 @@ def _rescreenings(family_id: str, persons: list[Person], first: list[ScreeningRa
         on = on + timedelta(days=rng.randint(80, 100))
         if on >= until:
             break
-        fresh = _screenings(family_id, persons, set(), on, by, rng)
+        fresh = generated_screenings(family_id, persons, set(), on, by, rng)
         current = {}
         for rating in fresh:
             score = previous.get((rating.person_id, rating.item_id), rating.score)
@@ -346,7 +340,7 @@ def _rescreenings(family_id: str, persons: list[Person], first: list[ScreeningRa
     return out
 
 
-class _Capacity:
+class CaseloadCapacity:
     """Tracks caseload points so that generated assignments respect every limit."""
 
     def __init__(self, staff: list[Staff], used: dict[str, float] | None = None):
@@ -363,7 +357,7 @@ class _Capacity:
         return True
 
 
-def _pick(candidates: list[Staff], district: str, language: str, points: float, capacity: _Capacity,
+def _pick(candidates: list[Staff], district: str, language: str, points: float, capacity: CaseloadCapacity,
           rng: random.Random, exclude: set[str] = frozenset()) -> Staff | None:
     def score(s: Staff) -> tuple:
         return (s.district != district, language not in s.languages, -capacity.free[s.staff_id], rng.random())
@@ -432,7 +426,7 @@ def draw_family_profile(family_id: str, start: date, rules_register: Register, r
     return FamilyProfile(family, tuple(members), frozenset(needs), tuple(cases))
 
 
-def draw_team(profile: FamilyProfile, by_role: dict[str, list[Staff]], capacity: _Capacity, rng: random.Random,
+def draw_team(profile: FamilyProfile, by_role: dict[str, list[Staff]], capacity: CaseloadCapacity, rng: random.Random,
               on_team: set[str], load: LoadWeights = DEFAULT_LOAD, staff_by_id: dict[str, Staff] | None = None,
               rules: tuple[FollowupRule, ...] | None = None) -> list[TeamMember]:
     """The family's professionals: one per need (most important first, at most three), within capacity, and the
@@ -489,7 +483,7 @@ def generate_municipality(spec: MunicipalitySpec = MunicipalitySpec()) -> Regist
         by_role.setdefault(person.role, []).append(person)
     staff_by_id = {s.staff_id: s for s in staff}
     coordinators = [s for s in staff if s.can_coordinate]
-    capacity = _Capacity(staff)
+    capacity = CaseloadCapacity(staff)
     rule_lookup = Register(staff=(), families=(), rules=rules)
 
     families: list[Family] = []
@@ -517,7 +511,7 @@ def generate_municipality(spec: MunicipalitySpec = MunicipalitySpec()) -> Regist
         team.extend(draw_team(profile, by_role, capacity, rng, {primary, secondary} - {None}, spec.load, staff_by_id,
                               rules))
         screener = primary or rng.choice(coordinators).staff_id
-        first = _screenings(family_id, members, set(profile.needs), family.case_start_date, screener, rng)
+        first = generated_screenings(family_id, members, set(profile.needs), family.case_start_date, screener, rng)
         screenings.extend(first)
         screenings.extend(_rescreenings(family_id, members, first, family.case_start_date, start, screener, spec.seed))
         unavailability.extend(draw_unavailability(family_id, start, rng))

@@ -18,8 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from workbench.caseload import caseload
-from workbench.model import Case, Family, FollowupRule, Person, Register, Staff, TeamMember
-from workbench.scheduling.plan import Assignment, Meeting, Plan
+from workbench.model import Assignment, Case, Family, FollowupRule, Meeting, Person, Plan, Register, Staff, TeamMember
 from workbench.synth.municipality import (
     DISTRICTS,
     MunicipalitySpec,

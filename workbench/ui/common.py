@@ -16,8 +16,7 @@ from typing import Callable
 
 import ipywidgets as w
 
-from workbench.errors import Refusal
-from workbench.io.problems import Problem
+from workbench.errors import Problem, Refusal
 from workbench.io.register import read_register
 from workbench.model import Register
 

@@ -21,11 +21,10 @@ from workbench.export.aarshjul import family_wheel, printable_html, wheel_figure
 from workbench.export.bundle import WORKBOOK_NAME, export_all, zip_bytes
 from workbench.export.pdf import PdfUnavailable, find_chromium, html_to_pdf
 from workbench.export.workload import team_workload_heatmap, workload_calendar
-from workbench.io.calendar_ics import CalendarSet, ExportHistory, build_calendars, default_series
+from workbench.export.calendar_ics import CalendarSet, ExportHistory, build_calendars, default_series
 from workbench.io.plan_folder import read_plan
 from workbench.io.store import Store
-from workbench.model import Register
-from workbench.scheduling.plan import Plan
+from workbench.model import Plan, Register
 from workbench.ui.common import (
     STYLE,
     MessageArea,

@@ -17,8 +17,7 @@ import ipywidgets as w
 
 from workbench.danish import week_label
 from workbench.io.store import Store
-from workbench.model import WEEKDAY_DA, Register
-from workbench.scheduling.plan import CANCELLED, HELD, MOVED_BY_HAND, STATUS_DA, Meeting, Plan
+from workbench.model import CANCELLED, HELD, MOVED_BY_HAND, Meeting, Plan, Register, STATUS_DA, WEEKDAY_DA
 from workbench.scheduling.records import StatusFileError, StatusRecord, apply_records, read_status_file
 from workbench.ui.common import MessageArea, guarded, help_html, with_classes
 

@@ -27,12 +27,11 @@ from workbench.danish import PLAN_STATUS_DA, monday_of, number, week_label
 from workbench.caseload import caseload, children_per_caseworker
 from workbench.catalogue import role_label
 from workbench.io.store import Store
-from workbench.model import Register
+from workbench.model import Plan, Register
 from workbench.scheduling.baseline import Baseline, register_snapshot
 from workbench.scheduling.changes import count, register_changes
 from workbench.scheduling.deadlines import LATE, MET, OVERDUE, PLANNED_ON_TIME
 from workbench.scheduling.check import check_continuity, check_plan
-from workbench.scheduling.plan import Plan
 from workbench.scheduling.planner import PlanOptions, PlanRun, make_plan
 from workbench.scheduling.stopping import StopToken
 from workbench.settings import CHILDREN_PER_CASEWORKER

@@ -20,9 +20,9 @@ from workbench.cpr import looks_like_cpr
 from workbench.io.store import Store
 from workbench.model import Register, ScreeningRating
 from workbench.screening.assessment import family_persons
-from workbench.screening.instrument import FAMILY_PERSON_ID, LEVEL_LABELS, LEVELS, Item, items_for
-from workbench.screening.profile import profile_figure
-from workbench.screening.progress import changes, history, progress_figure
+from workbench.io.instrument import FAMILY_PERSON_ID, LEVEL_LABELS, LEVELS, Item, items_for
+from workbench.screening.progress import changes, history
+from workbench.ui.screening_charts import profile_figure, progress_figure
 from workbench.screening.rules import describe_person
 from workbench.screening.workflow import ScreeningOutcome, accept_outcome, save_outcome, screen
 from workbench.ui.common import STYLE, MessageArea, RegisterLoader, guarded, help_html, page_links, show_figure

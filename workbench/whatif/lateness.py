@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from workbench.clocks import Clock, on_time_chain_exists, person_clocks, team_anchor, team_rule
-from workbench.model import DEADLINE, Register
-from workbench.scheduling.instance import appointment_attendees
-from workbench.scheduling.plan import Assignment
+from workbench.model import Assignment, DEADLINE, Register
+from workbench.attendance import appointment_attendees
 from workbench.workdays import WorkCalendar
 
 

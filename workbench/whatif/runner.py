@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from dateutil.relativedelta import relativedelta
 
-from workbench.io.store import Store
 from workbench.model import Register
 from workbench.scheduling.planner import PlanOptions, make_plan
 from workbench.scheduling.stopping import ProgressCallback, StopToken, no_progress
@@ -17,6 +16,10 @@ from workbench.whatif.cache import cache_key, register_fingerprint
 from workbench.whatif.kpis import ScenarioResult, compute_kpis
 from workbench.whatif.lateness import unavoidable_lateness
 from workbench.whatif.scenario import Scenario, apply_scenario
+
+if TYPE_CHECKING:  # the store is passed in by the caller
+    from workbench.io.store import Store
+    from workbench.whatif.staffing import StaffingOptions, StaffingResult
 
 
 @dataclass(frozen=True)

@@ -44,10 +44,9 @@ from workbench.solver import new_solver
 
 from workbench import catalogue
 from workbench.caseload import caseload
-from workbench.model import DEADLINE, Register, Staff, TeamMember
+from workbench.model import Assignment, DEADLINE, Meeting, Plan, Register, Staff, TeamMember
 from workbench.scheduling.check import check_plan
 from workbench.scheduling.coordinators import fit_score
-from workbench.scheduling.plan import Assignment, Meeting, Plan
 from workbench.scheduling.planner import PlanOptions, PlanRun, make_plan
 from workbench.scheduling.stopping import ProgressCallback, StopToken, no_progress
 from workbench.scheduling.timeslots import DayTask, time_day

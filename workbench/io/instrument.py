@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from workbench.catalogue import data_path
-from workbench.io.problems import Problem, RegisterError
+from workbench.errors import Problem, RegisterError
 from workbench.model import Person
 
 FAMILY_PERSON_ID = "FAMILIE"

@@ -9,7 +9,7 @@ import pytest
 
 from workbench.catalogue import data_path
 from workbench.model import Person
-from workbench.screening.instrument import (
+from workbench.io.instrument import (
     FAMILY_PERSON_ID,
     InstrumentError,
     item_ids,

@@ -18,12 +18,12 @@ import pandas as pd
 from workbench.danish import PLAN_STATUS_DA, monday_of, week_label
 from workbench.io.safe_cells import XLSX_OPTIONS, inert
 from workbench import catalogue
-from workbench.clocks import anchor
+from workbench.clocks import anchor, rule_for
 from workbench.caseload import caseload
-from workbench.io.calendar_ics import WEEKDAYS_DA, rule_text
-from workbench.model import Register
+from workbench.danish import WEEKDAYS_DA
+from workbench.export.calendar_ics import rule_text
+from workbench.model import Plan, Register, STATUS_DA
 from workbench.scheduling.deadlines import DEADLINE_STATUS_DA, LATE, MET, OVERDUE, PLANNED_ON_TIME
-from workbench.scheduling.plan import STATUS_DA, Plan
 
 SHEETS = ("Møder", "Koordinatorer", "Arbejdsbyrde", "For sene", "Overskredne frister", "Frister", "Om planen")
 CSV_NAMES = {"Møder": "moeder.csv", "Koordinatorer": "koordinatorer.csv", "Arbejdsbyrde": "arbejdsbyrde.csv",
@@ -140,7 +140,7 @@ def missing_followups(plan: Plan, register: Register) -> list[tuple[str, date]]:
     missing = []
     for family in register.families:
         try:
-            rule = register.rule_for(family, plan.start)
+            rule = rule_for(register, family, plan.start)
         except KeyError:
             continue
         days = sorted(by_family.get(family.family_id, []))

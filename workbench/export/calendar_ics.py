@@ -40,27 +40,13 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from workbench import catalogue
-from workbench.model import Register
-from workbench.scheduling.plan import Assignment, Meeting, Plan, clock
+from workbench.model import Assignment, Meeting, Plan, Register, clock
 
 TZID = "Europe/Copenhagen"
 COPENHAGEN = ZoneInfo(TZID)
 UID_DOMAIN = "tvaers.invalid"
 PRODID = "-//Tværs//Tværfaglige familieforløb//DA"
 HISTORY_KIND = "ics_export"
-
-MONTHS_DA = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
-             "november", "december")
-WEEKDAYS_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
-
-
-def danish_date(day: date) -> str:
-    """'tirsdag 16. marts 2027'."""
-    return f"{WEEKDAYS_DA[day.weekday()]} {day.day}. {MONTHS_DA[day.month - 1]} {day.year}"
-
-
-# --------------------------------------------------------------------------- time zone
-
 
 def copenhagen_vtimezone() -> icalendar.Timezone:
     """Europe/Copenhagen as Outlook wants it: one STANDARD and one DAYLIGHT part, each with a yearly RRULE.

@@ -1,0 +1,43 @@
+"""Who attends a family's meetings: the coordinators and the team at a follow-up; at a person's appointment the one
+professional whose role the appointment asks for."""
+
+from __future__ import annotations
+
+from workbench.catalogue import role_label
+from workbench.model import Assignment, Register
+
+
+def attendees_of(register: Register, assignment: Assignment | None, family_id: str) -> tuple[str, ...]:
+    """Coordinators first, then the team, each person once."""
+    people = []
+    if assignment:
+        people += [assignment.primary_coordinator, assignment.secondary_coordinator]
+    people += list(register.team_staff_ids(family_id))
+    return tuple(dict.fromkeys(p for p in people if p))
+
+
+CASEWORKER_ROLES = ("familieraadgiver", "handicapraadgiver")
+"""Who holds a child's case (Barnets lov): the family caseworker, or for a child with a disability the
+disability caseworker."""
+ROLES_OF_APPOINTMENT = {"sagsbehandler_barn": CASEWORKER_ROLES, "sagsbehandler_familie": CASEWORKER_ROLES,
+                        "jobkonsulent_voksen": ("jobkonsulent",)}
+
+
+def appointment_attendees(register: Register, assignment: Assignment | None, family_id: str, appointment: str,
+                          case_basis: str = "") -> tuple[tuple[str, ...], str]:
+    """Who attends a person's appointment: the one professional on the family's team whose role the appointment
+    asks for (for a disability case (BL86) the disability caseworker first); else a coordinator with that role.
+    Returns the attendees and, if there is nobody, why (Danish)."""
+    roles = ROLES_OF_APPOINTMENT.get(appointment, ())
+    if "BL86" in case_basis:
+        roles = tuple(sorted(roles, key=lambda r: r != "handicapraadgiver"))
+    people = list(register.team_staff_ids(family_id))
+    if assignment is not None:
+        people += [p for p in (assignment.primary_coordinator, assignment.secondary_coordinator) if p]
+    for role in roles:
+        for person in people:
+            staff = register.staff_by_id.get(person)
+            if staff is not None and staff.role == role:
+                return (person,), ""
+    wanted = " eller ".join(role_label(r).lower() for r in roles) or appointment
+    return (), f"ingen {wanted} i familiens team"
