@@ -90,6 +90,59 @@ def validate(data: Path = typer.Option(..., "--data", help="Mappe med CSV-filer 
                f"{len(register.team)} teamtilknytninger, {len(register.rules)} opfølgningsregler.")
 
 
+def _announced_plan(previous: Path, register):
+    """The announced plan to continue (``--previous``), and what changed in the register since it was made."""
+    from workbench.scheduling.baseline import BaselineError, read_baseline, register_snapshot
+    from workbench.scheduling.changes import register_changes
+
+    try:
+        baseline = read_baseline(previous)
+    except BaselineError as error:
+        _fail(str(error))
+    if baseline.snapshot is not None:
+        changed = register_changes(baseline.snapshot, register_snapshot(register))
+        typer.echo(f"Ændret siden den udmeldte plan ({len(changed)}):" if changed else
+                   "Registret er uændret siden den udmeldte plan.")
+        for line in changed[:30]:
+            typer.echo(f"  * {line}")
+    return baseline
+
+
+def _accepted_teams(register) -> tuple:
+    """Teams accepted from screenings in the local store, for families still in the register."""
+    from workbench.io.store import Store
+    from workbench.screening.workflow import accepted_team_changes
+
+    store = Store()
+    team_changes = tuple(c for c in accepted_team_changes(store) if c.family_id in register.family_by_id)
+    if team_changes:
+        typer.echo(f"{len(team_changes)} teams accepteret fra screeninger bruges (lageret {store.path}; "
+                   f"--ignore-accepted lader dem ude).")
+    return team_changes
+
+
+def _echo_plan(run, report, out: Path) -> None:
+    """The plan in a few lines: counts, status, the independent check, the first 20 messages."""
+    from workbench.danish import PLAN_STATUS_DA, number
+
+    s = run.plan.summary
+    typer.echo(
+        f"{s['families']} familier, {s['meetings']} møder, {s['late_meetings']} for sent "
+        f"(højst {s['max_days_late']} dage); {PLAN_STATUS_DA.get(s['solver_status'], s['solver_status'])}; "
+        f"{number(s['solve_seconds'])} s. "
+        f"Uafhængig kontrol: {'ingen brud' if report.ok else report.kinds()}. Skrevet til {out}/"
+    )
+    if run.changes is not None:
+        for line in run.changes.lines()[:1]:
+            typer.echo(line)
+    if s["overdue"]:
+        typer.echo(f"{len(s['overdue'])} opfølgninger var allerede overskredet pr. {s['as_of']}.")
+    for message in run.plan.messages[:20]:
+        typer.echo(f"  - {message}")
+    if len(run.plan.messages) > 20:
+        typer.echo(f"  ... og {len(run.plan.messages) - 20} flere i summary.json")
+
+
 @app.command()
 def plan(
     data: Path = typer.Option(..., "--data", help="Mappe med CSV-filer eller en .xlsx"),
@@ -110,45 +163,18 @@ def plan(
 ) -> None:
     """Assign coordinators and pack every family's follow-up meetings over the horizon; with --previous, continue
     the announced plan (keep coordinators, frozen and announced meetings unless a change forces otherwise)."""
-    from workbench.scheduling.baseline import (
-        SNAPSHOT_FILE,
-        BaselineError,
-        read_baseline,
-        register_snapshot,
-        snapshot_text,
-    )
-    from workbench.scheduling.changes import register_changes
+    from workbench.scheduling.baseline import SNAPSHOT_FILE, snapshot_text
     from workbench.scheduling.check import check_continuity, check_plan
     from workbench.scheduling.planner import PlanOptions, make_plan
-    from workbench.danish import PLAN_STATUS_DA, number
     from workbench.scheduling.stopping import Interrupted, StopToken, run_stoppable, signals_held
 
     first, last = _date(start, "--start"), _date(end, "--end")
     _check_period(first, last)
     _writable_folder(out, "--out")
     register = _load(data)
-    baseline = None
-    if previous is not None:
-        try:
-            baseline = read_baseline(previous)
-        except BaselineError as error:
-            _fail(str(error))
-        if baseline.snapshot is not None:
-            changed = register_changes(baseline.snapshot, register_snapshot(register))
-            typer.echo(f"Ændret siden den udmeldte plan ({len(changed)}):" if changed else
-                       "Registret er uændret siden den udmeldte plan.")
-            for line in changed[:30]:
-                typer.echo(f"  * {line}")
+    baseline = _announced_plan(previous, register) if previous is not None else None
     freeze = _date(freeze_until, "--freeze-until") if freeze_until else None
-    team_changes: tuple = ()
-    if not ignore_accepted:
-        from workbench.io.store import Store
-        from workbench.screening.workflow import accepted_team_changes
-
-        team_changes = tuple(c for c in accepted_team_changes(Store()) if c.family_id in register.family_by_id)
-        if team_changes:
-            typer.echo(f"{len(team_changes)} teams accepteret fra screeninger bruges (lageret {Store().path}; "
-                       f"--ignore-accepted lader dem ude).")
+    team_changes = () if ignore_accepted else _accepted_teams(register)
     options = PlanOptions(time_limit=time_limit, baseline=baseline, freeze_until=freeze, reoptimize=reoptimize,
                           as_of=_date(as_of, "--as-of") if as_of else None, team_changes=team_changes)
     bar = tqdm(total=100, desc="Planlægger", unit="%", disable=quiet, file=sys.stderr,
@@ -172,22 +198,7 @@ def plan(
     run.plan.summary["independent_check"] = "ok" if report.ok else report.kinds()
     with signals_held():  # a Ctrl+C now lands after the whole folder is written
         write_plan(run.plan, out, extra={SNAPSHOT_FILE: snapshot_text(register)})
-    s = run.plan.summary
-    typer.echo(
-        f"{s['families']} familier, {s['meetings']} møder, {s['late_meetings']} for sent "
-        f"(højst {s['max_days_late']} dage); {PLAN_STATUS_DA.get(s['solver_status'], s['solver_status'])}; "
-        f"{number(s['solve_seconds'])} s. "
-        f"Uafhængig kontrol: {'ingen brud' if report.ok else report.kinds()}. Skrevet til {out}/"
-    )
-    if run.changes is not None:
-        for line in run.changes.lines()[:1]:
-            typer.echo(line)
-    if s["overdue"]:
-        typer.echo(f"{len(s['overdue'])} opfølgninger var allerede overskredet pr. {s['as_of']}.")
-    for message in run.plan.messages[:20]:
-        typer.echo(f"  - {message}")
-    if len(run.plan.messages) > 20:
-        typer.echo(f"  ... og {len(run.plan.messages) - 20} flere i summary.json")
+    _echo_plan(run, report, out)
     if not report.ok:
         raise typer.Exit(code=1)
 
@@ -532,7 +543,10 @@ def run_app(
     notebooks: Optional[Path] = typer.Option(None, "--notebooks", help="Mappe med notesbøgerne"),
     no_browser: bool = typer.Option(False, "--no-browser", help="Åbn ikke browseren"),
 ) -> None:
-    """Start the workbench in the browser (Voilà on 127.0.0.1 only); Ctrl+C stops it."""
+    """Start the workbench in the browser (Voilà on 127.0.0.1 only); Ctrl+C stops it.
+
+    Long because the server's whole life is here: the token, the command line, waiting until it answers, and
+    ending it (and its kernels) on Ctrl+C."""
     import os
     import secrets
     import signal

@@ -262,7 +262,9 @@ MEETINGS_PER_COLUMN = 12
 
 
 def printable_html(wheel: Wheel, printed_on: date | None = None) -> str:
-    """One A4 page in Danish for the family: 'Vores årshjul', the wheel, the dates, the team and the purpose."""
+    """One A4 page in Danish for the family: 'Vores årshjul', the wheel, the dates, the team and the purpose.
+
+    Mostly the page's HTML and CSS, kept in one place so the printed page reads top to bottom like the code."""
     printed_on = printed_on or date.today()
     esc = html.escape
     coordinator = next((t for t in wheel.team if t.task == "Primær koordinator"), None)

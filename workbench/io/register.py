@@ -572,6 +572,7 @@ def _check_reference(raw: RawTable, typed: pd.DataFrame, column: str, known: Ite
 
 
 def _cross_checks(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
+    """Checks across tables (a family's coordinator must be a known staff member who may coordinate, ...)."""
     staff = typed.get("staff", pd.DataFrame(columns=["staff_id", "can_coordinate"]))
     staff_ids = set(staff["staff_id"].dropna())
     coordinators = set(staff.loc[staff["can_coordinate"] == True, "staff_id"])  # noqa: E712 - object column
@@ -579,61 +580,10 @@ def _cross_checks(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], pro
     family_ids = set(families["family_id"].dropna())
     rules = typed.get("followup_rules", pd.DataFrame(columns=["case_basis"]))
     bases = {part.strip() for basis in rules["case_basis"].dropna() for part in str(basis).split("&")}
-
     if "followup_rules" in typed:
-        raw = raws["followup_rules"]
-        for index, row in typed["followup_rules"].iterrows():
-            low, high = row["min_interval_days"], row["max_interval_days"]
-            if low is not None and high and low > high:
-                problems.append(Problem(raw.label, raw.row_of(index), "min_interval_days",
-                                        f"mindste interval {low} er større end største interval {high}",
-                                        "min interval exceeds max interval"))
-        for index, row in typed["followup_rules"].iterrows():
-            if row["valid_to"] is not None and row["valid_from"] is not None and row["valid_to"] < row["valid_from"]:
-                problems.append(Problem(raw.label, raw.row_of(index), "valid_to",
-                                        f"gælder til {row['valid_to']} før den gælder fra {row['valid_from']}",
-                                        "valid_to before valid_from"))
-            if row["clock"] == COUNT and not (row["count"] and row["window_days"] and row["max_interval_days"]):
-                problems.append(Problem(raw.label, raw.row_of(index), "count",
-                                        "en antal-regel skal have count, window_days og max_interval_days",
-                                        "count rule needs count, window_days, max_interval_days"))
-            if row["clock"] == DEADLINE and not row["max_interval_days"]:
-                problems.append(Problem(raw.label, raw.row_of(index), "max_interval_days",
-                                        "en frist skal have max_interval_days (dage efter sagens start)",
-                                        "deadline needs max_interval_days"))
-        keyed = typed["followup_rules"][["case_basis", "appointment", "clock", "valid_from"]].astype(str).agg("|".join, axis=1)
-        for index in keyed[keyed.duplicated()].index:
-            problems.append(Problem(raw.label, raw.row_of(index), "valid_from",
-                                    "to regler for samme sagsgrundlag, mødetype og frist gælder fra samme dato",
-                                    "ambiguous rule versions"))
-
+        _check_rules(raws["followup_rules"], typed["followup_rules"], problems)
     if "families" in typed:
-        raw, frame = raws["families"], typed["families"]
-        for index, row in frame.iterrows():
-            for basis in row["case_basis"] or ():
-                if basis not in bases:
-                    problems.append(Problem(raw.label, raw.row_of(index), "case_basis",
-                                            f"sagsgrundlaget '{basis}' findes ikke i followup_rules",
-                                            "case basis has no follow-up rule"))
-            for column in ("primary_coordinator", "secondary_coordinator", "preferred_coordinator"):
-                value = row.get(column)
-                if not value:
-                    continue
-                if value not in staff_ids:
-                    problems.append(Problem(raw.label, raw.row_of(index), column, f"ukendt medarbejder '{value}'", "unknown staff"))
-                elif value not in coordinators:
-                    problems.append(Problem(raw.label, raw.row_of(index), column,
-                                            f"'{value}' kan ikke være koordinator (can_coordinate = nej)",
-                                            "staff cannot coordinate"))
-            if row["primary_coordinator"] and row["primary_coordinator"] == row["secondary_coordinator"]:
-                problems.append(Problem(raw.label, raw.row_of(index), "secondary_coordinator",
-                                        "sekundær koordinator skal være en anden end den primære",
-                                        "secondary must differ from primary"))
-            if row["secondary_coordinator"] and row["needs_secondary"] is False:
-                problems.append(Problem(raw.label, raw.row_of(index), "needs_secondary",
-                                        "der er angivet en sekundær koordinator, men needs_secondary er nej",
-                                        "secondary given although needs_secondary is no", "advarsel"))
-
+        _check_families(raws["families"], typed["families"], bases, staff_ids, coordinators, problems)
     for name, owner, known, what in (
         ("team", "family_id", family_ids, "familie"),
         ("absences", "staff_id", staff_ids, "medarbejder"),
@@ -650,38 +600,104 @@ def _cross_checks(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], pro
         if name in typed:
             _check_periods(raws[name], typed[name], owner, problems)
     if "cases" in typed:
-        raw, frame = raws["cases"], typed["cases"]
-        _check_reference(raw, frame, "case_basis", bases, "sagsgrundlag (findes ikke i followup_rules)", problems)
-        family_of = dict(zip(typed["persons"]["person_id"], typed["persons"]["family_id"])) if "persons" in typed else {}
-        for index, row in frame.iterrows():
-            if row["closed_on"] is not None and row["opened_on"] is not None and row["closed_on"] < row["opened_on"]:
-                problems.append(Problem(raw.label, raw.row_of(index), "closed_on",
-                                        f"sagen er lukket {row['closed_on']} før den blev åbnet {row['opened_on']}",
-                                        "closed before opened"))
-            if family_of and row["person_id"] not in family_of:
-                problems.append(Problem(raw.label, raw.row_of(index), "person_id", f"ukendt person '{row['person_id']}'",
-                                        "unknown person"))
-            elif family_of and family_of[row["person_id"]] != row["family_id"]:
-                problems.append(Problem(raw.label, raw.row_of(index), "person_id",
-                                        f"person '{row['person_id']}' hører til familie {family_of[row['person_id']]}",
-                                        "person belongs to another family"))
+        _check_cases(raws["cases"], typed["cases"], typed.get("persons"), bases, problems)
     if "screenings" in typed:
-        raw, frame = raws["screenings"], typed["screenings"]
-        _check_reference(raw, frame, "item_id", item_ids(), "screeningsitem", problems)
-        _check_reference(raw, frame, "screened_by", staff_ids, "medarbejder", problems)
-        if "persons" in typed:
-            persons = typed["persons"]
-            family_of = dict(zip(persons["person_id"], persons["family_id"]))
-            for index, row in frame.iterrows():
-                person = row["person_id"]
-                if not person or person == FAMILY_PERSON_ID:
-                    continue
-                if person not in family_of:
-                    problems.append(Problem(raw.label, raw.row_of(index), "person_id", f"ukendt person '{person}'", "unknown person"))
-                elif family_of[person] != row["family_id"]:
-                    problems.append(Problem(raw.label, raw.row_of(index), "person_id",
-                                            f"person '{person}' hører til familie {family_of[person]}",
-                                            "person belongs to another family"))
+        _check_screenings(raws["screenings"], typed["screenings"], typed.get("persons"), staff_ids, problems)
+
+
+def _check_rules(raw: RawTable, frame: pd.DataFrame, problems: list[Problem]) -> None:
+    """Each follow-up rule is consistent in itself, and no two versions of one rule start on the same day."""
+    for index, row in frame.iterrows():
+        low, high = row["min_interval_days"], row["max_interval_days"]
+        if low is not None and high and low > high:
+            problems.append(Problem(raw.label, raw.row_of(index), "min_interval_days",
+                                    f"mindste interval {low} er større end største interval {high}",
+                                    "min interval exceeds max interval"))
+    for index, row in frame.iterrows():
+        if row["valid_to"] is not None and row["valid_from"] is not None and row["valid_to"] < row["valid_from"]:
+            problems.append(Problem(raw.label, raw.row_of(index), "valid_to",
+                                    f"gælder til {row['valid_to']} før den gælder fra {row['valid_from']}",
+                                    "valid_to before valid_from"))
+        if row["clock"] == COUNT and not (row["count"] and row["window_days"] and row["max_interval_days"]):
+            problems.append(Problem(raw.label, raw.row_of(index), "count",
+                                    "en antal-regel skal have count, window_days og max_interval_days",
+                                    "count rule needs count, window_days, max_interval_days"))
+        if row["clock"] == DEADLINE and not row["max_interval_days"]:
+            problems.append(Problem(raw.label, raw.row_of(index), "max_interval_days",
+                                    "en frist skal have max_interval_days (dage efter sagens start)",
+                                    "deadline needs max_interval_days"))
+    keyed = frame[["case_basis", "appointment", "clock", "valid_from"]].astype(str).agg("|".join, axis=1)
+    for index in keyed[keyed.duplicated()].index:
+        problems.append(Problem(raw.label, raw.row_of(index), "valid_from",
+                                "to regler for samme sagsgrundlag, mødetype og frist gælder fra samme dato",
+                                "ambiguous rule versions"))
+
+
+def _check_families(raw: RawTable, frame: pd.DataFrame, bases: set[str], staff_ids: set[str],
+                    coordinators: set[str], problems: list[Problem]) -> None:
+    """A family's case bases have rules and its coordinators are staff who may coordinate."""
+    for index, row in frame.iterrows():
+        for basis in row["case_basis"] or ():
+            if basis not in bases:
+                problems.append(Problem(raw.label, raw.row_of(index), "case_basis",
+                                        f"sagsgrundlaget '{basis}' findes ikke i followup_rules",
+                                        "case basis has no follow-up rule"))
+        for column in ("primary_coordinator", "secondary_coordinator", "preferred_coordinator"):
+            value = row.get(column)
+            if not value:
+                continue
+            if value not in staff_ids:
+                problems.append(Problem(raw.label, raw.row_of(index), column, f"ukendt medarbejder '{value}'", "unknown staff"))
+            elif value not in coordinators:
+                problems.append(Problem(raw.label, raw.row_of(index), column,
+                                        f"'{value}' kan ikke være koordinator (can_coordinate = nej)",
+                                        "staff cannot coordinate"))
+        if row["primary_coordinator"] and row["primary_coordinator"] == row["secondary_coordinator"]:
+            problems.append(Problem(raw.label, raw.row_of(index), "secondary_coordinator",
+                                    "sekundær koordinator skal være en anden end den primære",
+                                    "secondary must differ from primary"))
+        if row["secondary_coordinator"] and row["needs_secondary"] is False:
+            problems.append(Problem(raw.label, raw.row_of(index), "needs_secondary",
+                                    "der er angivet en sekundær koordinator, men needs_secondary er nej",
+                                    "secondary given although needs_secondary is no", "advarsel"))
+
+
+def _check_cases(raw: RawTable, frame: pd.DataFrame, persons: pd.DataFrame | None, bases: set[str],
+                 problems: list[Problem]) -> None:
+    """A case has a known basis, closes after it opens, and concerns a person of its own family."""
+    _check_reference(raw, frame, "case_basis", bases, "sagsgrundlag (findes ikke i followup_rules)", problems)
+    family_of = dict(zip(persons["person_id"], persons["family_id"])) if persons is not None else {}
+    for index, row in frame.iterrows():
+        if row["closed_on"] is not None and row["opened_on"] is not None and row["closed_on"] < row["opened_on"]:
+            problems.append(Problem(raw.label, raw.row_of(index), "closed_on",
+                                    f"sagen er lukket {row['closed_on']} før den blev åbnet {row['opened_on']}",
+                                    "closed before opened"))
+        if family_of and row["person_id"] not in family_of:
+            problems.append(Problem(raw.label, raw.row_of(index), "person_id", f"ukendt person '{row['person_id']}'",
+                                    "unknown person"))
+        elif family_of and family_of[row["person_id"]] != row["family_id"]:
+            problems.append(Problem(raw.label, raw.row_of(index), "person_id",
+                                    f"person '{row['person_id']}' hører til familie {family_of[row['person_id']]}",
+                                    "person belongs to another family"))
+
+
+def _check_screenings(raw: RawTable, frame: pd.DataFrame, persons: pd.DataFrame | None, staff_ids: set[str],
+                      problems: list[Problem]) -> None:
+    """A rating names a known item, a known screener and a person of its own family."""
+    _check_reference(raw, frame, "item_id", item_ids(), "screeningsitem", problems)
+    _check_reference(raw, frame, "screened_by", staff_ids, "medarbejder", problems)
+    if persons is not None:
+        family_of = dict(zip(persons["person_id"], persons["family_id"]))
+        for index, row in frame.iterrows():
+            person = row["person_id"]
+            if not person or person == FAMILY_PERSON_ID:
+                continue
+            if person not in family_of:
+                problems.append(Problem(raw.label, raw.row_of(index), "person_id", f"ukendt person '{person}'", "unknown person"))
+            elif family_of[person] != row["family_id"]:
+                problems.append(Problem(raw.label, raw.row_of(index), "person_id",
+                                        f"person '{person}' hører til familie {family_of[person]}",
+                                        "person belongs to another family"))
 
 
 # --------------------------------------------------------------------------- building the model

@@ -28,7 +28,9 @@ def _period(start: str, end: str) -> str:
 
 
 def register_changes(before: dict | None, after: dict) -> list[str]:
-    """Danish lines describing how the register (``after``, a snapshot) differs from ``before``."""
+    """Danish lines describing how the register (``after``, a snapshot) differs from ``before``.
+
+    A flat list of table-by-table comparisons in the order the page shows them; each is a few lines."""
     if before is None:
         return ["Den udmeldte plan har ikke gemt registret, den blev lavet ud fra; ændringer kan ikke vises."]
     lines: list[str] = []

@@ -286,7 +286,8 @@ def assign_coordinators(register: Register, load: LoadWeights = DEFAULT_LOAD, ti
                         horizon: tuple[date, date] | None = None) -> AssignmentResult:
     """Assign coordinators; kept assignments only change where they must: the person left or cannot coordinate,
     a caseload limit makes keeping them impossible, or (with ``horizon``) an absence longer than the family's
-    follow-up interval.  Every change is explained in Danish."""
+    follow-up interval.  Every change is explained in Danish. The model's constraints are methods of
+    ``CoordinatorModel``; this function decides what is kept, what is free and why, in one readable pass."""
     overloaded = _overloaded_by_given(register, load)
     free: set[tuple[str, str]] = set()
     forced: dict[tuple[str, str], str] = {}

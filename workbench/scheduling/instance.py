@@ -118,7 +118,10 @@ def build_instance(
     earliest: date | None = None,
 ) -> PackingInstance:
     """``earliest``: no meeting is planned before this day (today, when re-planning part-way through the
-    horizon); frozen and held meetings before it stay where they are."""
+    horizon); frozen and held meetings before it stay where they are.
+
+    Long because it is one pass over the families that builds every chain (team and person clocks) with its
+    days, attendees and fixed meetings in the same order the solvers index them."""
     by_family = {a.family_id: a for a in assignments}
     calendar = WorkCalendar(register, start, end)
     numbers = {d: (d - start).days for d in calendar.open_days}

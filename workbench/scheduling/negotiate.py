@@ -126,7 +126,10 @@ class Negotiator:
         return np.where(self.allowed[i], price + self.options.meeting_cost, INF)
 
     def cheapest_chain(self, i: int) -> list[int]:
-        """Dynamic programme over days: best[x] = cost of the cheapest chain whose latest meeting is on day x."""
+        """Dynamic programme over days: best[x] = cost of the cheapest chain whose latest meeting is on day x.
+
+        One function on purpose: it is the packer's inner loop (called thousands of times per plan), and the
+        forward pass and the walk back share local arrays that a split would pass around or rebuild."""
         family = self.instance.families[i]
         clock = family.clock
         n, big_m, gap = self.n, clock.max_gap, clock.step

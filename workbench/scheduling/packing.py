@@ -273,7 +273,10 @@ class Packer:
 
     def least_change_chain(self, i: int) -> list[Booking]:
         """The chain after the family's frozen meetings that is least late, keeps the most announced meetings and
-        has the fewest meetings, given what is booked already (dynamic programme over the days)."""
+        has the fewest meetings, given what is booked already (dynamic programme over the days).
+
+        One function on purpose, like ``Negotiator.cheapest_chain``: the forward pass and the walk back share the
+        local tables of the programme."""
         instance, family, book = self.instance, self.instance.families[i], self.book
         n = instance.n_days
         fixed = self.fixed.get(i, [])

@@ -191,11 +191,7 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
     chains = {f.chain_id: f for f in instance.families}
     missing = [(chain, instance.day(day)) for chain, day in packing.unplaced]
     unstaffed = [(family_id, instance.day(day)) for _, family_id, _, day in instance.unstaffed]
-    missing_followups = ([{"family_id": chains[chain].family_id, "chain": chain, "person_id": chains[chain].person_id,
-                           "rule_id": chains[chain].rule_id, "deadline": d.isoformat()} for chain, d in missing]
-                         + [{"family_id": family_id, "chain": chain, "person_id": chain.split(":", 1)[0],
-                             "rule_id": chain.split(":", 1)[1], "deadline": instance.day(day).isoformat()}
-                            for chain, family_id, _, day in instance.unstaffed])
+    missing_followups = _missing_followups(instance, missing)
     rules = {r.rule_id: r for r in work.rules}
     overdue_rows = overdue(meetings, missing_followups, rules, as_of)
     messages += [overdue_text(row) for row in overdue_rows]
@@ -208,25 +204,62 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
                         f"{deadline:%d.%m.%Y}: " + explain_late(work, instance, chain, deadline))
     changes = None
     if baseline is not None:
-        before = {a.family_id: a for a in baseline.assignments.values()} or {
-            f.family_id: Assignment(f.family_id, f.primary_coordinator, f.secondary_coordinator)
-            for f in work.families}
-        changes = plan_changes(prepared.movable + prepared.closed,
-                               meetings, before, assignments, coordinators.forced,
-                               {m.meeting_id for m in prepared.fixed + prepared.history})
-        changes.frozen = len(prepared.fixed)
-        stable, reoptimized = packing.phases.get("stable"), packing.phases.get("reoptimized")
-        if reoptimized and reoptimized["days_late"] < stable["days_late"]:
-            messages.insert(0, f"Genoptimering: {reoptimized['moved'] - stable['moved']} udmeldte møder mere flyttes "
-                               f"for {stable['days_late'] - reoptimized['days_late']} færre dage for sent "
-                               f"({stable['late'] - reoptimized['late']} færre forsinkede opfølgninger).")
-        elif options.reoptimize:
-            messages.insert(0, "Genoptimering fandt ingen forbedring: ingen flytning af udmeldte møder gav færre dage "
-                               "for sent.")
-        if prepared.unrecorded:
-            messages.insert(0, f"{len(prepared.unrecorded)} udmeldte møder før {start:%d.%m.%Y} er hverken "
-                               f"registreret som afholdt eller aflyst; de regnes ikke som afholdt.")
-    summary = {
+        changes, notes = _continuity(baseline, prepared, work, meetings, assignments, coordinators, packing, options,
+                                     start)
+        messages[:0] = notes
+    summary = _summary(work, start, end, options, meetings, late, missing, unstaffed, missing_followups, overdue_rows,
+                       as_of, packing, coordinators, changes, prepared, baseline, stop, clock, began)
+    team = {f.family_id: work.team_staff_ids(f.family_id) for f in work.families}
+    rows = deadline_rows(prepared.history + meetings, missing_followups, rules, as_of)
+    summary["deadlines"] = dict(Counter(row["status"] for row in rows))
+    summary["late_by_kind"] = dict(Counter(row["kind"] or "ukendt" for row in rows if row["status"] in (LATE, OVERDUE)))
+    plan = Plan(start, end, assignments, prepared.history + meetings, summary, messages, team=team, deadlines=rows)
+    return PlanRun(plan, coordinators, packing, instance, prepared, changes)
+
+
+def _missing_followups(instance, missing: list[tuple[str, date]]) -> list[dict]:
+    """Follow-ups with no meeting in the plan: not placed in time, or nobody on the team can attend."""
+    chains = {f.chain_id: f for f in instance.families}
+    return ([{"family_id": chains[chain].family_id, "chain": chain, "person_id": chains[chain].person_id,
+              "rule_id": chains[chain].rule_id, "deadline": d.isoformat()} for chain, d in missing]
+            + [{"family_id": family_id, "chain": chain, "person_id": chain.split(":", 1)[0],
+                "rule_id": chain.split(":", 1)[1], "deadline": instance.day(day).isoformat()}
+               for chain, family_id, _, day in instance.unstaffed])
+
+
+def _continuity(baseline: Baseline, prepared: Prepared, work: Register, meetings: list[Meeting],
+                assignments: list[Assignment], coordinators: AssignmentResult, packing, options: PlanOptions,
+                start: date) -> tuple[PlanChanges, list[str]]:
+    """What changed against the announced plan, and the notes that go first in the plan's messages (what a
+    re-optimisation cost, announced meetings nobody recorded)."""
+    notes: list[str] = []
+    before = {a.family_id: a for a in baseline.assignments.values()} or {
+        f.family_id: Assignment(f.family_id, f.primary_coordinator, f.secondary_coordinator)
+        for f in work.families}
+    changes = plan_changes(prepared.movable + prepared.closed,
+                           meetings, before, assignments, coordinators.forced,
+                           {m.meeting_id for m in prepared.fixed + prepared.history})
+    changes.frozen = len(prepared.fixed)
+    stable, reoptimized = packing.phases.get("stable"), packing.phases.get("reoptimized")
+    if reoptimized and reoptimized["days_late"] < stable["days_late"]:
+        notes.insert(0, f"Genoptimering: {reoptimized['moved'] - stable['moved']} udmeldte møder mere flyttes "
+                           f"for {stable['days_late'] - reoptimized['days_late']} færre dage for sent "
+                           f"({stable['late'] - reoptimized['late']} færre forsinkede opfølgninger).")
+    elif options.reoptimize:
+        notes.insert(0, "Genoptimering fandt ingen forbedring: ingen flytning af udmeldte møder gav færre dage "
+                           "for sent.")
+    if prepared.unrecorded:
+        notes.insert(0, f"{len(prepared.unrecorded)} udmeldte møder før {start:%d.%m.%Y} er hverken "
+                           f"registreret som afholdt eller aflyst; de regnes ikke som afholdt.")
+    return changes, notes
+
+
+def _summary(work: Register, start: date, end: date, options: PlanOptions, meetings: list[Meeting],
+             late: list[Meeting], missing, unstaffed, missing_followups: list[dict], overdue_rows: list[dict],
+             as_of: date, packing, coordinators: AssignmentResult, changes, prepared: Prepared,
+             baseline: Baseline | None, stop: StopToken, clock: WorkClock, began: float) -> dict:
+    """The figures of ``summary.json``: counts, lateness, the settings that reproduce the plan, timings."""
+    return {
         "families": len(work.families),
         "meetings": len(meetings),
         "late_meetings": len(late) + len(packing.unplaced) + len(unstaffed),
@@ -258,12 +291,6 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
         "horizon": [start.isoformat(), end.isoformat()],
         "held_before_start": len(prepared.history),
     }
-    team = {f.family_id: work.team_staff_ids(f.family_id) for f in work.families}
-    rows = deadline_rows(prepared.history + meetings, missing_followups, rules, as_of)
-    summary["deadlines"] = dict(Counter(row["status"] for row in rows))
-    summary["late_by_kind"] = dict(Counter(row["kind"] or "ukendt" for row in rows if row["status"] in (LATE, OVERDUE)))
-    plan = Plan(start, end, assignments, prepared.history + meetings, summary, messages, team=team, deadlines=rows)
-    return PlanRun(plan, coordinators, packing, instance, prepared, changes)
 
 
 def _iso(day: date | None) -> str:

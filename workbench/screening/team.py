@@ -392,7 +392,8 @@ def propose_team(register: Register, family: Family, needs: list[Need], on: date
     """The minimal team for ``needs`` with a Danish reason for every person and every gap.
 
     ``include``/``exclude`` are the caseworker's own choices (e.g. the family does not want someone); they
-    are honoured within the hard limits and recorded in the proposal.
+    are honoured within the hard limits and recorded in the proposal. The CP-SAT model itself is the class
+    above (one method per constraint); this function reads its answer into reasons, which is why it is long.
     """
     needs = list(needs)
     if not family.primary_coordinator and not any(n.coordinator for n in needs):

@@ -473,7 +473,10 @@ def draw_unavailability(family_id: str, start: date, rng: random.Random) -> list
 
 
 def generate_municipality(spec: MunicipalitySpec = MunicipalitySpec()) -> Register:
-    """A complete, valid, synthetic register sized by ``spec``."""
+    """A complete, valid, synthetic register sized by ``spec``.
+
+    One function on purpose: the random draws happen in a fixed order, so a seed gives the same municipality
+    (``sample_data``, the benchmarks) in every version; a split must keep that order."""
     rng = random.Random(spec.seed)
     start = spec.start
     staff = _make_staff(spec, rng)
