@@ -125,7 +125,8 @@ def _role_counts(n_staff: int) -> dict[str, int]:
     return counts
 
 
-def _make_staff(spec: MunicipalitySpec, rng: random.Random) -> list[Staff]:
+def generated_staff(spec: MunicipalitySpec, rng: random.Random) -> list[Staff]:
+    """The synthetic staff of a municipality: the role mix of ``STAFF_MIX``, districts, languages and limits."""
     coordinates = {role: can for role, _, can in STAFF_MIX}
     staff: list[Staff] = []
     number = 0
@@ -162,7 +163,9 @@ def _make_staff(spec: MunicipalitySpec, rng: random.Random) -> list[Staff]:
     return staff
 
 
-def _absences(staff: list[Staff], year: int, rng: random.Random) -> list[Absence]:
+def generated_absences(staff: list[Staff], year: int, rng: random.Random) -> list[Absence]:
+    """A year of absences: three summer weeks in overlapping waves, some autumn holidays, short sick leaves and
+    courses, and one long sick leave (the planner's hard cases)."""
     absences: list[Absence] = []
     long_sick = rng.choice(staff).staff_id if staff else None
     for person in staff:
@@ -479,7 +482,7 @@ def generate_municipality(spec: MunicipalitySpec = MunicipalitySpec()) -> Regist
     (``sample_data``, the benchmarks) in every version; a split must keep that order."""
     rng = random.Random(spec.seed)
     start = spec.start
-    staff = _make_staff(spec, rng)
+    staff = generated_staff(spec, rng)
     rules = default_rules()
     by_role: dict[str, list[Staff]] = {}
     for person in staff:
@@ -529,7 +532,7 @@ def generate_municipality(spec: MunicipalitySpec = MunicipalitySpec()) -> Regist
         families=tuple(families),
         rules=rules,
         team=tuple(team),
-        absences=tuple(_absences(staff, start.year, rng)),
+        absences=tuple(generated_absences(staff, start.year, rng)),
         family_unavailability=tuple(unavailability),
         screenings=tuple(screenings),
         persons=tuple(persons),

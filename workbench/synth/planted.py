@@ -22,8 +22,8 @@ from workbench.model import Assignment, Case, Family, FollowupRule, Meeting, Per
 from workbench.synth.municipality import (
     DISTRICTS,
     MunicipalitySpec,
-    _absences,
-    _make_staff,
+    generated_absences,
+    generated_staff,
 )
 from workbench.workdays import WorkCalendar
 
@@ -167,8 +167,8 @@ def generate_planted(spec: PlantedSpec = PlantedSpec()) -> PlantedInstance:
     every version and benchmark figures stay comparable over time; a split must keep that order."""
     rng = random.Random(spec.seed)
     end = spec.start + timedelta(days=spec.days - 1)
-    staff = _make_staff(MunicipalitySpec(n_staff=spec.n_staff, seed=spec.seed), rng)
-    absences = _absences(staff, spec.start.year, rng)
+    staff = generated_staff(MunicipalitySpec(n_staff=spec.n_staff, seed=spec.seed), rng)
+    absences = generated_absences(staff, spec.start.year, rng)
     rules = PLANTED_RULES
     base = Register(staff=tuple(staff), families=(), rules=rules, absences=tuple(absences))
     calendar = WorkCalendar(base, spec.start - timedelta(days=100), end + timedelta(days=100))
