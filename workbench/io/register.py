@@ -11,7 +11,7 @@ import csv
 import io
 import math
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -63,6 +63,8 @@ class Col:
     default: Any = None
     checks: tuple[pa.Check, ...] = ()
     description: str = ""
+    da: str = ""
+    """The Danish header (the template's; read as well as ``name``, see :func:`header_key`)."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ class Table:
     required: bool = True
     key: tuple[str, ...] = ()
     description: str = ""
+    da: str = ""
+    """The Danish sheet name (a CSV file may be called after it as well, e.g. ``medarbejdere.csv``)."""
 
     @property
     def filename(self) -> str:
@@ -277,7 +281,62 @@ TABLES: tuple[Table, ...] = (
     ),
 )
 
+DANISH_NAMES: dict[str, tuple[str, dict[str, str]]] = {
+    "staff": ("Medarbejdere", {
+        "staff_id": "Medarbejder-id", "name": "Navn", "role": "Rolle", "department": "Afdeling",
+        "can_coordinate": "Kan koordinere", "max_caseload_points": "Sagsloft (point)",
+        "max_meetings_per_day": "Møder pr. dag (højst)", "workdays": "Arbejdsdage", "competences": "Kompetencer",
+        "languages": "Sprog", "district": "Distrikt", "base_caseload_points": "Andre opgaver (point)",
+        "email": "E-mail"}),
+    "absences": ("Fravær", {"staff_id": "Medarbejder-id", "start_date": "Fra dato", "end_date": "Til dato",
+                            "reason": "Årsag (kun internt)"}),
+    "families": ("Familier", {
+        "family_id": "Familie-id", "district": "Distrikt", "language": "Sprog", "case_basis": "Sagsgrundlag",
+        "last_followup_date": "Seneste opfølgning", "primary_coordinator": "Primær koordinator",
+        "secondary_coordinator": "Sekundær koordinator", "needs_secondary": "Behov for sekundær koordinator",
+        "case_points": "Sagspoint", "preferred_coordinator": "Familiens ønskede koordinator",
+        "case_start_date": "Sagens start"}),
+    "team": ("Team", {"family_id": "Familie-id", "staff_id": "Medarbejder-id", "role": "Rolle"}),
+    "family_unavailability": ("Familiens fravær", {"family_id": "Familie-id", "start_date": "Fra dato",
+                                                   "end_date": "Til dato", "reason": "Årsag (kun internt)"}),
+    "followup_rules": ("Opfølgningsregler", {
+        "rule_id": "Regel-id", "case_basis": "Sagsgrundlag", "max_interval_days": "Højst dage mellem møder",
+        "min_interval_days": "Mindst dage mellem møder", "meeting_minutes": "Mødets længde (minutter)",
+        "description": "Beskrivelse", "source": "Kilde", "valid_from": "Gælder fra", "valid_to": "Gælder til",
+        "kind": "Lovkrav eller modelkrav", "clock": "Slags frist", "appointment": "Hvem mødes",
+        "applies_to": "Gælder for", "first_days": "Første møde senest (dage)", "count": "Antal møder",
+        "window_days": "Inden for (dage)", "law": "Lov", "paragraph": "Paragraf"}),
+    "cases": ("Sager", {
+        "case_id": "Sags-id", "family_id": "Familie-id", "person_id": "Person-id", "case_basis": "Sagsgrundlag",
+        "opened_on": "Sagen startede", "decided_cadence_days": "Besluttet opfølgning (dage)",
+        "closed_on": "Sagen lukket", "last_followup_date": "Seneste opfølgning"}),
+    "screenings": ("Screeninger", {
+        "family_id": "Familie-id", "person_id": "Person-id", "item_id": "Item-id", "score": "Vurdering (0-3)",
+        "screened_on": "Screeningsdato", "screened_by": "Screenet af", "strength": "Styrke", "note": "Note"}),
+    "persons": ("Personer", {"person_id": "Person-id", "family_id": "Familie-id", "kind": "Barn eller voksen",
+                             "birth_year": "Fødselsår", "label": "Betegnelse", "income": "Forsørgelse"}),
+    "closed_days": ("Lukkedage", {"date": "Dato", "reason": "Årsag"}),
+}
+"""The Danish names of every table and column: the template's sheets and headers, read as well as the English
+ones (a team leader's own workbook may use either, in any letter case)."""
+
+TABLES = tuple(replace(t, da=DANISH_NAMES[t.name][0],
+                       columns=tuple(replace(c, da=DANISH_NAMES[t.name][1][c.name]) for c in t.columns))
+               for t in TABLES)
 TABLE_BY_NAME = {t.name: t for t in TABLES}
+
+
+def header_key(text: str) -> str:
+    """A header or sheet name as compared: lower case, æ/ø/å spelt out, anything but letters and digits dropped
+    ('Møder pr. dag (højst)' and 'moeder_pr_dag_hoejst' are the same)."""
+    text = str(text).strip().lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    return re.sub(r"[^a-z0-9]+", "", text)
+
+
+def table_named(name: str) -> Table | None:
+    """The table a sheet or CSV file name (without .csv) stands for: its English or its Danish name."""
+    key = header_key(name)
+    return next((t for t in TABLES if key in (header_key(t.name), header_key(t.da))), None)
 
 # --------------------------------------------------------------------------- parsing cells
 
@@ -352,10 +411,53 @@ PARSERS: dict[str, Callable[[str], Any]] = {
 class RawTable:
     table: Table
     label: str  # what the user calls the file, e.g. "staff.csv" or "register.xlsx, ark staff"
-    frame: pd.DataFrame  # all cells as str, index = row number the user sees
+    frame: pd.DataFrame  # all cells as str, index = row number the user sees; columns renamed to the contract's
+    shown: dict[str, str] = field(default_factory=dict)
+    """contract column -> the header as the user wrote it (Danish or English)."""
 
     def row_of(self, index: int) -> int:
         return int(index)
+
+    def header_of(self, column: str) -> str:
+        """The column as the user knows it: their own header, or for a missing column the Danish one if the file
+        uses Danish headers."""
+        if column in self.shown:
+            return self.shown[column]
+        danish = any(header_key(h) != header_key(c) for c, h in self.shown.items())
+        col = next((c for c in self.table.columns if c.name == column), None)
+        return col.da if danish and col is not None and col.da else column
+
+
+def _raw_table(table: Table, label: str, frame: pd.DataFrame, problems: list[Problem]) -> RawTable:
+    """The table with its headers read in Danish or English: columns renamed to the contract's names."""
+    by_key = {}
+    for col in table.columns:
+        by_key[header_key(col.name)] = col.name
+        by_key[header_key(col.da)] = col.name
+    renamed, shown = {}, {}
+    for header in frame.columns:
+        name = by_key.get(header_key(header))
+        if name is None:
+            continue
+        if name in shown:
+            problems.append(Problem(label, 1, str(header), f"kolonnen står to gange (også som '{shown[name]}'); "
+                                    f"den første bruges", "duplicate column", "advarsel"))
+            continue
+        renamed[header], shown[name] = name, str(header)
+    frame = frame.loc[:, [h for h in frame.columns if h in renamed or by_key.get(header_key(h)) is None]]
+    return RawTable(table, label, frame.rename(columns=renamed), shown)
+
+
+def _with_users_headers(problems: list[Problem], raws: dict[str, RawTable]) -> list[Problem]:
+    """Problems name the column as the user wrote it (every check works on the contract's names)."""
+    by_label = {raw.label: raw for raw in raws.values()}
+    out = []
+    for problem in problems:
+        raw = by_label.get(problem.file)
+        if raw is not None and problem.column:
+            problem = replace(problem, column=raw.header_of(problem.column))
+        out.append(problem)
+    return out
 
 
 class CsvUnreadable(ValueError):
@@ -419,22 +521,25 @@ def _number_rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read_raw_tables(path: Path, problems: list[Problem]) -> dict[str, RawTable]:
+    """Every table of a folder of CSV files or a workbook, by its English or Danish name."""
     raw: dict[str, RawTable] = {}
+    raw_failed: set[str] = set()
     if path.is_dir():
-        for table in TABLES:
-            file = path / table.filename
-            if file.exists():
+        for file in sorted(path.glob("*.csv")):
+            table = table_named(file.stem)
+            if table is None:
+                problems.append(Problem(file.name, None, None, "filen indgår ikke i datakontrakten og ignoreres",
+                                        "unknown file ignored", "advarsel"))
+            elif table.name in raw:
+                problems.append(Problem(file.name, None, None, f"tabellen findes allerede som {raw[table.name].label}; "
+                                        f"denne fil ignoreres", "duplicate table", "advarsel"))
+            else:
                 try:
-                    raw[table.name] = RawTable(table, table.filename, _frame_from_csv(file))
+                    raw[table.name] = _raw_table(table, file.name, _frame_from_csv(file), problems)
                 except (CsvUnreadable, csv.Error) as exc:
-                    problems.append(
-                        Problem(table.filename, None, None, f"filen kan ikke læses som tabel: {exc}", "unreadable CSV")
-                    )
-        known = {t.filename for t in TABLES}
-        for extra in sorted(p.name for p in path.glob("*.csv") if p.name not in known):
-            problems.append(
-                Problem(extra, None, None, "filen indgår ikke i datakontrakten og ignoreres", "unknown file ignored", "advarsel")
-            )
+                    problems.append(Problem(file.name, None, None, f"filen kan ikke læses som tabel: {exc}",
+                                            "unreadable CSV"))
+                    raw_failed.add(table.name)
     elif path.suffix.lower() in {".xlsx", ".xlsm"}:
         try:
             sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
@@ -442,29 +547,31 @@ def _read_raw_tables(path: Path, problems: list[Problem]) -> dict[str, RawTable]
             problems.append(Problem(path.name, None, None, f"Excel-filen kan ikke læses: {exc}", "unreadable workbook"))
             return raw
         for sheet, frame in sheets.items():
-            table = TABLE_BY_NAME.get(str(sheet).strip())
+            table = table_named(str(sheet))
+            if table is not None and table.name in raw:
+                problems.append(Problem(f"{path.name}, ark {sheet}", None, None, f"tabellen findes allerede som "
+                                        f"{raw[table.name].label}; arket ignoreres", "duplicate table", "advarsel"))
+                continue
             if table is None:
                 problems.append(
                     Problem(f"{path.name}, ark {sheet}", None, None, "arket indgår ikke i datakontrakten og ignoreres",
                             "unknown sheet ignored", "advarsel")
                 )
                 continue
-            raw[table.name] = RawTable(table, f"{path.name}, ark {sheet}", _number_rows(frame))
+            raw[table.name] = _raw_table(table, f"{path.name}, ark {sheet}", _number_rows(frame), problems)
     elif not path.exists():
         problems.append(Problem(str(path), None, None, "mappen eller filen findes ikke", "no such folder or file"))
     else:
         problems.append(
             Problem(path.name, None, None, "angiv en mappe med CSV-filer eller én .xlsx-fil", "expected a folder or .xlsx")
         )
-    unreadable = {p.file for p in problems}
     for table in TABLES:
         if table.required and table.name in raw and raw[table.name].frame.empty:
             problems.append(Problem(raw[table.name].label, None, None, "der er ingen rækker under overskriften; "
                                     "tabellen skal have mindst én", "no rows"))
-        if table.required and table.name not in raw and path.exists() and table.filename not in unreadable:
-            problems.append(
-                Problem(table.filename, None, None, "obligatorisk tabel mangler", "required table is missing")
-            )
+        if table.required and table.name not in raw and path.exists() and table.name not in raw_failed:
+            problems.append(Problem(table.filename, None, None, f"obligatorisk tabel mangler (en fil {table.filename} "
+                                    f"eller et ark '{table.da}')", "required table is missing"))
     return raw
 
 
@@ -754,6 +861,7 @@ def read_register(path: str | Path) -> tuple[Register | None, list[Problem]]:
         typed[name] = _parse_table(raw, problems)
         _check_values(raw, typed[name], problems)
     _cross_checks(raws, typed, problems)
+    problems = _with_users_headers(problems, raws)
     if any(p.is_error for p in problems):
         return None, problems
     return _build(typed, str(path)), problems
@@ -768,7 +876,7 @@ def load_rules(path: str | Path) -> tuple[FollowupRule, ...]:
     """The follow-up rules of one ``followup_rules.csv`` (the package's own defaults, say), validated."""
     path = Path(path)
     problems: list[Problem] = []
-    raw = RawTable(TABLE_BY_NAME["followup_rules"], path.name, _frame_from_csv(path))
+    raw = _raw_table(TABLE_BY_NAME["followup_rules"], path.name, _frame_from_csv(path), problems)
     typed = _parse_table(raw, problems)
     _check_values(raw, typed, problems)
     if any(p.is_error for p in problems):
