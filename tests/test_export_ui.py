@@ -34,7 +34,7 @@ def _link_payload(markup: str, css: str) -> bytes:
 
 def test_from_plan_folder_to_every_file(written, store):
     data, plan_dir, out = written
-    panel = ExportPanel(data_path=data, store=store, plan_folder=plan_dir, out_folder=out)
+    panel = ExportPanel(background=False, data_path=data, store=store, plan_folder=plan_dir, out_folder=out)
     assert panel.source.value == "mappe" and panel.export_button.disabled
     panel.folder_button.click()
     assert panel.plan_messages.kind == "ok", panel.plan_messages.text
@@ -50,7 +50,7 @@ def test_from_plan_folder_to_every_file(written, store):
 
 def test_staff_and_family_views(written, store):
     data, plan_dir, out = written
-    panel = ExportPanel(data_path=data, store=store, plan_folder=plan_dir, out_folder=out)
+    panel = ExportPanel(background=False, data_path=data, store=store, plan_folder=plan_dir, out_folder=out)
     panel.folder_button.click()
     staff_id = panel.staff_pick.options[1][1]
     panel.staff_pick.value = staff_id
@@ -72,7 +72,7 @@ def test_staff_and_family_views(written, store):
 @pytest.mark.skipif(find_chromium() is None, reason="needs Chromium (installed by .ci/run)")
 def test_pdf_of_the_family_wheel(written, store):
     data, plan_dir, out = written
-    panel = ExportPanel(data_path=data, store=store, plan_folder=plan_dir, out_folder=out)
+    panel = ExportPanel(background=False, data_path=data, store=store, plan_folder=plan_dir, out_folder=out)
     panel.folder_button.click()
     panel.family_pick.value = "F0002"
     panel.pdf_button.click()
@@ -82,7 +82,7 @@ def test_pdf_of_the_family_wheel(written, store):
 
 
 def test_quick_new_plan_is_saved_and_can_be_fetched_again(small_data_dir, store, tmp_path):
-    panel = ExportPanel(data_path=small_data_dir, store=store, plan_folder=tmp_path / "none", out_folder=tmp_path)
+    panel = ExportPanel(background=False, data_path=small_data_dir, store=store, plan_folder=tmp_path / "none", out_folder=tmp_path)
     assert panel.source.value == "ny"
     panel.start.value, panel.end.value, panel.time_limit.value = date(2027, 1, 1), date(2027, 2, 28), 5
     panel.plan_button.click()
@@ -90,7 +90,7 @@ def test_quick_new_plan_is_saved_and_can_be_fetched_again(small_data_dir, store,
     assert panel.progress.value == 1.0 and panel.plan is not None
     assert len(store.plans()) == 1 and len(panel.saved.options) == 1
     meetings = len(panel.plan.meetings)
-    again = ExportPanel(data_path=small_data_dir, store=store, out_folder=tmp_path)
+    again = ExportPanel(background=False, data_path=small_data_dir, store=store, out_folder=tmp_path)
     assert again.source.value == "gemt"
     again.saved_button.click()
     assert again.plan is not None and len(again.plan.meetings) == meetings, again.plan_messages.text
@@ -98,7 +98,7 @@ def test_quick_new_plan_is_saved_and_can_be_fetched_again(small_data_dir, store,
 
 def test_problems_are_explained_in_danish_without_traceback(written, store, tmp_path):
     data, _, out = written
-    panel = ExportPanel(data_path=data, store=store, plan_folder=tmp_path / "findes-ikke", out_folder=out)
+    panel = ExportPanel(background=False, data_path=data, store=store, plan_folder=tmp_path / "findes-ikke", out_folder=out)
     panel.source.value = "mappe"
     panel.folder_button.click()
     assert panel.plan_messages.kind == "error" and "findes ikke" in panel.plan_messages.text
@@ -114,7 +114,7 @@ def test_plan_that_does_not_fit_the_data_is_flagged(written, store):
     data, plan_dir, out = written
     meetings = plan_dir / "meetings.csv"
     meetings.write_text(meetings.read_text("utf-8").replace("F0001", "F0999"), "utf-8")
-    panel = ExportPanel(data_path=data, store=store, plan_folder=plan_dir, out_folder=out)
+    panel = ExportPanel(background=False, data_path=data, store=store, plan_folder=plan_dir, out_folder=out)
     panel.folder_button.click()
     assert panel.plan_messages.kind == "warn" and "passer planen til data?" in panel.plan_messages.text
     assert "F0999" in panel.plan_messages.text
@@ -135,5 +135,56 @@ def test_start_page_says_when_data_cannot_be_used(tmp_path, store):
 
 def test_the_export_page_loads_the_data_when_it_opens(written, store):
     data, plan_dir, out = written
-    panel = ExportPanel(data_path=data, store=store, plan_folder=plan_dir, out_folder=out)
+    panel = ExportPanel(background=False, data_path=data, store=store, plan_folder=plan_dir, out_folder=out)
     assert panel.register is not None and "Indlæst" in panel.loader.messages.text
+
+
+def _files(folder):
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_stop_after_the_first_file_writes_nothing(written, store):
+    data, plan_dir, out = written
+    panel = ExportPanel(background=False, data_path=data, store=store, plan_folder=plan_dir, out_folder=out)
+    panel.folder_button.click()
+
+    def stop_once_files_are_written(change):  # the user presses Stop as soon as the progress bar moves
+        if 0 < change["new"] < 1:
+            panel.export_stop_button.click()
+
+    panel.export_progress.observe(stop_once_files_are_written, names="value")
+    panel.export_button.click()
+    assert panel.export_messages.kind == "warn", panel.export_messages.text
+    assert panel.export_messages.text == (f"Stoppet: eksporten blev afbrudt, før alle filer var skrevet. Intet er "
+                                          f"gemt i {out}; mappen er som før.")
+    assert panel.export_status.value == "Stoppet" and "Traceback" not in panel.export_messages.widget.value
+    assert not out.exists() and sorted(p.name for p in out.parent.iterdir()) == ["data", "plan", "store.sqlite3"]  # no .ud.ny
+    assert panel.report is None and panel.export_links.value == ""
+    assert not panel.export_button.disabled and panel.export_stop_button.disabled
+
+    panel.export_progress.unobserve(stop_once_files_are_written, names="value")
+    panel.export_button.click()
+    assert panel.export_messages.kind == "ok" and panel.export_status.value == "Færdig"
+    before = _files(out)
+
+    panel.background = True  # a stopped re-export, as on the page: the previous export stays as it was
+    panel.export_progress.observe(stop_once_files_are_written, names="value")
+    panel.export_button.click()
+    assert panel.wait(120)
+    assert panel.export_messages.text.startswith("Stoppet:") and panel.export_status.value == "Stoppet"
+    assert _files(out) == before and sorted(p.name for p in out.parent.iterdir()) == ["data", "plan", "store.sqlite3", "ud"]
+
+
+def test_export_links_offer_the_files_just_written(written, store):
+    from tests.export_support import small_year
+    from workbench.export.bundle import export_all
+    from workbench.ui.export import export_links_html, export_summary
+
+    register, plan = small_year()
+    report = export_all(plan, register, written[2])
+    markup = export_links_html(report)
+    assert [m for m in re.findall(r'download="([^"]+)"', markup)] == ["tvaers_kalendere.zip", "tvaers_plan.xlsx",
+                                                                       "tvaers_csv.zip"]
+    assert "⬇ Alle kalendere (ZIP)" in markup and "⬇ Excel-fil" in markup and "⬇ CSV-filer (ZIP)" in markup
+    text, kind = export_summary(report)
+    assert kind == "ok" and text.startswith(f"Skrev {len(report.calendars.staff_files)} medarbejderkalendere")

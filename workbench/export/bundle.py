@@ -23,6 +23,7 @@ from workbench.files import replacing_folder
 from workbench.export.calendar_ics import CalendarSet, build_export_calendars, remember_export
 from workbench.export.excel import write_csvs, write_workbook
 from workbench.model import Plan, Register
+from workbench.scheduling.stopping import ProgressCallback, StopToken, no_progress
 
 WORKBOOK_NAME = "tvaers_plan.xlsx"
 
@@ -64,23 +65,36 @@ EXPORT_ENTRIES = ("kalendere", WORKBOOK_NAME, "csv", "aarshjul")
 
 def export_all(plan: Plan, register: Register, folder: str | Path, store=None, series: str | None = None,
                pdf_families: Iterable[str] = (), now: datetime | None = None,
-               printed_on: date | None = None) -> ExportReport:
+               printed_on: date | None = None, progress: ProgressCallback = no_progress,
+               stop: StopToken | None = None) -> ExportReport:
     """Write every file in one step (:func:`workbench.files.replacing_folder`): an error half-way leaves the
-    previous export as it was, and the calendar history in the store is only updated once the files are there."""
+    previous export as it was, and the calendar history in the store is only updated once the files are there.
+
+    ``progress`` hears after each part (the calendars, the Excel file, the CSV files, each årshjul); ``stop``
+    is checked between them: a stopped export raises :class:`~workbench.scheduling.stopping.Stopped` and, like an
+    error, leaves the folder as it was."""
     folder = Path(folder).absolute()
+    check = stop.check if stop is not None else (lambda: None)
     calendars, history = build_export_calendars(plan, register, folder / "kalendere", store, series, now)
+    families = [f for f in sorted({a.family_id for a in plan.assignments} | {m.family_id for m in plan.meetings})
+                if f in register.family_by_id]
+    parts = 3 + len(families)
     with replacing_folder(folder, EXPORT_ENTRIES) as staging:
+        check()
         calendars.write(staging / "kalendere")
+        progress(1 / parts, "Kalenderne er skrevet")
+        check()
         write_workbook(plan, register, staging / WORKBOOK_NAME)
+        progress(2 / parts, "Excel-filen er skrevet")
+        check()
         csvs = write_csvs(plan, register, staging / "csv")
+        progress(3 / parts, "CSV-filerne er skrevet")
         wheels_dir = staging / "aarshjul"
         wheels_dir.mkdir()
         wheels, pdfs, pdf_problem = [], [], ""
         pdf_set = set(pdf_families)
-        families = sorted({a.family_id for a in plan.assignments} | {m.family_id for m in plan.meetings})
-        for family_id in families:
-            if family_id not in register.family_by_id:
-                continue
+        for number, family_id in enumerate(families, start=1):
+            check()
             page = printable_html(family_wheel(plan, register, family_id), printed_on)
             path = wheels_dir / wheel_file_name(family_id)
             path.write_text(page, "utf-8")
@@ -90,6 +104,8 @@ def export_all(plan: Plan, register: Register, folder: str | Path, store=None, s
                     pdfs.append(html_to_pdf(page, path.with_suffix(".pdf")))
                 except PdfUnavailable as error:  # everything else is written; the page prints from a browser
                     pdf_problem = str(error)
+            progress((3 + number) / parts, f"Årshjul {number} af {len(families)} er skrevet")
+        check()  # the last moment a stop leaves the folder as it was
     if store is not None:
         remember_export(store, history, calendars)
 

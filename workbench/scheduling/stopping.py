@@ -30,6 +30,12 @@ class StopToken:
     def stopped(self) -> bool:
         return self._event.is_set()
 
+    def check(self) -> None:
+        """Raise :class:`Stopped` if the user asked to stop: for work that stops between steps (an export between
+        files) and keeps nothing of a stopped run."""
+        if self._event.is_set():
+            raise Stopped()
+
     def attach(self, solver) -> None:
         with self._lock:
             self._solver = solver
@@ -85,6 +91,13 @@ def run_stoppable(work: Callable[[], T], stop: StopToken, grace_seconds: float =
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
+
+
+class Stopped(Exception):
+    """The user pressed Stop and the work ended without a result (it keeps nothing half-done)."""
+
+    def __init__(self, message: str = "Stoppet.") -> None:
+        super().__init__(message)
 
 
 class Interrupted(Exception):

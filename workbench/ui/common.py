@@ -123,6 +123,16 @@ class MessageArea:
         self.text, self.kind, self.widget.value = "", "", ""
 
 
+def error_message(error: Exception, failed: str = "Noget gik galt") -> tuple[str, str]:
+    """What a page says about an exception, and how (kind): a :class:`Refusal` is the user's to fix and is said as
+    it is (a warning); anything else is a short Danish failure message (the traceback goes to the log only)."""
+    if isinstance(error, Refusal):
+        return str(error), "warn"
+    log.error("UI action failed", exc_info=error)
+    detail = str(error).strip().rstrip(".") or "ukendt fejl"
+    return f"{failed}: {detail}. Prøv igen, eller kontakt den, der har sat værktøjet op.", "error"
+
+
 def guarded(messages_attr: str = "messages") -> Callable:
     """Decorate a panel callback: any exception becomes a Danish message, never a traceback."""
 
@@ -131,13 +141,8 @@ def guarded(messages_attr: str = "messages") -> Callable:
         def wrapper(self, *args, **kwargs):
             try:
                 return method(self, *args, **kwargs)
-            except Refusal as error:  # the user's to fix: said as it is, not as a failure
-                getattr(self, messages_attr).show(str(error), "warn")
-                return None
             except Exception as error:  # the UI must explain, not crash
-                log.exception("UI action failed")
-                area: MessageArea = getattr(self, messages_attr)
-                area.show(f"Noget gik galt: {error}. Prøv igen, eller kontakt den, der har sat værktøjet op.", "error")
+                getattr(self, messages_attr).show(*error_message(error))
                 return None
 
         return wrapper

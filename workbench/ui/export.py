@@ -4,6 +4,11 @@ Steps on one page, top to bottom: load the data, get a plan (saved in the store,
 ``out/demo``, or a quick new plan), then take away files.  Every file can be downloaded straight from the
 page (links carry the file itself, nothing is served from the disk) and "Lav alle filer" also writes
 everything to a folder.  CSS classes (``tvaers-...``) name the controls for the browser tests.
+
+A quick plan and "Lav alle filer" run in the background (:class:`workbench.ui.background.BackgroundJob`), each
+with its own Stop: a stopped plan keeps the best plan found so far, a stopped export writes nothing (the folder
+stays as it was).  Tests pass ``background=False``.  What the page shows after an export is made by pure
+functions (``export_links_html``, ``export_summary``).
 """
 
 from __future__ import annotations
@@ -18,13 +23,15 @@ import ipywidgets as w
 
 from workbench.workdays import period_problem
 from workbench.export.aarshjul import family_wheel, printable_html, wheel_figure
-from workbench.export.bundle import WORKBOOK_NAME, export_all, zip_bytes
+from workbench.export.bundle import WORKBOOK_NAME, ExportReport, export_all, zip_bytes
 from workbench.export.pdf import PdfUnavailable, find_chromium, html_to_pdf
 from workbench.export.workload import team_workload_heatmap, workload_calendar
 from workbench.export.calendar_ics import CalendarSet, ExportHistory, build_calendars, default_series
 from workbench.io.plan_folder import read_plan
 from workbench.io.store import Store
 from workbench.model import Plan, Register
+from workbench.scheduling.stopping import Stopped, StopToken
+from workbench.ui.background import BackgroundJob
 from workbench.ui.common import (
     STYLE,
     MessageArea,
@@ -62,6 +69,24 @@ def download_link(name: str, content: bytes, label: str, css: str = "") -> str:
             f'border-radius:4px;color:#1565c0;text-decoration:none;font-family:sans-serif">⬇ {html.escape(label)}</a>')
 
 
+def export_links_html(report: ExportReport) -> str:
+    """The downloads offered after an export: all calendars, the Excel file and the CSV files."""
+    csv_zip = zip_bytes({p.name: p.read_bytes() for p in report.csvs})
+    return (download_link("tvaers_kalendere.zip", zip_bytes(report.calendars.files), "Alle kalendere (ZIP)",
+                          "tvaers-dl-calendars")
+            + download_link(WORKBOOK_NAME, report.workbook.read_bytes(), "Excel-fil", "tvaers-dl-excel")
+            + download_link("tvaers_csv.zip", csv_zip, "CSV-filer (ZIP)", "tvaers-dl-csv"))
+
+
+def export_summary(report: ExportReport) -> tuple[str, str]:
+    """What the page says after an export, and how (kind)."""
+    return report.text(), "ok"
+
+
+def export_stopped_text(folder: Path) -> str:
+    return f"Stoppet: eksporten blev afbrudt, før alle filer var skrevet. Intet er gemt i {folder}; mappen er som før."
+
+
 def _button(text: str, css: str, icon: str = "", style: str = "") -> w.Button:
     button = w.Button(description=text, icon=icon, button_style=style, layout=w.Layout(width="auto"))
     button.add_class(css)
@@ -76,8 +101,9 @@ class ExportPanel:
     """Load data, pick a plan, export calendars, Excel, årshjul and workload calendars."""
 
     def __init__(self, data_path: Path | None = None, store: Store | None = None, plan_folder: Path | None = None,
-                 out_folder: Path | None = None) -> None:
+                 out_folder: Path | None = None, background: bool = True) -> None:
         self.store = store or Store()
+        self.background = background
         self.register: Register | None = None
         self.plan: Plan | None = None
         self.calendars: CalendarSet | None = None
@@ -111,10 +137,14 @@ class ExportPanel:
                                            layout=w.Layout(width="180px"))
         self.time_limit.add_class("tvaers-plan-seconds")
         self.plan_button = _button("Lav plan", "tvaers-make-plan", "cogs", "primary")
+        self.plan_stop_button = _button("Stop", "tvaers-make-plan-stop", "stop", "danger")
         self.progress = w.FloatProgress(value=0, min=0, max=1, description="", layout=w.Layout(width="50%"))
         self.progress_text = w.Label("")
         self.plan_messages = MessageArea()
         self.plan_messages.widget.add_class("tvaers-plan-messages")
+        self.plan_job = BackgroundJob(self.plan_messages, [self.plan_button], self.plan_stop_button, self.progress,
+                                      self.progress_text, failed="Planlægningen mislykkedes",
+                                      busy="Der planlægges allerede – vent, eller tryk Stop.", name="tvaers-export-plan")
         self.source_boxes = {
             "gemt": w.VBox([help_html("Planer, der er lavet i værktøjet, gemmes lokalt. Vælg en og hent den."),
                             w.HBox([self.saved, self.saved_button])]),
@@ -123,7 +153,7 @@ class ExportPanel:
                              w.HBox([self.folder, self.folder_button])]),
             "ny": w.VBox([help_html("En hurtig plan til eksport. Store planer laves bedst i Planlægning, hvor "
                                     "du kan følge og stoppe planlægningen. Planen gemmes, så den kan hentes igen."),
-                          w.HBox([self.start, self.end, self.time_limit, self.plan_button]),
+                          w.HBox([self.start, self.end, self.time_limit, self.plan_button, self.plan_stop_button]),
                           w.HBox([self.progress, self.progress_text])]),
         }
         self.source_area = w.VBox()
@@ -134,10 +164,18 @@ class ExportPanel:
                           layout=w.Layout(width="60%"), style={"description_width": "initial"})
         self.out.add_class("tvaers-out-folder")
         self.export_button = _button("Lav alle filer", "tvaers-export-all", "file-export", "success")
+        self.export_stop_button = _button("Stop", "tvaers-export-stop", "stop", "danger")
+        self.export_progress = w.FloatProgress(value=0, min=0, max=1, description="", layout=w.Layout(width="50%"))
+        self.export_progress.add_class("tvaers-export-progress")
+        self.export_status = w.Label("")
+        self.export_status.add_class("tvaers-export-status")
         self.export_links = w.HTML()
         self.export_links.add_class("tvaers-export-links")
         self.export_messages = MessageArea()
         self.export_messages.widget.add_class("tvaers-export-messages")
+        self.export_job = BackgroundJob(self.export_messages, [self.export_button], self.export_stop_button,
+                                        self.export_progress, self.export_status, name="tvaers-export",
+                                        busy="Filerne bliver allerede lavet – vent, eller tryk Stop.")
 
         # -- per staff member
         self.staff_pick = w.Dropdown(description="Medarbejder:", layout=w.Layout(width="60%"),
@@ -165,6 +203,8 @@ class ExportPanel:
         self.saved_button.on_click(lambda _: self.load_saved())
         self.folder_button.on_click(lambda _: self.load_folder())
         self.plan_button.on_click(lambda _: self.make_plan())
+        self.plan_stop_button.on_click(lambda _: self.plan_job.stop())
+        self.export_stop_button.on_click(lambda _: self.export_job.stop())
         self.staff_pick.observe(lambda _: self.show_staff(), names="value")
         self.family_pick.observe(lambda _: self.show_family(), names="value")
         self.team_button.on_click(lambda _: self.show_team())
@@ -182,7 +222,8 @@ class ExportPanel:
                       "i stedet for at blive dobbelte, og aflyste møder står som 'Aflyst' uden at optage tid. Titlerne "
                       "nævner kun familiens "
                       "nummer og mødetypen – aldrig navne på familiens medlemmer."),
-            w.HBox([self.out, self.export_button]), self.export_messages.widget, self.export_links,
+            w.HBox([self.out, self.export_button, self.export_stop_button]),
+            w.HBox([self.export_progress, self.export_status]), self.export_messages.widget, self.export_links,
             _heading("4. Medarbejder: kalender og arbejdsbyrde"), self.staff_pick, self.staff_links,
             self.staff_messages.widget, self.staff_plot, w.HBox([self.team_button]),
             _heading("5. Familie: kalender og årshjul"),
@@ -207,6 +248,7 @@ class ExportPanel:
     def _enable(self, on: bool) -> None:
         for control in self.plan_dependent:
             control.disabled = not on
+        self.export_button.disabled = not on or self.export_job.running
         self.pdf_button.disabled = not on or find_chromium() is None
 
     def refresh_saved(self) -> None:
@@ -283,27 +325,31 @@ class ExportPanel:
         if problem := period_problem(self.start.value, self.end.value):
             self.plan_messages.show(problem, "warn")
             return
-        self.plan_button.disabled = True
+        if self.plan_job.running:
+            self.plan_messages.show(self.plan_job.busy, "warn")
+            return
+        start, end, options = self.start.value, self.end.value, PlanOptions(time_limit=float(self.time_limit.value))
         self.plan_messages.show("Planlægger ... (det tager op til den valgte tid)", "warn")
 
-        def progress(share: float, text: str) -> None:
-            self.progress.value = max(0.0, min(1.0, share))
-            self.progress_text.value = text
+        def work(stop: StopToken):
+            try:
+                return make_plan(register, start, end, options, progress=self.plan_job.report, stop=stop)
+            except RuntimeError:
+                return None
 
-        try:
-            run = make_plan(register, self.start.value, self.end.value,
-                            PlanOptions(time_limit=float(self.time_limit.value)), progress=progress)
-        except RuntimeError:
-            self.plan_messages.show("Planlæggeren nåede ikke at finde en plan inden for tiden. Giv den flere "
-                                    "sekunder eller vælg en kortere periode, og prøv igen.", "error")
-            return
-        finally:
-            self.plan_button.disabled = False
-        self.progress.value = 1.0
-        label = f"Eksport {self.start.value:%d.%m.%Y}–{self.end.value:%d.%m.%Y}"
-        self.store.save_plan(run.plan, label)
-        self.refresh_saved()
-        self._plan_ready(run.plan, "Planen er klar og gemt.")
+        def done(run) -> None:
+            if run is None:
+                self.plan_messages.show("Planlæggeren nåede ikke at finde en plan inden for tiden. Giv den flere "
+                                        "sekunder eller vælg en kortere periode, og prøv igen.", "error")
+                return
+            stopped = run.packing.status == "STOPPED"
+            self.plan_job.report(1.0, "Stoppet – bedste plan gemmes" if stopped else "Færdig")
+            self.store.save_plan(run.plan, f"Eksport {start:%d.%m.%Y}–{end:%d.%m.%Y}")
+            self.refresh_saved()
+            self._plan_ready(run.plan, "Stoppet: den bedste plan indtil nu er klar og gemt." if stopped else
+                             "Planen er klar og gemt.")
+
+        self.plan_job.start(work, done, background=self.background)
 
     # ------------------------------------------------------------------ files
 
@@ -313,17 +359,33 @@ class ExportPanel:
         if self.plan is None:
             self.export_messages.show("Hent eller lav en plan først (punkt 2).", "warn")
             return
-        self.report = export_all(self.plan, register, Path(self.out.value.strip()), store=self.store)
-        self.calendars = self.report.calendars
-        workbook = self.report.workbook.read_bytes()
-        csv_zip = zip_bytes({p.name: p.read_bytes() for p in self.report.csvs})
-        self.export_links.value = (
-            download_link("tvaers_kalendere.zip", zip_bytes(self.calendars.files), "Alle kalendere (ZIP)",
-                          "tvaers-dl-calendars")
-            + download_link(WORKBOOK_NAME, workbook, "Excel-fil", "tvaers-dl-excel")
-            + download_link("tvaers_csv.zip", csv_zip, "CSV-filer (ZIP)", "tvaers-dl-csv")
-        )
-        self.export_messages.show(self.report.text())
+        if self.export_job.running:
+            self.export_messages.show(self.export_job.busy, "warn")
+            return
+        plan, folder = self.plan, Path(self.out.value.strip())
+        self.export_links.value = ""
+        self.export_messages.show(f"Laver filerne i {folder} ... Tryk Stop for at afbryde; så gemmes intet.", "ok")
+        self.export_job.report(0.0, "")
+
+        def work(stop: StopToken) -> ExportReport:
+            try:
+                return export_all(plan, register, folder, store=self.store, progress=self.export_job.report,
+                                  stop=stop)
+            except Stopped:
+                raise Stopped(export_stopped_text(folder)) from None
+
+        def done(report: ExportReport) -> None:
+            self.report = report
+            self.calendars = report.calendars
+            self.export_links.value = export_links_html(report)
+            self.export_job.report(1.0, "Færdig")
+            self.export_messages.show(*export_summary(report))
+
+        self.export_job.start(work, done, background=self.background)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until a background plan or export has finished (for tests and scripts)."""
+        return self.plan_job.wait(timeout) and self.export_job.wait(timeout)
 
     @guarded("staff_messages")
     def show_staff(self) -> None:

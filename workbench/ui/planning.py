@@ -8,13 +8,14 @@ planning, what moved, whose calendars change and which coordinators changed and 
 meetings can be marked held or cancelled (meeting_records.py).
 
 Planning runs in a background thread so the page stays alive: the progress bar moves, and "Stop" ends the
-search and keeps the best plan found so far.  Tests call :meth:`PlanningPanel.plan` with ``background=False``.
+search and keeps the best plan found so far (:class:`workbench.ui.background.BackgroundJob`).  Tests call
+:meth:`PlanningPanel.plan` with ``background=False``.  What the page shows after a run is made by pure functions
+(``plan_summary_html``, ``plan_done_message``, ...) so the panel only wires widgets.
 """
 
 from __future__ import annotations
 
 import html
-import threading
 from collections import Counter
 from datetime import date, timedelta
 
@@ -31,11 +32,11 @@ from workbench.model import Plan, Register
 from workbench.scheduling.baseline import Baseline, register_snapshot
 from workbench.scheduling.changes import count, register_changes
 from workbench.scheduling.deadlines import LATE, MET, OVERDUE, PLANNED_ON_TIME
-from workbench.scheduling.check import check_continuity, check_plan
+from workbench.scheduling.check import CheckReport, check_continuity, check_plan
 from workbench.scheduling.planner import PlanOptions, PlanRun, make_plan
-from workbench.scheduling.stopping import StopToken
 from workbench.settings import CHILDREN_PER_CASEWORKER
 from workbench.screening.workflow import accepted_team_changes
+from workbench.ui.background import BackgroundJob
 from workbench.ui.common import (
     MessageArea,
     RegisterLoader,
@@ -80,7 +81,8 @@ def _list(lines: list[str], limit: int = 60, css: str = "") -> str:
     return f'<ul class="{css}">{items}{more}</ul>'
 
 
-def summary_html(plan: Plan) -> str:
+def plan_summary_html(plan: Plan) -> str:
+    """The plan's key figures under a one-line verdict."""
     s = plan.summary
     status = s.get("solver_status", "")
     late = s.get("late_meetings", 0)
@@ -111,6 +113,17 @@ def summary_html(plan: Plan) -> str:
 
 def _names(names: dict, ids) -> str:
     return ", ".join(f"{names[s]} ({s})" if s in names else s for s in ids)
+
+
+def plan_done_message(report: CheckReport, plan: Plan) -> tuple[str, str]:
+    """What the page says when a plan is finished, and how (kind): the independent check's verdict first."""
+    conflicts = len(plan.summary.get("conflicts", []))
+    if not report.ok:
+        return f"Planen er færdig, men kontrollen fandt brud: {report.kinds()}", "error"
+    if conflicts:
+        return (f"Planen er færdig og kontrolleret uafhængigt, men {conflicts} fastfrosne møder kan ikke holdes som "
+                "udmeldt – se forslagene nedenfor, før planen godkendes.", "warn")
+    return "Planen er færdig og kontrolleret uafhængigt: ingen brud på de faste krav.", "ok"
 
 
 def overdue_html(plan: Plan, names: dict | None = None) -> str:
@@ -242,8 +255,6 @@ class PlanningPanel:
         self.run: PlanRun | None = None
         self.saved_plan_id: int | None = None
         self.baseline: Baseline | None = None
-        self.thread: threading.Thread | None = None
-        self.token: StopToken | None = None
         self.messages = MessageArea()
         self.loader = RegisterLoader(on_loaded=self._loaded, path=data_path,
                                      on_failed=lambda: setattr(self, "register", None))
@@ -277,6 +288,9 @@ class PlanningPanel:
         self.label = with_classes(w.Text(description="Navn", placeholder="fx Plan 2027 uge 2"), "tvaers-plan-label")
         self.progress = with_classes(w.FloatProgress(value=0, min=0, max=1, description=""), "tvaers-plan-progress")
         self.progress_text = with_classes(w.HTML(""), "tvaers-plan-progress-text")
+        self.job = BackgroundJob(self.messages, [self.plan_button], self.stop_button, self.progress,
+                                 self.progress_text, failed="Planlægningen mislykkedes",
+                                 busy="Der planlægges allerede – vent eller tryk Stop.", name="tvaers-planning")
         self.summary = with_classes(w.HTML(), "tvaers-plan-summary")
         self.overdue = with_classes(w.HTML(), "tvaers-plan-overdue")
         self.changes = with_classes(w.HTML(), "tvaers-plan-changes")
@@ -392,9 +406,18 @@ class PlanningPanel:
 
     # ------------------------------------------------------------------ planning
 
-    def _progress(self, share: float, text: str) -> None:
-        self.progress.value = max(0.0, min(1.0, share))
-        self.progress_text.value = f"<span style='font-family:sans-serif'>{html.escape(text)}</span>"
+    @property
+    def thread(self):
+        """The thread of the running (or last) plan; None before the first background run."""
+        return self.job.thread
+
+    @property
+    def token(self):
+        return self.job.token
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until a background plan has finished (for tests and scripts)."""
+        return self.job.wait(timeout)
 
     def _options(self) -> PlanOptions:
         as_of = self.as_of.value if self.as_of.value and self.start.value < self.as_of.value else None
@@ -417,38 +440,24 @@ class PlanningPanel:
         if self.as_of.value and self.as_of.value > self.end.value:
             self.messages.show("'I dag' ligger efter periodens slutning; vælg en periode, der ligger foran.", "warn")
             return
-        if self.thread is not None and self.thread.is_alive():
-            self.messages.show("Der planlægges allerede – vent eller tryk Stop.", "warn")
+        if self.job.running:
+            self.messages.show(self.job.busy, "warn")
             return
         self._show_baseline()
         options = self._options()
-        self.token = StopToken()
+        register, start, end = self.register, self.start.value, self.end.value
         self.messages.show("Planlægger … det tager op til "
                            f"{self.seconds.value} sekunder. Tryk Stop for at få den bedste plan indtil nu.", "ok")
-        self.plan_button.disabled, self.stop_button.disabled = True, False
         self.save_button.disabled = self.approve_button.disabled = True
-        if background:
-            self.thread = threading.Thread(target=self._work, args=(options,), daemon=True)
-            self.thread.start()
-        else:
-            self._work(options)
-
-    def _work(self, options: PlanOptions) -> None:
-        try:
-            run = make_plan(self.register, self.start.value, self.end.value, options, self._progress, self.token)
-            self._show(run, options)
-        except Exception as error:  # the thread must never die silently
-            self.messages.show(f"Planlægningen mislykkedes: {error}", "error")
-        finally:
-            self.plan_button.disabled, self.stop_button.disabled = False, True
+        self.job.start(lambda token: make_plan(register, start, end, options, self.job.report, token),
+                       lambda run: self._show(run, options), background=background)
 
     def _show(self, run: PlanRun, options: PlanOptions) -> None:
         self.run, self.saved_plan_id = run, None
         report = check_plan(self.register, run.plan)
         if options.baseline is not None:
             report.breaches += check_continuity(list(options.baseline.meetings), run.plan, options.freeze_until)
-        conflicts = len(run.plan.summary.get("conflicts", []))
-        self.summary.value = summary_html(run.plan)
+        self.summary.value = plan_summary_html(run.plan)
         names = {s.staff_id: s.name for s in self.register.staff}
         self.overdue.value = overdue_html(run.plan, names)
         self.changes.value = changes_html(run, names)
@@ -458,20 +467,12 @@ class PlanningPanel:
         self.save_button.disabled = self.approve_button.disabled = False
         # said last, when everything is on the page and the plan can be approved: "færdig" while the results
         # were still being drawn invited pressing 'Godkend og udsend' too early
-        if not report.ok:
-            self.messages.show(f"Planen er færdig, men kontrollen fandt brud: {report.kinds()}", "error")
-        elif conflicts:
-            self.messages.show(f"Planen er færdig og kontrolleret uafhængigt, men {conflicts} fastfrosne møder kan "
-                               "ikke holdes som udmeldt – se forslagene nedenfor, før planen godkendes.", "warn")
-        else:
-            self.messages.show("Planen er færdig og kontrolleret uafhængigt: ingen brud på de faste krav.", "ok")
-        self._progress(1.0, "Færdig" if run.packing.status != "STOPPED" else "Stoppet – bedste plan vises")
+        self.messages.show(*plan_done_message(report, run.plan))
+        self.job.report(1.0, "Færdig" if run.packing.status != "STOPPED" else "Stoppet – bedste plan vises")
 
     @guarded()
     def stop(self) -> None:
-        if self.token is not None:
-            self.token.stop()
-            self._progress(self.progress.value, "Stopper …")
+        self.job.stop()
 
     # ------------------------------------------------------------------ saving and announcing
 

@@ -6,18 +6,17 @@ newcomers per role, with the proven lower bound beside it.  "Sammenlign
 scenarier" builds scenarios from small edits, runs them side by side and draws
 the comparison, the workload heat map and the caseload distribution.
 
-Long runs happen in a background thread so the stop button works; tests set
-``background = False`` (or call :meth:`wait`).  Key controls carry stable CSS
+Long runs happen in a background thread so the stop button works
+(:class:`workbench.ui.background.BackgroundJob`); tests set ``background = False`` (or call :meth:`wait`).
+What the page shows after a run is made by pure functions (``whatif_results_html``, ``staffing_html``, ...).  Key controls carry stable CSS
 classes (``tvaers-whatif-...``) for the browser tests.
 """
 
 from __future__ import annotations
 
 import html
-import threading
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable
 
 import ipywidgets as w
 
@@ -27,6 +26,7 @@ from workbench import catalogue
 from workbench.io.store import Store
 from workbench.model import Register
 from workbench.scheduling.stopping import StopToken
+from workbench.ui.background import BackgroundJob
 from workbench.ui.common import MessageArea, RegisterLoader, STYLE, guarded, help_html, page_links, show_figure
 from workbench.whatif import charts
 from workbench.whatif.kpis import HOLDS_DA, KPI_LABELS_DA, ScenarioResult
@@ -64,6 +64,70 @@ def _wide(description: str) -> dict:
     return {"description": description, "style": {"description_width": "initial"}}
 
 
+def whatif_results_html(results: list[ScenarioResult]) -> str:
+    """The scenarios' key figures side by side (one column per scenario) and their notes."""
+    head = "".join(f"<th>{html.escape(r.name)}</th>" for r in results)
+    body = ""
+    for key in SHOWN_KPIS:
+        cells = ""
+        for r in results:
+            value = getattr(r.kpis, key)
+            shown = ("ja" if value else "nej") if isinstance(value, bool) else number(value)
+            cells += f"<td style='text-align:right'>{shown}</td>"
+        body += f"<tr><td>{html.escape(KPI_LABELS_DA[key])}</td>{cells}</tr>"
+    notes = "".join(f"<li><b>{html.escape(r.name)}</b>: {html.escape(n)}</li>" for r in results for n in r.notes)
+    return (f"{STYLE}<table class='tvaers-whatif-kpis'><tr><th></th>{head}</tr>{body}</table>"
+            f"{'<ul class=tvaers-help>' + notes + '</ul>' if notes else ''}")
+
+
+def whatif_results_message(results: list[ScenarioResult]) -> tuple[str, str]:
+    """What the page says after a run, and how (kind)."""
+    if not results:
+        return "Ingen scenarier blev kørt (stoppet).", "warn"
+    ok = [r.name for r in results if r.kpis.legal_ok]
+    return (f"{count(len(results), 'scenarie', 'scenarier')} kørt. Holder i: {', '.join(ok) or 'ingen'} "
+            f"(holder = {HOLDS_DA}).", "ok" if ok else "warn")
+
+
+def staffing_html(result: StaffingResult, scenario: Scenario, start: date, end: date) -> str:
+    """The answer to "how many more?": the newcomers per role, the lower bounds beside them, and why."""
+    kind = "ok" if result.feasible else "warn"
+    rows = "".join(
+        f"<tr><td>{html.escape(b.label)}</td><td style='text-align:right'>{number(b.points_needed)}</td>"
+        f"<td style='text-align:right'>{number(b.points_available)}</td>"
+        f"<td style='text-align:right'>{b.meetings_needed}</td><td style='text-align:right'>{b.meeting_slots}</td>"
+        f"<td style='text-align:right'>{'umuligt' if b.hires < 0 else b.hires}</td>"
+        f"<td style='text-align:right'><b>{sum(result.hires.get(r, 0) for r in b.hire_roles)}</b></td></tr>"
+        for b in result.bounds)
+    hires = "".join(f"<li><b>{n}</b> {html.escape(catalogue.role_label(r).lower())}</li>"
+                    for r, n in sorted(result.hires.items()))
+    notes = "".join(f"<li>{html.escape(m)}</li>" for m in result.messages[:8])
+    unavoidable = ""
+    if result.unavoidable:
+        families = sorted({u["family_id"] for u in result.unavoidable})
+        listed = ", ".join(families[:10]) + (" ..." if len(families) > 10 else "")
+        reasons = "".join(f"<li>{html.escape(u.get('person_id') or u['family_id'])}: {html.escape(u['reason'])}"
+                          f" (frist {date.fromisoformat(u['deadline']):%d.%m.%Y})</li>"
+                          for u in result.unavoidable[:10])
+        unavoidable = (f"<p>{len(families)} {'familie' if len(families) == 1 else 'familier'} kan ikke nå alle "
+                       f"frister uanset bemanding ({html.escape(listed)}); de frister indgår ikke i kravet:</p>"
+                       f"<ul>{reasons}</ul>")
+    moved = len(result.handovers)
+    cached = " (hentet fra en tidligere beregning)" if result.cached else ""
+    return (
+        f"{STYLE}<div class='tvaers-msg tvaers-{kind} tvaers-whatif-answer'>"
+        f"<b>{html.escape(result.summary_da())}</b>{cached}"
+        f"{'<ul>' + hires + '</ul>' if hires else ''}"
+        f"<p>Scenarie: {html.escape(scenario.describe())}. Periode {start:%d.%m.%Y}–"
+        f"{end:%d.%m.%Y}. {count(moved, 'familieplads får', 'familiepladser får')} en ny fagperson "
+        f"(nye familier og overdragelser). Beregnet i {count(round(result.seconds), 'sekund', 'sekunder')}, "
+        f"{count(result.rounds, 'runde', 'runder')}.</p>"
+        f"{unavoidable}"
+        f"<table class='tvaers-whatif-bounds'><tr><th>Gruppe</th><th>Point behov</th><th>Point ledige</th>"
+        f"<th>Møder behov</th><th>Mødepladser</th><th>Mindst nødvendigt</th><th>Værktøjets svar</th></tr>{rows}</table>"
+        f"{'<ul>' + notes + '</ul>' if notes else ''}</div>")
+
+
 class WhatIfPanel:
     """Danish widget panel for what-if staffing analysis (see module docstring)."""
 
@@ -76,8 +140,6 @@ class WhatIfPanel:
         self.figures: dict[str, object] = {}
         self.scenarios: dict[str, Scenario] = {BASE.name: BASE}
         self.draft: list = []
-        self._thread: threading.Thread | None = None
-        self._stop: StopToken | None = None
         self.messages = MessageArea()
         _classed(self.messages.widget, "messages")
         self.loader = RegisterLoader(on_loaded=self._loaded, path=path,
@@ -136,6 +198,9 @@ class WhatIfPanel:
         self.add_edit_button.on_click(lambda _: self.add_edit())
         self.save_button.on_click(lambda _: self.save_scenario())
         self.run_button.on_click(lambda _: self.run())
+        self.job = BackgroundJob(self.messages, [self.run_button, self.staffing_button], self.stop_button,
+                                 self.progress, self.status, name="tvaers-whatif",
+                                 busy="En beregning kører allerede; vent eller tryk 'Stop'.")
         self.stop_button.on_click(lambda _: self.stop())
         self.edit_kind.observe(lambda _: self._show_fields(), names="value")
         self.heat_person.observe(lambda _: self._draw_heatmap(), names="value")
@@ -311,45 +376,30 @@ class WhatIfPanel:
 
     # ------------------------------------------------------------------ running
 
-    def _progress(self, share: float, text: str) -> None:
-        self.progress.value = max(0.0, min(1.0, share))
-        self.status.value = text
+    @property
+    def _thread(self):
+        """The thread of the running (or last) background run."""
+        return self.job.thread
 
-    def _launch(self, job: Callable[[StopToken], None]) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            raise ScenarioError("En beregning kører allerede; vent eller tryk 'Stop'.")
-        self._stop = StopToken()
-        self.stop_button.disabled = False
-        self.run_button.disabled = self.staffing_button.disabled = True
-        stop = self._stop
+    @property
+    def _stop(self) -> StopToken | None:
+        return self.job.token
 
-        @guarded()
-        def work(panel) -> None:
-            try:
-                job(stop)
-            finally:
-                panel.stop_button.disabled = True
-                panel.run_button.disabled = panel.staffing_button.disabled = False
+    def _require_idle(self) -> None:
+        if self.job.running:
+            raise ScenarioError(self.job.busy)
 
-        if self.background:
-            self._thread = threading.Thread(target=work, args=(self,), daemon=True)
-            self._thread.start()
-        else:
-            work(self)
-
-    def wait(self, timeout: float | None = None) -> None:
+    def wait(self, timeout: float | None = None) -> bool:
         """Block until a background run has finished (for tests and scripts)."""
-        if self._thread is not None:
-            self._thread.join(timeout)
+        return self.job.wait(timeout)
 
     @guarded()
     def stop(self) -> None:
-        if self._stop is not None:
-            self._stop.stop()
-            self.status.value = "Stopper ..."
+        self.job.stop()
 
     @guarded()
     def find_staffing(self) -> None:
+        self._require_idle()
         register = self._require_register()
         start, end = self._horizon()
         roles = tuple(self.hire_roles.value)
@@ -364,56 +414,21 @@ class WhatIfPanel:
         options = StaffingOptions(roles=roles, time_limit=seconds, plan_time_limit=seconds)
         self.staffing_output.value = ""
         self.messages.show(f"Beregner minimal bemanding for '{name}' ...", "ok")
+        self.job.start(lambda stop: run_staffing(register, scenario, start, end, options, self.store,
+                                                 self.job.report, stop),
+                       lambda result: self._show_staffing(result, scenario, start, end), background=self.background)
 
-        def job(stop: StopToken) -> None:
-            result = run_staffing(register, scenario, start, end, options, self.store, self._progress, stop)
-            self.staffing = result
-            self._show_staffing(result, scenario)
-
-        self._launch(job)
-
-    def _show_staffing(self, result: StaffingResult, scenario: Scenario) -> None:
+    def _show_staffing(self, result: StaffingResult, scenario: Scenario, start: date, end: date) -> None:
+        self.staffing = result
         kind = "ok" if result.feasible else "warn"
-        rows = "".join(
-            f"<tr><td>{html.escape(b.label)}</td><td style='text-align:right'>{number(b.points_needed)}</td>"
-            f"<td style='text-align:right'>{number(b.points_available)}</td>"
-            f"<td style='text-align:right'>{b.meetings_needed}</td><td style='text-align:right'>{b.meeting_slots}</td>"
-            f"<td style='text-align:right'>{'umuligt' if b.hires < 0 else b.hires}</td>"
-            f"<td style='text-align:right'><b>{sum(result.hires.get(r, 0) for r in b.hire_roles)}</b></td></tr>"
-            for b in result.bounds)
-        hires = "".join(f"<li><b>{n}</b> {html.escape(catalogue.role_label(r).lower())}</li>"
-                        for r, n in sorted(result.hires.items()))
-        notes = "".join(f"<li>{html.escape(m)}</li>" for m in result.messages[:8])
-        unavoidable = ""
-        if result.unavoidable:
-            families = sorted({u["family_id"] for u in result.unavoidable})
-            listed = ", ".join(families[:10]) + (" ..." if len(families) > 10 else "")
-            reasons = "".join(f"<li>{html.escape(u.get('person_id') or u['family_id'])}: {html.escape(u['reason'])}"
-                              f" (frist {date.fromisoformat(u['deadline']):%d.%m.%Y})</li>"
-                              for u in result.unavoidable[:10])
-            unavoidable = (f"<p>{len(families)} {'familie' if len(families) == 1 else 'familier'} kan ikke nå alle "
-                           f"frister uanset bemanding ({html.escape(listed)}); de frister indgår ikke i kravet:</p>"
-                           f"<ul>{reasons}</ul>")
-        moved = len(result.handovers)
-        cached = " (hentet fra en tidligere beregning)" if result.cached else ""
-        self.staffing_output.value = (
-            f"{STYLE}<div class='tvaers-msg tvaers-{kind} tvaers-whatif-answer'>"
-            f"<b>{html.escape(result.summary_da())}</b>{cached}"
-            f"{'<ul>' + hires + '</ul>' if hires else ''}"
-            f"<p>Scenarie: {html.escape(scenario.describe())}. Periode {self.start.value:%d.%m.%Y}–"
-            f"{self.end.value:%d.%m.%Y}. {count(moved, 'familieplads får', 'familiepladser får')} en ny fagperson "
-            f"(nye familier og overdragelser). Beregnet i {count(round(result.seconds), 'sekund', 'sekunder')}, "
-            f"{count(result.rounds, 'runde', 'runder')}.</p>"
-            f"{unavoidable}"
-            f"<table class='tvaers-whatif-bounds'><tr><th>Gruppe</th><th>Point behov</th><th>Point ledige</th>"
-            f"<th>Møder behov</th><th>Mødepladser</th><th>Mindst nødvendigt</th><th>Værktøjets svar</th></tr>{rows}</table>"
-            f"{'<ul>' + notes + '</ul>' if notes else ''}</div>")
+        self.staffing_output.value = staffing_html(result, scenario, start, end)
         self.figures["staffing"] = charts.staffing_figure(result)
         show_figure(self.staffing_chart, self.figures["staffing"])
         self.messages.show(result.summary_da(), kind)
 
     @guarded()
     def run(self) -> None:
+        self._require_idle()
         register = self._require_register()
         start, end = self._horizon()
         chosen = [self.scenarios[n] for n in self.chosen.value]
@@ -422,29 +437,16 @@ class WhatIfPanel:
         options = WhatIfOptions(time_limit=float(self.seconds.value))
         self.messages.show(f"Kører {count(len(chosen), 'scenarie', 'scenarier')} ...", "ok")
 
-        def job(stop: StopToken) -> None:
-            results = run_scenarios(register, chosen, start, end, options, self.store, self._progress, stop)
-            self.results = results
-            self._show_results()
+        self.job.start(lambda stop: run_scenarios(register, chosen, start, end, options, self.store,
+                                                  self.job.report, stop),
+                       self._show_results, background=self.background)
 
-        self._launch(job)
-
-    def _show_results(self) -> None:
+    def _show_results(self, results: list[ScenarioResult]) -> None:
+        self.results = results
         if not self.results:
-            self.messages.show("Ingen scenarier blev kørt (stoppet).", "warn")
+            self.messages.show(*whatif_results_message(results))
             return
-        head = "".join(f"<th>{html.escape(r.name)}</th>" for r in self.results)
-        body = ""
-        for key in SHOWN_KPIS:
-            cells = ""
-            for r in self.results:
-                value = getattr(r.kpis, key)
-                shown = ("ja" if value else "nej") if isinstance(value, bool) else number(value)
-                cells += f"<td style='text-align:right'>{shown}</td>"
-            body += f"<tr><td>{html.escape(KPI_LABELS_DA[key])}</td>{cells}</tr>"
-        notes = "".join(f"<li><b>{html.escape(r.name)}</b>: {html.escape(n)}</li>" for r in self.results for n in r.notes)
-        self.results_view.value = (f"{STYLE}<table class='tvaers-whatif-kpis'><tr><th></th>{head}</tr>{body}</table>"
-                                   f"{'<ul class=tvaers-help>' + notes + '</ul>' if notes else ''}")
+        self.results_view.value = whatif_results_html(results)
         self.figures["comparison"] = charts.comparison_figure(self.results)
         self.figures["caseload"] = charts.caseload_figure(self.results)
         self._quiet = True
@@ -452,9 +454,7 @@ class WhatIfPanel:
         self.heat_person.value = self.results[-1].name
         self._quiet = False
         self._draw_heatmap()
-        ok = [r.name for r in self.results if r.kpis.legal_ok]
-        self.messages.show(f"{count(len(self.results), 'scenarie', 'scenarier')} kørt. Holder i: {', '.join(ok) or 'ingen'} "
-                           f"(holder = {HOLDS_DA}).", "ok" if ok else "warn")
+        self.messages.show(*whatif_results_message(results))
 
     def _draw_heatmap(self) -> None:
         if getattr(self, "_quiet", False):
