@@ -17,7 +17,7 @@ def test_loader_loads_and_reports(small_data_dir):
 
 def test_loader_lists_problems_in_danish(small_data_dir):
     frame = pd.read_csv(small_data_dir / "staff.csv", dtype=str, keep_default_na=False)
-    frame.loc[0, "workdays"] = "mandag"
+    frame.loc[0, "workdays"] = "mandg"  # a typo (mandag, man and mon are all fine)
     frame.to_csv(small_data_dir / "staff.csv", index=False)
     loader = RegisterLoader(path=small_data_dir)
     loader.button.click()

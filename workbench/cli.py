@@ -144,6 +144,24 @@ def _echo_plan(run, report, out: Path) -> None:
 
 
 @app.command()
+def skabelon(
+    out: Path = typer.Option(Path("Tværs_skabelon.xlsx"), "--out", help="Filen (eller mappen) at skrive skabelonen til"),
+    data: Optional[Path] = typer.Option(None, "--data", help="Udfyld skabelonen med dette register (CSV-mappe eller .xlsx)"),
+) -> None:
+    """Write the Danish Excel template (Tværs_skabelon.xlsx): a sheet per table with Danish headers and drop-down
+    lists; with --data, filled in with that register."""
+    from workbench.io.template import TEMPLATE_NAME, write_template
+
+    register = _load(data) if data is not None else None
+    target = out / TEMPLATE_NAME if out.is_dir() else out
+    if target.suffix.lower() != ".xlsx":
+        _fail(f"--out: {out} skal være en .xlsx-fil eller en mappe.")
+    _writable_folder(target.parent if str(target.parent) else Path("."), "--out")
+    written = write_template(target, register)
+    typer.echo(f"Skabelonen er skrevet til {written}" + (f" (udfyldt med {data})." if data else "."))
+
+
+@app.command()
 def plan(
     data: Path = typer.Option(..., "--data", help="Mappe med CSV-filer eller en .xlsx"),
     start: str = typer.Option(..., "--start", help="Første dag i planen (ÅÅÅÅ-MM-DD)"),

@@ -33,6 +33,7 @@ from workbench.model import (
     MODELKRAV,
     TEAM,
     WEEKDAY_CODES,
+    WEEKDAY_DA,
     Absence,
     Case,
     ClosedDay,
@@ -65,6 +66,8 @@ class Col:
     description: str = ""
     da: str = ""
     """The Danish header (the template's; read as well as ``name``, see :func:`header_key`)."""
+    choices: tuple[str, ...] = ()
+    """The only values allowed (checked on loading; a drop-down list in the template)."""
 
 
 @dataclass(frozen=True)
@@ -97,11 +100,21 @@ def _not_empty_list() -> pa.Check:
     return pa.Check(lambda v: len(v) > 0, element_wise=True, error="skal have mindst én værdi")
 
 
+WEEKDAY_WORDS = {word: code for i, code in enumerate(WEEKDAY_CODES)
+                 for word in (code, WEEKDAY_DA[i], ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag",
+                                                    "søndag")[i])}
+"""Weekdays as a register may write them: mon, man or mandag (any letter case)."""
+
+
+def weekday_code(word: str) -> str | None:
+    return WEEKDAY_WORDS.get(word.strip().lower())
+
+
 def _weekday_codes() -> pa.Check:
     return pa.Check(
-        lambda v: all(code in WEEKDAY_CODES for code in v),
+        lambda v: all(weekday_code(word) for word in v),
         element_wise=True,
-        error=f"ugedage skal skrives som {';'.join(WEEKDAY_CODES[:5])}",
+        error=f"ugedage skal skrives som {';'.join(WEEKDAY_DA[:5])} (eller {';'.join(WEEKDAY_CODES[:5])})",
     )
 
 
@@ -141,7 +154,7 @@ TABLES: tuple[Table, ...] = (
             Col("can_coordinate", "bool", description="ja/nej: kan være primær eller sekundær koordinator"),
             Col("max_caseload_points", "float", checks=(_at_least(0),), description="Loft for sagspoint"),
             Col("max_meetings_per_day", "int", checks=(_between(0, 8),), description="Højst så mange møder om dagen"),
-            Col("workdays", "list", checks=(_not_empty_list(), _weekday_codes()), description="fx mon;tue;wed;thu"),
+            Col("workdays", "list", checks=(_not_empty_list(), _weekday_codes()), description="fx man;tir;ons;tor"),
             Col("competences", "list", blank_ok=True, default=()),
             Col("languages", "list", blank_ok=True, default=("da",)),
             Col("district", blank_ok=True, default=""),
@@ -210,14 +223,14 @@ TABLES: tuple[Table, ...] = (
             Col("source", description="Lov/model og kilde"),
             Col("valid_from", "date", required=False, blank_ok=True, default=date(1900, 1, 1)),
             Col("valid_to", "date", required=False, blank_ok=True, default=None),
-            Col("kind", required=False, blank_ok=True, default="", checks=(_one_of((LOVKRAV, MODELKRAV, "")),),
+            Col("kind", required=False, blank_ok=True, default="", choices=(LOVKRAV, MODELKRAV, ""),
                 description="lovkrav eller modelkrav"),
-            Col("clock", required=False, blank_ok=True, default=CADENCE, checks=(_one_of((CADENCE, DEADLINE, COUNT)),),
+            Col("clock", required=False, blank_ok=True, default=CADENCE, choices=(CADENCE, DEADLINE, COUNT),
                 description="kadence, frist (én gang efter sagens start) eller antal (mindst count i window_days)"),
-            Col("appointment", required=False, blank_ok=True, default=TEAM, checks=(_one_of(tuple(APPOINTMENTS)),),
+            Col("appointment", required=False, blank_ok=True, default=TEAM, choices=tuple(APPOINTMENTS),
                 description="Hvem der mødes: team, sagsbehandler_barn, sagsbehandler_familie, jobkonsulent_voksen"),
             Col("applies_to", required=False, blank_ok=True, default="familie",
-                checks=(_one_of(("barn", "voksen", "familie")),)),
+                choices=("barn", "voksen", "familie")),
             Col("first_days", "int", required=False, blank_ok=True, default=None, checks=(_between(1, 730),),
                 description="Første møde senest så mange dage efter sagens start"),
             Col("count", "int", required=False, blank_ok=True, default=None, checks=(_between(1, 52),)),
@@ -267,7 +280,7 @@ TABLES: tuple[Table, ...] = (
         columns=(
             Col("person_id", checks=(_safe_id(),)),
             Col("family_id"),
-            Col("kind", checks=(_one_of(("barn", "voksen")),)),
+            Col("kind", choices=("barn", "voksen")),
             Col("birth_year", "int", checks=(_between(1900, 2100),)),
             Col("label", blank_ok=True, default=""),
             Col("income", required=False, blank_ok=True, default=""),
@@ -324,6 +337,10 @@ TABLES = tuple(replace(t, da=DANISH_NAMES[t.name][0],
                        columns=tuple(replace(c, da=DANISH_NAMES[t.name][1][c.name]) for c in t.columns))
                for t in TABLES)
 TABLE_BY_NAME = {t.name: t for t in TABLES}
+
+
+GUIDE_SHEETS = ("Vejledning", "Lister")
+"""The template's own sheets (the guide and its drop-down lists): not data, read past without a word."""
 
 
 def header_key(text: str) -> str:
@@ -547,6 +564,8 @@ def _read_raw_tables(path: Path, problems: list[Problem]) -> dict[str, RawTable]
             problems.append(Problem(path.name, None, None, f"Excel-filen kan ikke læses: {exc}", "unreadable workbook"))
             return raw
         for sheet, frame in sheets.items():
+            if str(sheet).strip() in GUIDE_SHEETS:
+                continue
             table = table_named(str(sheet))
             if table is not None and table.name in raw:
                 problems.append(Problem(f"{path.name}, ark {sheet}", None, None, f"tabellen findes allerede som "
@@ -625,7 +644,8 @@ def _parse_table(raw: RawTable, problems: list[Problem]) -> pd.DataFrame:
 def _check_values(raw: RawTable, typed: pd.DataFrame, problems: list[Problem]) -> None:
     table = raw.table
     schema = pa.DataFrameSchema(
-        {c.name: pa.Column(object, list(c.checks), nullable=True) for c in table.columns if c.checks},
+        {c.name: pa.Column(object, list(c.checks) + ([_one_of(c.choices)] if c.choices else []), nullable=True)
+         for c in table.columns if c.checks or c.choices},
         strict=False,
     )
     try:
@@ -823,7 +843,7 @@ def _records(rows: list[dict], cls, **convert) -> tuple:
 
 
 def _weekday_set(codes: tuple[str, ...]) -> frozenset[int]:
-    return frozenset(WEEKDAY_CODES.index(code) for code in codes)
+    return frozenset(WEEKDAY_CODES.index(weekday_code(word)) for word in codes)
 
 
 def _build(typed: dict[str, pd.DataFrame], source: str) -> Register:

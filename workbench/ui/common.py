@@ -19,6 +19,7 @@ import ipywidgets as w
 from workbench.errors import Problem, Refusal
 from workbench.io.register import read_register
 from workbench.model import Register
+from workbench.ui.upload import DataUpload, uploaded_data
 
 log = logging.getLogger("workbench.ui")
 
@@ -35,7 +36,10 @@ STYLE = """
 
 
 def default_data_dir() -> Path:
-    """``TVAERS_DATA`` if set, else the nearest ``sample_data`` folder above the working directory."""
+    """The data the team leader last uploaded in the browser; else ``TVAERS_DATA`` if set; else the nearest
+    ``sample_data`` folder above the working directory."""
+    if (uploaded := uploaded_data()) is not None:
+        return uploaded
     if os.environ.get("TVAERS_DATA"):
         return Path(os.environ["TVAERS_DATA"])
     here = Path.cwd().resolve()
@@ -166,25 +170,48 @@ class RegisterLoader:
                                    "tvaers-data-load")
         self.messages = MessageArea()
         self.button.on_click(lambda _: self.load())
+        self.upload = DataUpload(self._uploaded, self._refused)
+        self.upload.picker.observe(lambda change: self.upload_files(
+            [(f["name"], bytes(f["content"])) for f in change["new"]]) if change["new"] else None, names="value")
         self.widget = w.VBox([
-            help_html("Angiv mappen med kommunens CSV-filer (eller én Excel-fil) og tryk 'Indlæs data'. "
-                      "Alle fejl vises på én gang med fil, række og kolonne."),
-            w.HBox([self.path, self.button]),
+            help_html("Upload kommunens Excel-fil (skabelonen fra startsiden) eller CSV-filer – eller skriv mappen "
+                      "med filerne og tryk 'Indlæs data'. Alle fejl vises på én gang med fil, række og kolonne."),
+            w.HBox([self.upload.widget, self.path, self.button]),
             self.messages.widget,
         ])
+
+    @guarded()
+    def upload_files(self, files: list[tuple[str, bytes]]) -> Register | None:
+        """Check and keep uploaded files; every page uses them from then on (see workbench.ui.upload)."""
+        return self.register if self.upload.receive(files) else None
+
+    def _uploaded(self, path: Path, register: Register, problems: list[Problem]) -> None:
+        self.path.value = str(path)
+        self._loaded(register, problems, f"Uploadet og gemt: {path.name}. ")
+
+    def _refused(self, problems: list[Problem]) -> None:
+        self._failed(problems, "Den uploadede fil er ikke gemt, og siden bruger ingen data, før en fil uden fejl er "
+                               "uploadet eller indlæst.")
+
+    def _failed(self, problems: list[Problem], lead: str = "") -> None:
+        errors = sum(p.is_error for p in problems)
+        markup = (message_html(lead, "error") if lead else "") + problems_html(problems)
+        self.messages.show_html(markup, f"{errors} fejl i data. {lead}".strip(), "error")
+        self.register = None
+        if self.on_failed:
+            self.on_failed()
 
     @guarded()
     def load(self) -> Register | None:
         register, problems = read_register(self.path.value.strip())
         if register is None:
-            errors = sum(p.is_error for p in problems)
-            self.messages.show_html(problems_html(problems), f"{errors} fejl i data", "error")
-            self.register = None
-            if self.on_failed:
-                self.on_failed()
+            self._failed(problems)
             return None
+        return self._loaded(register, problems)
+
+    def _loaded(self, register: Register, problems: list[Problem], lead: str = "") -> Register:
         self.register = register
-        note = f"Indlæst: {len(register.staff)} medarbejdere og {len(register.families)} familier."
+        note = f"{lead}Indlæst: {len(register.staff)} medarbejdere og {len(register.families)} familier."
         if problems:
             self.messages.show_html(message_html(note) + problems_html(problems), note, "warn")
         else:

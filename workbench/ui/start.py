@@ -9,7 +9,8 @@ import ipywidgets as w
 
 from workbench.io.register import read_register
 from workbench.io.store import Store
-from workbench.ui.common import STYLE, default_data_dir, guarded, MessageArea
+from workbench.ui.common import STYLE, MessageArea, default_data_dir, guarded, help_html, problems_html
+from workbench.ui.upload import DataUpload, forget_upload, template_link_html, uploaded_data
 
 STEPS = (
     ("01_screening.ipynb", "1. Screening", "Vurder en ny families behov og få et forslag til det mindste team af "
@@ -49,8 +50,44 @@ class StartPanel:
         self.refresh_button = w.Button(description="Opdater status", icon="refresh")
         self.refresh_button.add_class("tvaers-start-refresh")
         self.refresh_button.on_click(lambda _: self.refresh())
-        self.widget = w.VBox([self.steps, self.messages.widget, self.refresh_button])
+        self.upload = DataUpload(self._uploaded, self._refused)
+        self.upload.picker.observe(lambda change: self.upload_files(
+            [(f["name"], bytes(f["content"])) for f in change["new"]]) if change["new"] else None, names="value")
+        self.forget_button = w.Button(description="Brug eksempeldata igen", icon="undo",
+                                      tooltip="Glem de uploadede data; siderne bruger igen eksempelkommunen")
+        self.forget_button.add_class("tvaers-forget-upload")
+        self.forget_button.on_click(lambda _: self.forget())
+        self.data_box = w.VBox([
+            w.HTML("<h3 style='font-family:sans-serif;margin:12px 0 4px 0'>Kommunens egne data</h3>"),
+            help_html("Hent skabelonen, udfyld et ark pr. tabel (vejledningen står i første ark), og upload den "
+                      "udfyldte fil her. Den kontrolleres først; kun data uden fejl gemmes, og så bruger alle "
+                      "siderne dem."),
+            w.HTML(template_link_html()),
+            w.HBox([self.upload.widget, self.forget_button]),
+        ])
+        self.widget = w.VBox([self.steps, self.messages.widget, self.refresh_button, self.data_box])
         self.widget.add_class("tvaers-start-panel")
+        self.refresh()
+
+    @guarded()
+    def upload_files(self, files: list[tuple[str, bytes]]) -> Path | None:
+        """Check and keep uploaded files (see workbench.ui.upload); the status line then names them."""
+        return self.upload.receive(files)
+
+    def _uploaded(self, path: Path, register, problems) -> None:
+        self.data_path = path
+        self.refresh()
+
+    def _refused(self, problems) -> None:
+        errors = sum(p.is_error for p in problems)
+        self.messages.show_html(problems_html(problems), f"{errors} fejl i den uploadede fil – intet er gemt; ret "
+                                                         f"filen og upload den igen", "error")
+
+    @guarded()
+    def forget(self) -> None:
+        """Forget the uploaded data: every page goes back to the data it had before the upload."""
+        forget_upload()
+        self.data_path = Path(default_data_dir())
         self.refresh()
 
     @guarded()
@@ -64,5 +101,8 @@ class StartPanel:
             self.messages.show(f"Data i {self.data_path} kan ikke bruges endnu ({errors} fejl). Åbn et af trinene og "
                                f"tryk 'Indlæs data' for at se fejlene med fil, række og kolonne. {plan_text}", "warn")
             return
+        where = (f"jeres uploadede fil {self.data_path.name}" if self.data_path == uploaded_data() else
+                 str(self.data_path))
         self.messages.show(f"Data: {len(register.staff)} medarbejdere og {len(register.families)} familier i "
-                           f"{self.data_path}. {plan_text}")
+                           f"{where}. {plan_text}")
+        self.forget_button.disabled = uploaded_data() is None

@@ -1,0 +1,120 @@
+"""The team leader's own data into the workbench from the browser: download the Excel template, upload the filled-in
+workbook (or a set of CSV files), and every page uses it from then on.
+
+Uploaded files are checked in a temporary folder first; they are kept (beside the local store, in
+``kommunens_data/``) only when the register loads without errors - a file with a CPR number or a mistake is
+never stored, and the message names file, row and column.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable, Iterable
+
+import ipywidgets as w
+
+from workbench.errors import Problem, Refusal
+from workbench.files import write_folder_atomic
+from workbench.io.register import read_register
+from workbench.io.store import DEFAULT_PATH
+from workbench.io.template import TEMPLATE_NAME, template_bytes
+from workbench.model import Register
+
+UPLOAD_FOLDER = "kommunens_data"
+ACCEPTED = (".xlsx", ".xlsm", ".csv")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def uploaded_folder() -> Path:
+    """Where uploaded data is kept: beside the local store (``TVAERS_DB``), never in the project folder."""
+    return Path(os.environ.get("TVAERS_DB") or DEFAULT_PATH).parent / UPLOAD_FOLDER
+
+
+def uploaded_data() -> Path | None:
+    """The data last uploaded in the browser (a workbook or a folder of CSV files), if any."""
+    folder = uploaded_folder()
+    if not folder.is_dir():
+        return None
+    books = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".xlsx", ".xlsm"))
+    if books:
+        return books[0]
+    return folder if any(folder.glob("*.csv")) else None
+
+
+def forget_upload() -> None:
+    """Remove the uploaded data (the pages then use ``TVAERS_DATA`` or the sample municipality again)."""
+    import shutil
+
+    folder = uploaded_folder()
+    if folder.is_dir():
+        shutil.rmtree(folder)
+
+
+def _safe_name(name: str) -> str:
+    """Only the file's own name (a browser may send a path), and only the kinds the register reads."""
+    base = Path(str(name).replace("\\", "/")).name.strip()
+    if not base or base.startswith(".") or Path(base).suffix.lower() not in ACCEPTED:
+        raise Refusal(f"'{base or name}' kan ikke bruges: vælg én Excel-fil (.xlsx) eller CSV-filer (.csv).")
+    return base
+
+
+def accept_upload(files: Iterable[tuple[str, bytes]]) -> tuple[Path | None, Register | None, list[Problem]]:
+    """Check uploaded files and keep them if the register loads: (where they are kept, the register, problems).
+
+    One workbook, or CSV files (one per table); a workbook and CSV files together are refused."""
+    named = [(_safe_name(name), content) for name, content in files]
+    if not named:
+        raise Refusal("Vælg først en fil.")
+    books = [n for n, _ in named if Path(n).suffix.lower() in (".xlsx", ".xlsm")]
+    if books and len(named) > 1:
+        raise Refusal("Vælg enten én Excel-fil eller et sæt CSV-filer, ikke begge dele.")
+    with tempfile.TemporaryDirectory(prefix="tvaers-upload-") as staging:
+        for name, content in named:
+            (Path(staging) / name).write_bytes(content)
+        source = Path(staging) / books[0] if books else Path(staging)
+        register, problems = read_register(source)
+        if register is None:
+            return None, None, problems
+    kept = write_folder_atomic(uploaded_folder(), dict(named), own=_previous_upload())
+    return (kept / books[0] if books else kept), register, problems
+
+
+def _previous_upload() -> set[str]:
+    """The files of the last upload: replaced as a whole by the new one."""
+    folder = uploaded_folder()
+    return {p.name for p in folder.iterdir() if p.suffix.lower() in ACCEPTED} if folder.is_dir() else set()
+
+
+def template_link_html() -> str:
+    """A download link to the Excel template (the file itself in the link: no server route is needed)."""
+    data = base64.b64encode(template_bytes()).decode("ascii")
+    return (f'<a class="tvaers-template-link" download="{html.escape(TEMPLATE_NAME)}" '
+            f'href="data:{XLSX_TYPE};base64,{data}" style="color:#0d47a1;font-family:sans-serif">'
+            f'Hent Excel-skabelonen ({html.escape(TEMPLATE_NAME)})</a>')
+
+
+class DataUpload:
+    """A file picker for the team leader's own workbook or CSV files; ``on_accepted(path, register, problems)`` is
+    called when the data loads, ``on_refused(problems)`` when it does not.  The page observes the picker and
+    calls :meth:`receive` inside its own error guard (a refused file name is a message, never a traceback)."""
+
+    def __init__(self, on_accepted: Callable[[Path, Register, list[Problem]], None],
+                 on_refused: Callable[[list[Problem]], None]) -> None:
+        self.on_accepted, self.on_refused = on_accepted, on_refused
+        self.picker = w.FileUpload(accept=",".join(ACCEPTED), multiple=True, description="Upload data",
+                                   icon="upload", button_style="")
+        self.picker.add_class("tvaers-data-upload")
+        self.widget = self.picker
+
+    def receive(self, files: list[tuple[str, bytes]]) -> Path | None:
+        """Check and keep uploaded files (what the picker calls; tests call it directly)."""
+        path, register, problems = accept_upload(files)
+        if register is None:
+            self.on_refused(problems)
+            return None
+        self.on_accepted(path, register, problems)
+        return path
