@@ -15,6 +15,7 @@ from typing import Optional
 import typer
 from tqdm import tqdm
 
+from workbench.hard_rules import HardRule
 from workbench.io.problems import RegisterError
 from workbench.io.register import read_register, write_register
 
@@ -348,7 +349,7 @@ def whatif(
         k = r.kpis
         typer.echo(f"  {r.name}: {'holder' if k.legal_ok else 'holder IKKE'}; "
                    f"{k.unassigned_families} uden koordinator, {k.avoidable_late} for sene møder der kunne undgås, "
-                   f"{k.over_cap_staff} over sagsloft{' (gemt svar)' if r.cached else ''}")
+                   f"{k.over_cap_staff} over {HardRule.CASELOAD_CAP}{' (gemt svar)' if r.cached else ''}")
 
 
 @app.command()
