@@ -16,6 +16,7 @@ from ortools.sat.python import cp_model
 from workbench.hard_rules import HardRule, add_constraints, constrains
 from workbench.scheduling.construct import Booking, SlotBook
 from workbench.scheduling.instance import PackingInstance
+from workbench.soft_terms import SoftTerm, objective
 
 Key = tuple[int, int]
 """(family index, position of the meeting in the family's chain)."""
@@ -57,6 +58,8 @@ class ChainModel:
         self.x: dict[Key, dict[tuple[int, int], cp_model.IntVar]] = {}
         self.late: dict[Key, cp_model.IntVar] = {}
         self.is_late: dict[Key, cp_model.IntVar] = {}
+        self.soft_terms: list[SoftTerm] = []
+        """The terms of the objective set by ``minimize`` (explain_objective reads them)."""
         for key in self.free:
             self.x[key] = {}
             for day, slot in self._options(key, reach):
@@ -189,10 +192,21 @@ class ChainModel:
 
     # ------------------------------------------------------------------ objective and results
 
+    def minimize(self, terms: list[SoftTerm]) -> None:
+        """Minimise the weighted sum of ``terms`` (e.g. ``lateness_terms()``); they are kept to explain the cost."""
+        self.soft_terms = list(terms)
+        self.model.minimize(objective(self.soft_terms))
+
+    def lateness_terms(self, scale: int = 1) -> list[SoftTerm]:
+        """Fewest days late in total first, then fewest late meetings (every weight times ``scale``)."""
+        weight = 1 + len(self.is_late)
+        return [SoftTerm("Dage for sent i alt (også for manglende opfølgninger)", scale * weight,
+                         sum(self.late.values())),
+                SoftTerm("For sene eller manglende opfølgninger", scale, sum(self.is_late.values()))]
+
     def lateness_objective(self) -> cp_model.LinearExpr:
         """Fewest days late in total first, then fewest late meetings."""
-        weight = 1 + len(self.is_late)
-        return weight * sum(self.late.values()) + sum(self.is_late.values())
+        return objective(self.lateness_terms())
 
     def kept_announced(self) -> list[cp_model.IntVar]:
         """One literal per announced spot a freed meeting of its family can take (re-planning)."""
@@ -202,10 +216,15 @@ class ChainModel:
             kept += [var for (day, slot), var in options.items() if spots.get(day) == slot]
         return kept
 
-    def disruption_objective(self) -> cp_model.LinearExpr:
+    def disruption_terms(self) -> list[SoftTerm]:
         """Lateness first, then as many freed meetings as possible on an announced day and time."""
         kept = self.kept_announced()
-        return (1 + len(kept)) * self.lateness_objective() - sum(kept)
+        return self.lateness_terms(1 + len(kept)) + [SoftTerm("Møder, der beholder deres udmeldte tid", -1,
+                                                              sum(kept))]
+
+    def disruption_objective(self) -> cp_model.LinearExpr:
+        """Lateness first, then as many freed meetings as possible on an announced day and time."""
+        return objective(self.disruption_terms())
 
     def hint_current(self) -> None:
         for key, options in self.x.items():

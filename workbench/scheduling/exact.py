@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from workbench.hard_rules import HardRule, add_constraints, constrains
+from workbench.soft_terms import SoftTerm, objective
 from workbench.solver import new_solver
 
 from workbench.scheduling.instance import PackingInstance
@@ -172,7 +173,12 @@ class ExactModel:
         # lexicographic: fewest days late in total, then fewest late meetings, then fewest meetings
         weight_count = len(presence) + 1
         weight_days = weight_count * (len(late_flags) + 1)
-        self.model.minimize(weight_days * sum(late_days) + weight_count * sum(late_flags) + sum(presence))
+        self.soft_terms = [
+            SoftTerm("Dage for sent i alt (også for manglende opfølgninger)", weight_days, sum(late_days)),
+            SoftTerm("For sene eller manglende opfølgninger", weight_count, sum(late_flags)),
+            SoftTerm("Møder i alt", 1, sum(presence)),
+        ]
+        self.model.minimize(objective(self.soft_terms))
 
     def late_expression(self):
         return sum(s["is_late"] for slots in self.slots for s in slots) + sum(self.is_missing)
