@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Callable
 
 import pytest
 
-from workbench.scheduling.check import check_plan
-from workbench.model import Assignment, Meeting, Plan
+from workbench.hard_rules import HardRule
+from workbench.model import DEADLINE, HELD, Absence, Assignment, FamilyUnavailability, FollowupRule, Meeting, Plan, Register, TeamMember
+from workbench.model import Case as CaseRecord
+from workbench.scheduling.check import CheckReport, check_continuity, check_plan
 from tests.helpers import family, rule, staff, tiny_register
 
 START, END = date(2027, 3, 1), date(2027, 3, 31)
@@ -46,30 +49,129 @@ def test_good_plan_has_no_breach(register):
 def _with(plan, index, **changes):
     meetings = list(plan.meetings)
     meetings[index] = replace(meetings[index], **changes)
-    return Plan(plan.start, plan.end, plan.assignments, meetings)
+    return replace(plan, meetings=meetings)
 
 
-@pytest.mark.parametrize("index,changes,kind", [
-    (0, dict(attendees=("C1", "C2")), "mangler_deltager"),
-    (0, dict(day=date(2027, 3, 6), deadline=date(2027, 3, 6)), "lukket_dag"),  # a Saturday
-    (1, dict(day=date(2027, 3, 12)), "ikke_arbejdsdag"),  # P1 does not work Fridays
-    (2, dict(day=date(2027, 3, 17), deadline=date(2027, 3, 31)), "fravær"),
-    (3, dict(start_minute=500, end_minute=560), "mødetid"),
-    (3, dict(end_minute=700), "mødelængde"),
-    (3, dict(day=date(2027, 3, 2), start_minute=570, end_minute=630), "dobbeltbooking"),
-    (1, dict(day=date(2027, 3, 4), deadline=date(2027, 3, 16)), "for_tæt"),
-    (1, dict(days_late=3), "forkert_frist"),
-])
-def test_each_breach_is_found(register, index, changes, kind):
-    report = check_plan(register, _with(good_plan(), index, **changes))
-    assert kind in report.kinds(), report.breaches
+# ---------------------------------------------------------------- one mutation per hard rule the checker checks
+#
+# Each case breaks exactly one rule of check.CHECKS (tests/test_hard_rules.py holds the list to it): the broken
+# plan is flagged with that rule and nothing else, and its clean twin is not flagged at all.
 
 
-def test_daily_cap(register):
+@dataclass
+class Mutation:
+    register: Register
+    broken: Plan
+    clean: Plan = field(default_factory=good_plan)
+    previous: list[Meeting] | None = None
+    """The announced plan's meetings (re-planning: the continuity check runs too)."""
+    freeze: date | None = None
+    clean_register: Register | None = None
+    """The register the clean plan is checked against (None: the unbroken register of the fixture)."""
+
+
+def _register_with(register, **tables):
+    return register.replace(**tables)
+
+
+def _staff_with(register, staff_id, **changes):
+    return register.replace(staff=tuple(replace(s, **changes) if s.staff_id == staff_id else s
+                                        for s in register.staff))
+
+
+def _assignments(plan, assignments):
+    return Plan(plan.start, plan.end, assignments, plan.meetings)
+
+
+def _person_case(register):
+    """F2's adult has a job case opened 10 March with a one-off jobsamtale (45 min, within 20 days); J1, the job
+    consultant on F2's team, holds it - and so joins F2's team follow-ups."""
+    job = FollowupRule("J-20", "LAB", 20, 0, 45, "jobsamtale", "test", clock=DEADLINE,
+                       appointment="jobkonsulent_voksen", applies_to="voksen")
+    register = register.replace(staff=register.staff + (staff("J1", role="jobkonsulent", can_coordinate=False),),
+                                rules=register.rules + (job,),
+                                team=register.team + (TeamMember("F2", "J1", "jobkonsulent"),),
+                                cases=(CaseRecord("l1", "F2", "F2-V1", "LAB", date(2027, 3, 10)),))
     plan = good_plan()
-    extra = Meeting("F2-x", "F2", date(2027, 3, 2), 700, 760, ("C1", "P1"), "R-14", date(2027, 3, 11), 0)
-    report = check_plan(register, Plan(plan.start, plan.end, plan.assignments, plan.meetings + [extra]))
-    assert "dagsloft" in report.kinds()  # P1 has a cap of one meeting a day
+    meetings = [replace(m, attendees=m.attendees + ("J1",)) if m.family_id == "F2" else m for m in plan.meetings]
+    talk = Meeting("F2-V1-01", "F2", date(2027, 3, 15), 600, 645, ("J1",), "J-20", date(2027, 3, 30), 0,
+                   person_id="F2-V1")
+    return register, Plan(plan.start, plan.end, plan.assignments, meetings + [talk])
+
+
+def _person_mutation(register, **changes):
+    register, clean = _person_case(register)
+    return Mutation(register, _with(clean, len(clean.meetings) - 1, **changes), clean, clean_register=register)
+
+
+def _announced(**changes):
+    """The good plan announced, with F1-01 changed as given."""
+    return [replace(m, **changes) if m.meeting_id == "F1-01" else m for m in good_plan().meetings]
+
+
+MUTATIONS: dict[HardRule, Callable[[Register], Mutation]] = {
+    HardRule.ATTENDEES: lambda r: Mutation(r, _with(good_plan(), 0, attendees=("C1", "C2"))),
+    HardRule.OPEN_DAY: lambda r: Mutation(r, _with(good_plan(), 5, day=date(2027, 3, 26))),  # Good Friday
+    HardRule.WORKDAY: lambda r: Mutation(_staff_with(r, "P1", workdays=frozenset({0, 2, 3})), good_plan()),
+    HardRule.NOT_ABSENT: lambda r: Mutation(
+        _register_with(r, absences=r.absences + (Absence("C1", date(2027, 3, 4), date(2027, 3, 4), "test"),)),
+        good_plan()),
+    HardRule.FAMILY_AVAILABLE: lambda r: Mutation(
+        _register_with(r, family_unavailability=(FamilyUnavailability("F2", date(2027, 3, 4), date(2027, 3, 4)),)),
+        good_plan()),
+    HardRule.MEETING_HOURS: lambda r: Mutation(r, _with(good_plan(), 3, start_minute=500, end_minute=560)),
+    HardRule.MEETING_LENGTH: lambda r: Mutation(r, _with(good_plan(), 3, end_minute=700)),
+    HardRule.NO_DOUBLE_BOOKING: lambda r: Mutation(r, _with(good_plan(), 5, day=date(2027, 3, 23), start_minute=570,
+                                                            end_minute=630)),
+    HardRule.DAILY_CAP: lambda r: Mutation(_staff_with(r, "C1", max_meetings_per_day=1),
+                                           _with(good_plan(), 5, day=date(2027, 3, 23)),
+                                           _with(good_plan(), 5, day=date(2027, 3, 23))),
+    HardRule.MIN_INTERVAL: lambda r: Mutation(r, _with(good_plan(), 5, day=date(2027, 3, 22))),
+    HardRule.DEADLINE: lambda r: Mutation(r, _with(good_plan(), 1, days_late=3)),
+    HardRule.IN_PERIOD: lambda r: Mutation(r, _with(good_plan(), 5, day=date(2027, 4, 1), days_late=2)),
+    HardRule.KNOWN_FAMILY: lambda r: Mutation(r, Plan(START, END, good_plan().assignments, good_plan().meetings + [
+        Meeting("F9-01", "F9", date(2027, 3, 3), 540, 600, ("C1",), "R-14", date(2027, 3, 17), 0)])),
+    HardRule.KNOWN_ATTENDEE: lambda r: Mutation(r, _with(good_plan(), 3, attendees=("C1", "X9"))),
+    HardRule.AFTER_CASE_OPENS: lambda r: _person_mutation(r, day=date(2027, 3, 9)),
+    HardRule.RULE_REQUIRES_MEETING: lambda r: _person_mutation(r, person_id="F2-V9"),
+    HardRule.ONE_PRIMARY: lambda r: Mutation(r, _assignments(good_plan(), [Assignment("F1", "C1", "C2")])),
+    HardRule.SECONDARY_WHEN_NEEDED: lambda r: Mutation(r, _assignments(good_plan(), [Assignment("F1", "C1", None),
+                                                                                     Assignment("F2", "C1")])),
+    HardRule.PRIMARY_DIFFERS_FROM_SECONDARY: lambda r: Mutation(r, _assignments(
+        good_plan(), [Assignment("F1", "C1", "C1"), Assignment("F2", "C1")])),
+    HardRule.CAN_COORDINATE: lambda r: Mutation(r, _assignments(good_plan(), [Assignment("F1", "P1", "C2"),
+                                                                              Assignment("F2", "C1")])),
+    HardRule.CASELOAD_CAP: lambda r: Mutation(_staff_with(r, "C1", max_caseload_points=1.0), good_plan()),
+    HardRule.HELD_KEPT: lambda r: Mutation(r, good_plan(), replace(good_plan(), meetings=_announced(status=HELD)),
+                                           previous=_announced(status=HELD, held_on=date(2027, 3, 2))),
+    HardRule.FROZEN_KEPT: lambda r: Mutation(r, _with(good_plan(), 0, start_minute=600, end_minute=660),
+                                             previous=_announced(), freeze=date(2027, 3, 10)),
+    HardRule.CONFLICT_MOVED: lambda r: Mutation(
+        r, replace(good_plan(), summary={"conflicts": [{"meeting_id": "F1-01"}]}),
+        replace(good_plan(), summary={"conflicts": [{"meeting_id": "F1-01"}]},
+                meetings=_announced(start_minute=600, end_minute=660)),
+        previous=_announced(), freeze=date(2027, 3, 10)),
+}
+
+
+def _breaches(register, plan, previous=None, freeze=None):
+    breaches = list(check_plan(register, plan).breaches)
+    if previous is not None:
+        breaches += check_continuity(previous, plan, freeze)
+    return breaches
+
+
+@pytest.mark.parametrize("rule", list(MUTATIONS), ids=lambda rule: rule.method)
+def test_a_plan_breaking_one_rule_is_flagged_with_exactly_that_rule(register, rule):
+    case = MUTATIONS[rule](register)
+    assert _breaches(case.clean_register or register, case.clean, case.previous, case.freeze) == []
+    broken = _breaches(case.register, case.broken, case.previous, case.freeze)
+    assert {b.kind for b in broken} == {rule}, broken
+    assert rule.value in check_report_kinds(broken)  # what is printed and written: the Danish code
+
+
+def check_report_kinds(breaches):
+    return CheckReport(breaches).kinds()
 
 
 def test_holiday_is_closed(register):
@@ -86,21 +188,3 @@ def test_lateness_and_missing_followups_are_reported_not_breaches(register):
     dropped = Plan(plan.start, plan.end, plan.assignments, plan.meetings[:5])
     report = check_plan(register, dropped)
     assert ("F2", "mangler", 2) in report.late
-
-
-def test_assignment_breaches(register):
-    plan = good_plan()
-    for assignments, kind in [
-        ([Assignment("F1", "C1", None), Assignment("F2", "C1")], "mangler_sekundær"),
-        ([Assignment("F1", "C1", "C1"), Assignment("F2", "C1")], "samme_koordinator"),
-        ([Assignment("F1", "P1", "C2"), Assignment("F2", "C1")], "ikke_koordinator"),
-        ([Assignment("F1", "C1", "C2")], "ingen_koordinator"),
-    ]:
-        report = check_plan(register, Plan(plan.start, plan.end, assignments, []))
-        assert kind in report.kinds(), kind
-
-
-def test_caseload_limit(register):
-    tight = register.replace(staff=tuple(replace(s, max_caseload_points=1.0) if s.staff_id == "C1" else s
-                                         for s in register.staff))
-    assert "sagsloft" in check_plan(tight, good_plan()).kinds()

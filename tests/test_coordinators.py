@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
+from workbench.hard_rules import HardRule
 from workbench.scheduling.check import check_assignments
 from workbench.scheduling.coordinators import CoordinatorModel, assign_coordinators
 from workbench.model import Plan
@@ -36,7 +37,7 @@ def test_one_primary_bites():
     register = _two_coordinators_on_team()
     primaries, _ = _solve(register)
     assert len(primaries["F1"]) == 1
-    primaries, _ = _solve(register, frozenset({"one_primary"}))
+    primaries, _ = _solve(register, frozenset({HardRule.ONE_PRIMARY}))
     assert len(primaries["F1"]) != 1  # both fit well, so without the rule both are taken
 
 
@@ -47,7 +48,7 @@ def test_secondary_when_needed_bites():
     )
     _, secondaries = _solve(register)
     assert len(secondaries["F1"]) == 1
-    _, secondaries = _solve(register, frozenset({"secondary_when_needed"}))
+    _, secondaries = _solve(register, frozenset({HardRule.SECONDARY_WHEN_NEEDED}))
     assert secondaries["F1"] == []  # a secondary only adds load, so without the rule nobody is chosen
 
 
@@ -59,18 +60,18 @@ def test_primary_differs_from_secondary_bites():
     )
     p, s = _solve(register)
     assert p["F1"] != s["F1"]
-    p, s = _solve(register, frozenset({"primary_differs_from_secondary"}))
+    p, s = _solve(register, frozenset({HardRule.PRIMARY_DIFFERS_FROM_SECONDARY}))
     assert p["F1"] == s["F1"] == ["C1"]  # C1 fits best for both roles
 
 
-def test_caseload_limits_bite():
+def test_caseload_cap_bites():
     register = tiny_register(
         [staff("C1", points=3.0), staff("C2", points=3.0, district="Syd")],
         [family("F1", case_points=2.0, primary="C1"), family("F2", case_points=2.0, primary="C1")],
     )
     p, _ = _solve(register)
     assert p["F1"] != p["F2"]
-    p, _ = _solve(register, frozenset({"caseload_limits"}))
+    p, _ = _solve(register, frozenset({HardRule.CASELOAD_CAP}))
     assert p["F1"] == p["F2"] == ["C1"]  # keeping both wins without the limit
 
 

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from ortools.sat.python import cp_model
 
+from workbench.hard_rules import HardRule
 from workbench.scheduling.chain_model import ChainModel
 from workbench.scheduling.construct import (
     Booking,
@@ -53,20 +54,20 @@ def _chain_model(register, chains, free, disabled=frozenset(), end=date(2027, 3,
     return instance, ChainModel(instance, chains, set(free), book, reach=30, disabled=disabled)
 
 
-def test_chain_one_block_per_meeting_bites():
+def test_chain_one_place_per_meeting_bites():
     register = tiny_register([staff("C1")], [family("F1", primary="C1", last=date(2027, 2, 26))])
     chains = {0: [Booking(8, 0), Booking(17, 0)]}  # the freed meeting is the family's last one
     _, model = _chain_model(register, chains, {(0, 1)})
     model.model.minimize(model.lateness_objective())
     solver = _optimal(model.model)
     assert sum(solver.boolean_value(v) for v in model.x[(0, 1)].values()) == 1
-    _, model = _chain_model(register, chains, {(0, 1)}, frozenset({"one_block_per_meeting"}))
+    _, model = _chain_model(register, chains, {(0, 1)}, frozenset({HardRule.ONE_PLACE_PER_MEETING}))
     model.model.maximize(sum(model.x[(0, 1)].values()))  # nothing keeps it to one block any more
     solver = _optimal(model.model)
     assert sum(solver.boolean_value(v) for v in model.x[(0, 1)].values()) != 1
 
 
-def test_chain_intervals_bite():
+def test_chain_min_interval_bites():
     register = tiny_register([staff("C1")], [family("F1", primary="C1", last=date(2027, 2, 26))],
                              rules=[rule(max_days=14, min_days=7)])
     chains = {0: [Booking(8, 0), Booking(17, 0), Booking(30, 0)]}
@@ -75,12 +76,12 @@ def test_chain_intervals_bite():
     model.model.minimize(model.day_value((0, 2)) - model.day_value((0, 1)))
     solver = _optimal(model.model)
     assert solver.objective_value >= 7
-    _, model = _chain_model(register, chains, free, frozenset({"chain_intervals"}))
+    _, model = _chain_model(register, chains, free, frozenset({HardRule.MIN_INTERVAL}))
     model.model.minimize(model.day_value((0, 2)) - model.day_value((0, 1)))
     assert _optimal(model.model).objective_value < 7
 
 
-def test_chain_lateness_bites():
+def test_chain_deadline_bites():
     register = tiny_register([staff("C1")], [family("F1", primary="C1", last=date(2027, 2, 26))],
                              rules=[rule(max_days=14, min_days=7)],
                              absences=[("C1", date(2027, 3, 9), date(2027, 3, 19))])
@@ -88,7 +89,7 @@ def test_chain_lateness_bites():
     _, model = _chain_model(register, chains, {(0, 1)})
     model.model.minimize(model.lateness_objective())
     assert _optimal(model.model).objective_value > 0
-    _, model = _chain_model(register, chains, {(0, 1)}, frozenset({"lateness"}))
+    _, model = _chain_model(register, chains, {(0, 1)}, frozenset({HardRule.DEADLINE}))
     model.model.minimize(model.lateness_objective())
     assert _optimal(model.model).objective_value == 0
 
@@ -101,20 +102,20 @@ def _two_families(cap: int):
                          absences=[("C1", date(2027, 3, 1), date(2027, 3, 4))])
 
 
-def test_chain_daily_caps_bite():
+def test_chain_daily_cap_bites():
     chains = {0: [Booking(7, 0), Booking(21, 0)], 1: [Booking(8, 0), Booking(21, 1)]}
     register = _two_families(cap=1)
     _, model = _chain_model(register, chains, {(0, 0), (1, 0)}, end=date(2027, 3, 21))
     model.model.minimize(model.lateness_objective())
     first = model.read(_optimal(model.model))
     assert first[(0, 0)].day != first[(1, 0)].day  # only 5 and 8 March are possible on time; one each
-    _, model = _chain_model(register, chains, {(0, 0), (1, 0)}, frozenset({"daily_caps"}), end=date(2027, 3, 21))
+    _, model = _chain_model(register, chains, {(0, 0), (1, 0)}, frozenset({HardRule.DAILY_CAP}), end=date(2027, 3, 21))
     model.model.minimize(1000 * model.lateness_objective() - model.day_value((0, 0)) - model.day_value((1, 0)))
     first = model.read(_optimal(model.model))
     assert first[(0, 0)].day == first[(1, 0)].day == 7
 
 
-def test_chain_one_meeting_per_block_bites():
+def test_chain_no_double_booking_bites():
     chains = {0: [Booking(7, 0), Booking(21, 0)], 1: [Booking(8, 1), Booking(21, 1)]}
     register = _two_families(cap=3)
     free = {(0, 0), (1, 0)}
@@ -122,7 +123,7 @@ def test_chain_one_meeting_per_block_bites():
     model.model.minimize(sum(slot * v for key in free for (day, slot), v in model.x[key].items()))
     first = model.read(_optimal(model.model))
     assert first[(0, 0)] != first[(1, 0)]
-    _, model = _chain_model(register, chains, free, frozenset({"one_meeting_per_block"}), end=date(2027, 3, 21))
+    _, model = _chain_model(register, chains, free, frozenset({HardRule.NO_DOUBLE_BOOKING}), end=date(2027, 3, 21))
     model.model.minimize(1000 * model.lateness_objective()
                          + sum(slot * v for key in free for (day, slot), v in model.x[key].items())
                          - sum(model.day_value(key) for key in free))
@@ -147,17 +148,18 @@ def test_exact_meetings_in_order_bites():
     solver = _optimal(model.model)
     flags = [solver.boolean_value(s["present"]) for s in model.slots[0]]
     assert flags == sorted(flags, reverse=True)
-    for disabled, expected in ((frozenset(), False), (frozenset({"meetings_in_order"}), True)):
+    for disabled, expected in ((frozenset(), False), (frozenset({HardRule.MEETINGS_IN_ORDER}), True)):
         model = _exact(register, disabled)
         model.model.add(model.slots[0][0]["present"] == 0)
         model.model.maximize(model.slots[0][1]["present"])  # a later slot standing in for the first
         assert _optimal(model.model).boolean_value(model.slots[0][1]["present"]) == expected
 
 
-@pytest.mark.parametrize("name", ["min_interval", "no_double_booking", "daily_caps", "meeting_hours"])
+@pytest.mark.parametrize("name", [HardRule.MIN_INTERVAL, HardRule.NO_DOUBLE_BOOKING, HardRule.DAILY_CAP,
+                                  HardRule.MEETING_HOURS], ids=lambda rule: rule.method)
 def test_exact_constraint_bites(name):
     """Pull meetings together with an objective; the constraint must keep them apart."""
-    cap = 2 if name == "no_double_booking" else 1  # with a cap of one the daily cap alone would keep them apart
+    cap = 2 if name == HardRule.NO_DOUBLE_BOOKING else 1  # with a cap of one the daily cap alone would keep them apart
     register = tiny_register([staff("C1", cap=cap)],
                              [family("F1", primary="C1", last=date(2027, 2, 22)),
                               family("F2", primary="C1", last=date(2027, 2, 22))],
@@ -167,15 +169,15 @@ def test_exact_constraint_bites(name):
         a, b = model.slots[0], model.slots[1]
         for slot in a[:2] + b[:1]:
             model.model.add(slot["present"] == 1)
-        if name == "min_interval":
+        if name == HardRule.MIN_INTERVAL:
             model.model.minimize(a[1]["day"] - a[0]["day"])
             clash = lambda s: s.value(a[1]["day"]) - s.value(a[0]["day"]) < 7  # noqa: E731
-        elif name == "meeting_hours":
+        elif name == HardRule.MEETING_HOURS:
             model.model.minimize(a[0]["begin"] - a[0]["day"] * 1440)
             clash = lambda s: s.value(a[0]["begin"]) - s.value(a[0]["day"]) * 1440 < 9 * 60  # noqa: E731
         else:
             model.model.minimize(abs_difference(model.model, a[0]["begin"], b[0]["begin"]))
-            if name == "no_double_booking":
+            if name == HardRule.NO_DOUBLE_BOOKING:
                 clash = lambda s: abs(s.value(a[0]["begin"]) - s.value(b[0]["begin"])) < 60  # noqa: E731
             else:
                 clash = lambda s: s.value(a[0]["day"]) == s.value(b[0]["day"])  # noqa: E731
@@ -189,13 +191,13 @@ def abs_difference(model, x, y):
     return gap
 
 
-def test_exact_lateness_and_coverage_bites():
+def test_exact_deadline_bites():
     register = tiny_register([staff("C1")], [family("F1", primary="C1", last=date(2027, 2, 26))],
                              rules=[rule(max_days=14, min_days=7)],
                              absences=[("C1", date(2027, 3, 1), date(2027, 3, 19))])
     model = _exact(register)
     assert _optimal(model.model).value(model.late_expression()) >= 1
-    model = _exact(register, frozenset({"lateness_and_coverage"}))
+    model = _exact(register, frozenset({HardRule.DEADLINE}))
     assert _optimal(model.model).value(model.late_expression()) == 0
 
 

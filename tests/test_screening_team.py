@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from ortools.sat.python import cp_model
 
+from workbench.hard_rules import HardRule
 from workbench.model import Absence, Register
 from workbench.screening.rules import Need, Reason
 from workbench.screening.team import (
@@ -45,17 +46,17 @@ def test_cover_every_need_bites():
     register = tiny_register([staff("P1", "ppr_psykolog", False)], [family("F1")])
     team, unstaffed = _solve(register, [need("ppr", ["ppr_psykolog"])])
     assert team == {"P1"} and unstaffed == set()
-    team, _ = _solve(register, [need("ppr", ["ppr_psykolog"])], disabled={"cover_every_need"})
+    team, _ = _solve(register, [need("ppr", ["ppr_psykolog"])], disabled={HardRule.COVER_EVERY_NEED})
     assert team == set()  # nothing forces anybody onto the team
 
 
 def test_only_members_cover_bites():
     register = tiny_register([staff("P1", "ppr_psykolog", False)], [family("F1")])
-    team, unstaffed = _solve(register, [need("ppr", ["ppr_psykolog"])], disabled={"only_members_cover"})
+    team, unstaffed = _solve(register, [need("ppr", ["ppr_psykolog"])], disabled={HardRule.ONLY_MEMBERS_COVER})
     assert team == set() and unstaffed == set()  # "covered" by someone who is not on the team
 
 
-def test_caseload_capacity_bites():
+def test_caseload_cap_bites():
     register = tiny_register(
         [staff("P1", "ppr_psykolog", False, points=10.0, base_caseload_points=9.8, district="Nord"),
          staff("P2", "ppr_psykolog", False, points=10.0, district="Syd")],
@@ -63,7 +64,7 @@ def test_caseload_capacity_bites():
     )
     team, _ = _solve(register, [need("ppr", ["ppr_psykolog"])])
     assert team == {"P2"}  # P1 has 0.2 points left, joining costs 1.0
-    team, _ = _solve(register, [need("ppr", ["ppr_psykolog"])], disabled={"caseload_capacity"})
+    team, _ = _solve(register, [need("ppr", ["ppr_psykolog"])], disabled={HardRule.CASELOAD_CAP})
     assert team == {"P1"}  # same district wins once the limit is gone
 
 
@@ -72,7 +73,7 @@ def test_attached_coordinators_stay_bites():
                              [family("F1", primary="C1")])
     team, _ = _solve(register, [need("ppr", ["ppr_psykolog"])])
     assert team == {"C1", "P1"}
-    team, _ = _solve(register, [need("ppr", ["ppr_psykolog"])], disabled={"attached_coordinators_stay"})
+    team, _ = _solve(register, [need("ppr", ["ppr_psykolog"])], disabled={HardRule.ATTACHED_COORDINATORS_STAY})
     assert team == {"P1"}
 
 
@@ -83,7 +84,7 @@ def test_no_long_absence_bites():
     )
     team, _ = _solve(register, [need("ppr", ["ppr_psykolog"])])
     assert team == {"P2"}
-    team, _ = _solve(register, [need("ppr", ["ppr_psykolog"])], disabled={"no_long_absence"})
+    team, _ = _solve(register, [need("ppr", ["ppr_psykolog"])], disabled={HardRule.NO_LONG_ABSENCE})
     assert team == {"P1"}
 
 
@@ -105,7 +106,7 @@ def test_coordinator_candidate_has_room_bites():
     needs = [coordinator_need()]
     team, _ = _solve(register, needs)
     assert team == {"C2"}
-    team, _ = _solve(register, needs, disabled={"coordinator_candidate_has_room"})
+    team, _ = _solve(register, needs, disabled={HardRule.COORDINATOR_CANDIDATE_HAS_ROOM})
     assert team == {"C1"}
 
 
@@ -275,7 +276,7 @@ def test_caseworker_choices_bite():
     assert team() == {"P1"}
     assert team(exclude=frozenset({"P1"})) == {"P2"}
     assert team(include=frozenset({"J1"})) == {"P1", "J1"}
-    assert team({"caseworker_choices"}, exclude=frozenset({"P1"}), include=frozenset({"J1"})) == {"P1"}
+    assert team({HardRule.CASEWORKER_CHOICES}, exclude=frozenset({"P1"}), include=frozenset({"J1"})) == {"P1"}
 
 
 def test_choices_are_recorded_and_limits_still_hold():

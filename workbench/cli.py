@@ -16,6 +16,7 @@ import typer
 from tqdm import tqdm
 
 from workbench.errors import RegisterError
+from workbench.hard_rules import HardRule
 from workbench.io.register import read_register, write_register
 from workbench.io.plan_folder import meetings_frame, write_plan
 
@@ -378,7 +379,7 @@ def whatif(
         k = r.kpis
         typer.echo(f"  {r.name}: {'holder' if k.legal_ok else 'holder IKKE'}; "
                    f"{k.unassigned_families} uden koordinator, {k.avoidable_late} for sene møder der kunne undgås, "
-                   f"{k.over_cap_staff} over sagsloft{' (gemt svar)' if r.cached else ''}")
+                   f"{k.over_cap_staff} over {HardRule.CASELOAD_CAP}{' (gemt svar)' if r.cached else ''}")
 
 
 @app.command()

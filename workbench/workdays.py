@@ -13,6 +13,7 @@ from typing import Iterable, Iterator
 
 import holidays
 
+from workbench.hard_rules import HardRule
 from workbench.model import Register
 
 HOLIDAY_CATEGORIES: tuple[str, ...] = ("public", "optional")
@@ -65,8 +66,9 @@ class WorkCalendar:
         return not any(u.covers(day) for u in self.register.unavailability_by_family.get(family_id, ()))
 
     def why_unavailable(self, staff_id: str, day: date) -> str | None:
-        """A Danish reason, or None if the person can meet that day.  An absence is just "fravær": its reason
-        (sick leave, a course) is private and the explanation ends up in shared files."""
+        """A Danish reason, or None if the person can meet that day.  An absence is just the rule's code
+        (HardRule.NOT_ABSENT): its reason (sick leave, a course) is private and the explanation ends up in shared
+        files."""
         staff = self.register.staff_by_id[staff_id]
         if day.weekday() >= 5:
             return "weekend"
@@ -76,7 +78,7 @@ class WorkCalendar:
             return "ikke arbejdsdag (deltid)"
         for absence in self.register.absences_by_staff.get(staff_id, ()):
             if absence.covers(day):
-                return "fravær"
+                return str(HardRule.NOT_ABSENT)
         return None
 
 

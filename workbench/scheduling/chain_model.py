@@ -13,19 +13,25 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from workbench.hard_rules import HardRule, add_constraints, constrains
 from workbench.scheduling.construct import Booking, SlotBook
 from workbench.scheduling.instance import PackingInstance
+from workbench.soft_terms import SoftTerm, objective
 
 Key = tuple[int, int]
 """(family index, position of the meeting in the family's chain)."""
 
 CONSTRAINTS = (
-    "one_block_per_meeting",
-    "chain_intervals",
-    "lateness",
-    "daily_caps",
-    "one_meeting_per_block",
+    HardRule.ONE_PLACE_PER_MEETING,
+    HardRule.MIN_INTERVAL,
+    HardRule.DEADLINE,
+    HardRule.DAILY_CAP,
+    HardRule.NO_DOUBLE_BOOKING,
 )
+"""The rules this model enforces, in the order their constraints are added.  Enforced by the options
+themselves (``_options``): the time blocks lie inside the meeting hours and last the meeting's length
+(MEETING_HOURS, MEETING_LENGTH, from the SlotBook), and only the family's allowed days are offered (OPEN_DAY,
+WORKDAY, NOT_ABSENT, FAMILY_AVAILABLE, IN_PERIOD, AFTER_CASE_OPENS)."""
 
 
 @dataclass(frozen=True)
@@ -38,8 +44,10 @@ class Neighbour:
 class ChainModel:
     """Which day and time block each freed meeting takes."""
 
+    CONSTRAINTS = CONSTRAINTS
+
     def __init__(self, instance: PackingInstance, chains: dict[int, list[Booking]], free: set[Key], book: SlotBook,
-                 reach: int = 21, disabled: frozenset[str] = frozenset(),
+                 reach: int = 21, disabled: frozenset[HardRule] = frozenset(),
                  announced: dict[int, dict[int, int]] | None = None) -> None:
         """``book`` must hold every booking except the freed ones; ``reach`` bounds how far (days) a meeting moves;
         ``announced``: per family, announced day -> time block (re-planning: leaving one counts as a move)."""
@@ -50,13 +58,13 @@ class ChainModel:
         self.x: dict[Key, dict[tuple[int, int], cp_model.IntVar]] = {}
         self.late: dict[Key, cp_model.IntVar] = {}
         self.is_late: dict[Key, cp_model.IntVar] = {}
+        self.soft_terms: list[SoftTerm] = []
+        """The terms of the objective set by ``minimize`` (explain_objective reads them)."""
         for key in self.free:
             self.x[key] = {}
             for day, slot in self._options(key, reach):
                 self.x[key][(day, slot)] = self.model.new_bool_var(f"x{key}_{day}_{slot}")
-        for name in CONSTRAINTS:
-            if name not in disabled:
-                getattr(self, name)()
+        add_constraints(self, CONSTRAINTS, disabled)
 
     # ------------------------------------------------------------------ chain neighbours
 
@@ -112,12 +120,14 @@ class ChainModel:
 
     # ------------------------------------------------------------------ constraints
 
-    def one_block_per_meeting(self) -> None:
+    @constrains(HardRule.ONE_PLACE_PER_MEETING)
+    def one_place_per_meeting(self) -> None:
         """Every freed meeting takes exactly one day and time block."""
         for key, options in self.x.items():
             self.model.add_exactly_one(options.values())
 
-    def chain_intervals(self) -> None:
+    @constrains(HardRule.MIN_INTERVAL)
+    def min_interval(self) -> None:
         """Consecutive meetings of a family stay at least the minimum interval apart, in order."""
         for key in self.x:
             family = self.instance.families[key[0]]
@@ -129,7 +139,8 @@ class ChainModel:
             if nxt is not None and nxt not in self.x:
                 self.model.add(self.chains[nxt[0]][nxt[1]].day >= family.clock.earliest(self.day_value(key), True))
 
-    def lateness(self) -> None:
+    @constrains(HardRule.DEADLINE)
+    def deadline(self) -> None:
         """Days past each deadline, for the freed meetings and the fixed ones right after them,
         and a missing follow-up when a family's last meeting leaves its next deadline inside the horizon."""
         n_days = self.instance.n_days
@@ -154,7 +165,8 @@ class ChainModel:
         self.model.add(late <= bound * is_late)
         self.late[key], self.is_late[key] = late, is_late
 
-    def daily_caps(self) -> None:
+    @constrains(HardRule.DAILY_CAP)
+    def daily_cap(self) -> None:
         """Nobody attends more meetings a day than their cap, counting the meetings that stay."""
         per_day: dict[tuple[str, int], list] = defaultdict(list)
         for key, options in self.x.items():
@@ -166,7 +178,8 @@ class ChainModel:
             if len(variables) > room:
                 self.model.add(sum(variables) <= room)
 
-    def one_meeting_per_block(self) -> None:
+    @constrains(HardRule.NO_DOUBLE_BOOKING)
+    def no_double_booking(self) -> None:
         """Nobody is in two meetings in the same time block."""
         per_block: dict[tuple[str, int, int], list] = defaultdict(list)
         for key, options in self.x.items():
@@ -179,10 +192,21 @@ class ChainModel:
 
     # ------------------------------------------------------------------ objective and results
 
+    def minimize(self, terms: list[SoftTerm]) -> None:
+        """Minimise the weighted sum of ``terms`` (e.g. ``lateness_terms()``); they are kept to explain the cost."""
+        self.soft_terms = list(terms)
+        self.model.minimize(objective(self.soft_terms))
+
+    def lateness_terms(self, scale: int = 1) -> list[SoftTerm]:
+        """Fewest days late in total first, then fewest late meetings (every weight times ``scale``)."""
+        weight = 1 + len(self.is_late)
+        return [SoftTerm("Dage for sent i alt (også for manglende opfølgninger)", scale * weight,
+                         sum(self.late.values())),
+                SoftTerm("For sene eller manglende opfølgninger", scale, sum(self.is_late.values()))]
+
     def lateness_objective(self) -> cp_model.LinearExpr:
         """Fewest days late in total first, then fewest late meetings."""
-        weight = 1 + len(self.is_late)
-        return weight * sum(self.late.values()) + sum(self.is_late.values())
+        return objective(self.lateness_terms())
 
     def kept_announced(self) -> list[cp_model.IntVar]:
         """One literal per announced spot a freed meeting of its family can take (re-planning)."""
@@ -192,10 +216,15 @@ class ChainModel:
             kept += [var for (day, slot), var in options.items() if spots.get(day) == slot]
         return kept
 
-    def disruption_objective(self) -> cp_model.LinearExpr:
+    def disruption_terms(self) -> list[SoftTerm]:
         """Lateness first, then as many freed meetings as possible on an announced day and time."""
         kept = self.kept_announced()
-        return (1 + len(kept)) * self.lateness_objective() - sum(kept)
+        return self.lateness_terms(1 + len(kept)) + [SoftTerm("Møder, der beholder deres udmeldte tid", -1,
+                                                              sum(kept))]
+
+    def disruption_objective(self) -> cp_model.LinearExpr:
+        """Lateness first, then as many freed meetings as possible on an announced day and time."""
+        return objective(self.disruption_terms())
 
     def hint_current(self) -> None:
         for key, options in self.x.items():

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from workbench.model import Assignment, Meeting, WEEKDAY_DA
+from workbench.hard_rules import HardRule
+from workbench.model import WEEKDAY_DA, Assignment, Meeting
 
 
 def count(n: int, one: str, many: str) -> str:
@@ -67,7 +68,8 @@ def register_changes(before: dict | None, after: dict) -> list[str]:
         if old.get("max_meetings_per_day") != new["max_meetings_per_day"]:
             lines.append(f"{who}: højst {old.get('max_meetings_per_day')} → {new['max_meetings_per_day']} møder om dagen")
         if old.get("max_caseload_points") != new["max_caseload_points"]:
-            lines.append(f"{who}: sagsloft {old.get('max_caseload_points'):g} → {new['max_caseload_points']:g} point")
+            lines.append(f"{who}: {HardRule.CASELOAD_CAP} {old.get('max_caseload_points'):g} → "
+                         f"{new['max_caseload_points']:g} point")
         if old.get("workdays") != new["workdays"]:
             lines.append(f"{who}: arbejdsdage {_days(old.get('workdays', []))} → {_days(new['workdays'])}")
         if old.get("can_coordinate") != new["can_coordinate"]:

@@ -14,14 +14,28 @@ from datetime import date, timedelta
 
 import holidays
 
+from workbench.hard_rules import HardRule
 from workbench.model import CANCELLED, HELD, Meeting, Plan, Register
 from workbench.scheduling.check_rules import ExpectedChain, person_chains, team_chain
 from workbench.settings import DEFAULT_HOURS, DEFAULT_LOAD, LoadWeights, MeetingHours
 
 
+CHECKS = frozenset({
+    HardRule.ONE_PRIMARY, HardRule.CAN_COORDINATE, HardRule.SECONDARY_WHEN_NEEDED,
+    HardRule.PRIMARY_DIFFERS_FROM_SECONDARY, HardRule.CASELOAD_CAP,  # check_assignments
+    HardRule.KNOWN_FAMILY, HardRule.IN_PERIOD, HardRule.ATTENDEES, HardRule.OPEN_DAY, HardRule.FAMILY_AVAILABLE,
+    HardRule.MEETING_HOURS, HardRule.MEETING_LENGTH, HardRule.KNOWN_ATTENDEE, HardRule.WORKDAY, HardRule.NOT_ABSENT,
+    HardRule.DAILY_CAP, HardRule.NO_DOUBLE_BOOKING, HardRule.RULE_REQUIRES_MEETING,  # check_plan
+    HardRule.AFTER_CASE_OPENS, HardRule.MIN_INTERVAL, HardRule.DEADLINE,  # check_plan, per chain (_check_chain)
+    HardRule.HELD_KEPT, HardRule.CONFLICT_MOVED, HardRule.FROZEN_KEPT,  # check_continuity
+})
+"""The hard rules this checker checks; a breach's ``kind`` is one of them."""
+
+
 @dataclass(frozen=True)
 class Breach:
-    kind: str
+    kind: HardRule
+    """The rule broken; its value (the short Danish code) is what is printed and written."""
     message: str
     family_id: str = ""
     staff_id: str = ""
@@ -47,9 +61,10 @@ class CheckReport:
         return max((days for *_, days in self.late), default=0)
 
     def kinds(self) -> dict[str, int]:
+        """Breach code (the rule's value, a short Danish code) -> number of breaches."""
         counts: dict[str, int] = defaultdict(int)
         for breach in self.breaches:
-            counts[breach.kind] += 1
+            counts[str(breach.kind)] += 1
         return dict(counts)
 
 
@@ -83,15 +98,18 @@ def check_assignments(register: Register, plan: Plan, load: LoadWeights = DEFAUL
     for family in register.families:
         a = assigned.get(family.family_id)
         if a is None or not a.primary_coordinator:
-            breaches.append(Breach("ingen_koordinator", "familien har ingen primær koordinator", family.family_id))
+            breaches.append(Breach(HardRule.ONE_PRIMARY, "familien har ingen primær koordinator", family.family_id))
             continue
         for who, role in ((a.primary_coordinator, "primær"), (a.secondary_coordinator, "sekundær")):
             if who and (who not in staff or not staff[who].can_coordinate):
-                breaches.append(Breach("ikke_koordinator", f"{who} kan ikke være {role} koordinator", family.family_id, who))
+                breaches.append(Breach(HardRule.CAN_COORDINATE,
+                                       f"{who} kan ikke være {role} koordinator", family.family_id, who))
         if family.needs_secondary and not a.secondary_coordinator:
-            breaches.append(Breach("mangler_sekundær", "familien skal have en sekundær koordinator", family.family_id))
+            breaches.append(Breach(HardRule.SECONDARY_WHEN_NEEDED,
+                                   "familien skal have en sekundær koordinator", family.family_id))
         if a.secondary_coordinator and a.secondary_coordinator == a.primary_coordinator:
-            breaches.append(Breach("samme_koordinator", "primær og sekundær er samme person", family.family_id))
+            breaches.append(Breach(HardRule.PRIMARY_DIFFERS_FROM_SECONDARY,
+                                   "primær og sekundær er samme person", family.family_id))
         key = (a.primary_coordinator, family.family_id)
         share[key] = max(share[key], load.primary)
         if a.secondary_coordinator:
@@ -103,7 +121,8 @@ def check_assignments(register: Register, plan: Plan, load: LoadWeights = DEFAUL
     for staff_id, points in used.items():
         limit = staff[staff_id].max_caseload_points
         if points > limit + 1e-6:
-            breaches.append(Breach("sagsloft", f"{points:g} sagspoint over loftet {limit:g}", staff_id=staff_id))
+            breaches.append(Breach(HardRule.CASELOAD_CAP,
+                                   f"{points:g} sagspoint over loftet {limit:g}", staff_id=staff_id))
     return breaches
 
 
@@ -132,13 +151,15 @@ def check_plan(register: Register, plan: Plan, hours: MeetingHours = DEFAULT_HOU
     for m in plan.meetings:
         family = register.family_by_id.get(m.family_id)
         if family is None:
-            add(Breach("ukendt_familie", "mødet hører til en ukendt familie", m.family_id, meeting_id=m.meeting_id))
+            add(Breach(HardRule.KNOWN_FAMILY,
+                       "mødet hører til en ukendt familie", m.family_id, meeting_id=m.meeting_id))
             continue
         per_family[(m.family_id, m.person_id, m.rule_id if m.person_id else "")].append(m)
         if m.status == HELD:
             continue  # what happened happened (also before the period): a held meeting only counts in the chain
         if not start <= m.day <= end:
-            add(Breach("uden_for_periode", f"{m.day} ligger uden for planperioden", m.family_id, meeting_id=m.meeting_id))
+            add(Breach(HardRule.IN_PERIOD,
+                       f"{m.day} ligger uden for planperioden", m.family_id, meeting_id=m.meeting_id))
         a = assigned.get(m.family_id)
         in_contact = set(teams.get(m.family_id, ())) | ({p for p in (a.primary_coordinator, a.secondary_coordinator)
                                                          if p} if a else set())
@@ -147,42 +168,46 @@ def check_plan(register: Register, plan: Plan, hours: MeetingHours = DEFAULT_HOU
             roles = PERSON_APPOINTMENT_ROLES.get(rule.appointment if rule else "", ())
             if not m.frozen and (not m.attendees or any(p not in in_contact or getattr(staff.get(p), "role", "")
                                                         not in roles for p in m.attendees)):
-                add(Breach("mangler_deltager", f"{', '.join(m.attendees) or 'ingen'} kan ikke holde mødet "
+                add(Breach(HardRule.ATTENDEES, f"{', '.join(m.attendees) or 'ingen'} kan ikke holde mødet "
                            f"({', '.join(roles)} fra familiens team)", m.family_id, meeting_id=m.meeting_id))
         else:
             expected = team_chain(register, family, start, end)
             rule = expected.rule if expected else rule
             missing = in_contact - set(m.attendees)
             if missing and not m.frozen:  # a frozen meeting keeps the attendees it was announced with
-                add(Breach("mangler_deltager", f"{', '.join(sorted(missing))} er ikke med", m.family_id,
+                add(Breach(HardRule.ATTENDEES, f"{', '.join(sorted(missing))} er ikke med", m.family_id,
                            meeting_id=m.meeting_id))
         if m.day.weekday() >= 5 or m.day in closed:
-            add(Breach("lukket_dag", f"{m.day} er weekend, helligdag eller lukkedag", m.family_id, meeting_id=m.meeting_id))
+            add(Breach(HardRule.OPEN_DAY,
+                       f"{m.day} er weekend, helligdag eller lukkedag", m.family_id, meeting_id=m.meeting_id))
         if any(s <= m.day <= e for s, e in away[m.family_id]):
-            add(Breach("familie_utilgængelig", f"familien kan ikke {m.day}", m.family_id, meeting_id=m.meeting_id))
+            add(Breach(HardRule.FAMILY_AVAILABLE, f"familien kan ikke {m.day}", m.family_id, meeting_id=m.meeting_id))
         if m.start_minute < hours.start_minute or m.end_minute > hours.end_minute or m.end_minute <= m.start_minute:
-            add(Breach("mødetid", f"{m.start}-{m.end} ligger uden for mødetiden", m.family_id, meeting_id=m.meeting_id))
+            add(Breach(HardRule.MEETING_HOURS,
+                       f"{m.start}-{m.end} ligger uden for mødetiden", m.family_id, meeting_id=m.meeting_id))
         if rule and m.end_minute - m.start_minute != rule.meeting_minutes and not m.frozen:
-            add(Breach("mødelængde", f"mødet varer ikke {rule.meeting_minutes} minutter", m.family_id, meeting_id=m.meeting_id))
+            add(Breach(HardRule.MEETING_LENGTH,
+                       f"mødet varer ikke {rule.meeting_minutes} minutter", m.family_id, meeting_id=m.meeting_id))
         for person in m.attendees:
             s = staff.get(person)
             if s is None:
-                add(Breach("ukendt_deltager", f"ukendt deltager {person}", m.family_id, person, m.meeting_id))
+                add(Breach(HardRule.KNOWN_ATTENDEE, f"ukendt deltager {person}", m.family_id, person, m.meeting_id))
                 continue
             if m.day.weekday() not in s.workdays:
-                add(Breach("ikke_arbejdsdag", f"{person} arbejder ikke {m.day:%A}", m.family_id, person, m.meeting_id))
+                add(Breach(HardRule.WORKDAY, f"{person} arbejder ikke {m.day:%A}", m.family_id, person, m.meeting_id))
             if any(a0 <= m.day <= a1 for a0, a1 in absences[person]):
-                add(Breach("fravær", f"{person} er fraværende {m.day}", m.family_id, person, m.meeting_id))
+                add(Breach(HardRule.NOT_ABSENT, f"{person} er fraværende {m.day}", m.family_id, person, m.meeting_id))
             per_person_day[(person, m.day)].append(m)
 
     for (person, day), meetings in per_person_day.items():
         if len(meetings) > staff[person].max_meetings_per_day:
-            add(Breach("dagsloft", f"{person} har {len(meetings)} møder {day} (loft {staff[person].max_meetings_per_day})",
+            add(Breach(HardRule.DAILY_CAP,
+                       f"{person} har {len(meetings)} møder {day} (loft {staff[person].max_meetings_per_day})",
                        staff_id=person))
         ordered = sorted(meetings, key=lambda m: m.start_minute)
         for first, second in zip(ordered, ordered[1:]):
             if second.start_minute < first.end_minute:
-                add(Breach("dobbeltbooking", f"{person} har overlappende møder {day}", staff_id=person,
+                add(Breach(HardRule.NO_DOUBLE_BOOKING, f"{person} har overlappende møder {day}", staff_id=person,
                            meeting_id=second.meeting_id))
 
     for family in register.families:
@@ -192,7 +217,8 @@ def check_plan(register: Register, plan: Plan, hours: MeetingHours = DEFAULT_HOU
         known = {(family.family_id, e.person_id, e.rule.rule_id if e.person_id else "") for e in expected}
         for key, meetings in per_family.items():
             if key[0] == family.family_id and key not in known and any(m.status != HELD for m in meetings):
-                add(Breach("uventet_møde", f"ingen regel kræver møder for {key[1] or 'familien'} ({key[2]})",
+                add(Breach(HardRule.RULE_REQUIRES_MEETING,
+                           f"ingen regel kræver møder for {key[1] or 'familien'} ({key[2]})",
                            family.family_id, meeting_id=meetings[0].meeting_id))
         for chain in expected:
             key = (family.family_id, chain.person_id, chain.rule.rule_id if chain.person_id else "")
@@ -219,13 +245,14 @@ def _check_chain(chain: ExpectedChain, meetings: list[Meeting], family_id: str, 
                 previous = anchor = m.day
             continue
         if chain.opens is not None and m.day < chain.opens:
-            add(Breach("før_sagen", f"mødet {m.day} ligger før sagen blev åbnet {chain.opens}", family_id,
-                       meeting_id=m.meeting_id))
+            add(Breach(HardRule.AFTER_CASE_OPENS, f"mødet {m.day} ligger før sagen blev åbnet {chain.opens}",
+                       family_id, meeting_id=m.meeting_id))
         if previous is not None and (m.day - previous).days < step:
-            add(Breach("for_tæt", f"kun {(m.day - previous).days} dage siden sidste opfølgning (mindst {step})",
+            add(Breach(HardRule.MIN_INTERVAL,
+                       f"kun {(m.day - previous).days} dage siden sidste opfølgning (mindst {step})",
                        family_id, meeting_id=m.meeting_id))
         if m.deadline != deadline or m.days_late != late:
-            add(Breach("forkert_frist", f"planen angiver frist {m.deadline}/{m.days_late} dage, korrekt er "
+            add(Breach(HardRule.DEADLINE, f"planen angiver frist {m.deadline}/{m.days_late} dage, korrekt er "
                        f"{deadline}/{late}", family_id, meeting_id=m.meeting_id))
         if late:
             report.late.append((family_id, m.meeting_id, late))
@@ -248,7 +275,8 @@ def check_continuity(previous: list[Meeting], plan: Plan, freeze_until) -> list[
         if old.status == HELD and old.family_id in families:
             new = now.get(old.meeting_id)
             if new is None or new.status != HELD or new.day != (old.held_on or old.day):
-                breaches.append(Breach("afholdt_mistet", f"det afholdte møde {old.held_on or old.day} er ikke med som "
+                breaches.append(Breach(HardRule.HELD_KEPT,
+                                       f"det afholdte møde {old.held_on or old.day} er ikke med som "
                                        "afholdt", old.family_id, meeting_id=old.meeting_id))
     reported = {c["meeting_id"] for c in plan.summary.get("conflicts", [])}
     for old in previous:
@@ -259,12 +287,13 @@ def check_continuity(previous: list[Meeting], plan: Plan, freeze_until) -> list[
         new = now.get(old.meeting_id)
         if old.meeting_id in reported:
             if new is not None and (new.day, new.start_minute) == (old.day, old.start_minute):
-                breaches.append(Breach("konflikt_beholdt", "mødet er meldt som konflikt, men står stadig i planen",
+                breaches.append(Breach(HardRule.CONFLICT_MOVED,
+                                       "mødet er meldt som konflikt, men står stadig i planen",
                                        old.family_id, meeting_id=old.meeting_id))
             continue
         held_on = old.held_on if old.status == HELD and old.held_on else old.day
         if new is None or (new.day, new.start_minute, tuple(new.attendees)) != (held_on, old.start_minute,
                                                                                  tuple(old.attendees)):
-            breaches.append(Breach("fastfrosset_ændret", f"det fastfrosne møde {old.day} {old.start} er ændret "
+            breaches.append(Breach(HardRule.FROZEN_KEPT, f"det fastfrosne møde {old.day} {old.start} er ændret "
                                    "uden at være meldt som konflikt", old.family_id, meeting_id=old.meeting_id))
     return breaches

@@ -32,6 +32,10 @@ class SlotBook:
 
     The meeting hours are cut into blocks as long as the longest meeting; a meeting takes one block that is
     free for every attendee, so any booked day can be given concrete times without double booking.
+
+    Hard rules it keeps (workbench/hard_rules.py): HardRule.NO_DOUBLE_BOOKING (one meeting per person and block),
+    HardRule.DAILY_CAP (no block for a person whose blocks that day reach their cap), HardRule.MEETING_HOURS and
+    HardRule.MEETING_LENGTH (the blocks lie inside the meeting hours and are as long as the longest meeting).
     """
 
     def __init__(self, instance: PackingInstance) -> None:
@@ -54,7 +58,8 @@ class SlotBook:
                 if start < (k + 1) * self.slot_minutes and k * self.slot_minutes < start + minutes}
 
     def free_slot(self, family: FamilyDemand, day: int) -> int | None:
-        """The first block free for every attendee, if nobody is at their daily cap."""
+        """The first block free for every attendee, if nobody is at their daily cap (HardRule.DAILY_CAP,
+        HardRule.NO_DOUBLE_BOOKING)."""
         cap, busy = self.instance.staff_cap, self.busy
         taken = 0
         for person in family.attendees:
@@ -66,6 +71,8 @@ class SlotBook:
         return (free & -free).bit_length() - 1 if free else None
 
     def slot_is_free(self, family: FamilyDemand, day: int, slot: int) -> bool:
+        """``slot`` is free for every attendee and nobody is at their cap (HardRule.NO_DOUBLE_BOOKING,
+        HardRule.DAILY_CAP)."""
         cap, busy = self.instance.staff_cap, self.busy
         return all(busy.get((p, day), 0).bit_count() < cap[p] and not busy.get((p, day), 0) >> slot & 1
                    for p in family.attendees)
@@ -129,7 +136,12 @@ class ChainLayer:
 
     def _options(self, i: int, prev: int, prev_is_meeting: bool, viable_only: bool = False) -> list[tuple[int, int]]:
         """(day, block) choices for the next meeting, best first: an announced day, then viable latest days,
-        then (unless ``viable_only``: laying on time) days that doom a later meeting."""
+        then (unless ``viable_only``: laying on time) days that doom a later meeting.
+
+        The band starts at the minimum interval (HardRule.MIN_INTERVAL) and ends at the deadline
+        (HardRule.DEADLINE: a day past it is only taken by ``lay_with_lateness``); only the family's allowed days
+        are tried (HardRule.OPEN_DAY, WORKDAY, NOT_ABSENT, FAMILY_AVAILABLE, AFTER_CASE_OPENS - see instance.py)
+        and only a free block (SlotBook: DAILY_CAP, NO_DOUBLE_BOOKING)."""
         family = self.instance.families[i]
         low, high = family.clock.band(prev, prev_is_meeting)
         low = max(low, 0)
@@ -290,8 +302,8 @@ class Ejector:
 
     def _blockers(self, f: int, day: int) -> list[int]:
         """Families to take out so that ``f``'s whole team has room and a common block on ``day``: one holder
-        for each person at their daily cap, then, if the team's free blocks still do not line up, every holder
-        of the block that the fewest families hold."""
+        for each person at their daily cap (HardRule.DAILY_CAP), then, if the team's free blocks still do not
+        line up (HardRule.NO_DOUBLE_BOOKING), every holder of the block that the fewest families hold."""
         family = self.instance.families[f]
         book, cap = self.layer.book, self.instance.staff_cap
         out: list[int] = []

@@ -22,7 +22,8 @@ from workbench.solver import new_solver
 
 from workbench.caseload import caseload, extra_load_of_role, team_only_caseload
 from workbench.clocks import Clock, on_time_chain_exists, rule_for, team_anchor, team_rule
-from workbench.model import Assignment, DEADLINE, Family, Register, Staff
+from workbench.hard_rules import HardRule, add_constraints, constrains
+from workbench.model import DEADLINE, Assignment, Family, Register, Staff
 from workbench.scheduling.workclock import WorkClock, charge_solve, configure_solver
 from workbench.settings import DEFAULT_LOAD, LoadWeights
 from workbench.workdays import WorkCalendar
@@ -74,8 +75,13 @@ class AssignmentResult:
 class CoordinatorModel:
     """CP-SAT model; one method per constraint so each can be tested on its own."""
 
+    CONSTRAINTS = (HardRule.ONE_PRIMARY, HardRule.SECONDARY_WHEN_NEEDED, HardRule.PRIMARY_DIFFERS_FROM_SECONDARY,
+                   HardRule.CASELOAD_CAP)
+    """The rules this model enforces, in the order their constraints are added; CAN_COORDINATE holds by the
+    variables themselves (only staff who can coordinate get one)."""
+
     def __init__(self, register: Register, load: LoadWeights = DEFAULT_LOAD,
-                 free: set[tuple[str, str]] | None = None, disabled: frozenset[str] = frozenset(),
+                 free: set[tuple[str, str]] | None = None, disabled: frozenset[HardRule] = frozenset(),
                  avoid: set[tuple[str, str]] = frozenset()) -> None:
         """``free`` holds (family_id, "primary"|"secondary") decisions to make; all others are kept as given.
         ``avoid``: (family_id, staff_id) pairs to use only if nobody else can (the person cannot meet in time)."""
@@ -106,9 +112,7 @@ class CoordinatorModel:
                 for c in self.coordinators:
                     variables[(fid, c.staff_id)] = self.model.new_bool_var(f"{kind}_{fid}_{c.staff_id}")
                 missing[fid] = self.model.new_bool_var(f"no_{kind}_{fid}")
-        for name in ("one_primary", "secondary_when_needed", "primary_differs_from_secondary", "caseload_limits"):
-            if name not in disabled:
-                getattr(self, name)()
+        add_constraints(self, self.CONSTRAINTS, disabled)
         self._objective()
 
     def extra_load(self, family: Family, staff_id: str, share: float) -> float:
@@ -134,16 +138,19 @@ class CoordinatorModel:
 
     # ------------------------------------------------------------------ constraints
 
+    @constrains(HardRule.ONE_PRIMARY)
     def one_primary(self) -> None:
         """Every family has exactly one primary coordinator (or is reported as unassigned)."""
         for family_id, missing in self.no_primary.items():
             self.model.add_exactly_one(self.options(self.primary, family_id) + [missing])
 
+    @constrains(HardRule.SECONDARY_WHEN_NEEDED)
     def secondary_when_needed(self) -> None:
         """Families that need a secondary coordinator get exactly one (or are reported)."""
         for family_id, missing in self.no_secondary.items():
             self.model.add_exactly_one(self.options(self.secondary, family_id) + [missing])
 
+    @constrains(HardRule.PRIMARY_DIFFERS_FROM_SECONDARY)
     def primary_differs_from_secondary(self) -> None:
         """One person cannot be both coordinators of the same family."""
         for (family_id, staff_id), var in self.secondary.items():
@@ -157,7 +164,8 @@ class CoordinatorModel:
             if family.secondary_coordinator == staff_id and (family_id, "secondary") not in self.free:
                 self.model.add(var == 0)
 
-    def caseload_limits(self) -> None:
+    @constrains(HardRule.CASELOAD_CAP)
+    def caseload_cap(self) -> None:
         """Nobody's caseload points exceed their limit."""
         for c in self.coordinators:
             room = c.max_caseload_points - self.base[c.staff_id] - self.fixed_load.get(c.staff_id, 0.0)
@@ -352,7 +360,8 @@ def _why_not_kept(register: Register, staff_id: str, overloaded: set[str]) -> st
     if not person.can_coordinate:
         return f"{person.name} ({staff_id}) kan ikke være koordinator"
     if staff_id in overloaded:
-        return f"{person.name} ({staff_id}) er over sit sagsloft på {person.max_caseload_points:g} point"
+        return (f"{person.name} ({staff_id}) er over sit {HardRule.CASELOAD_CAP} på "
+                f"{person.max_caseload_points:g} point")
     return f"{person.name} ({staff_id}) kan ikke fortsætte"
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from workbench.hard_rules import HardRule, add_constraints, constrains
+from workbench.soft_terms import SoftTerm, objective
 from workbench.solver import new_solver
 
 from workbench.scheduling.instance import PackingInstance
@@ -23,13 +25,17 @@ from workbench.scheduling.stopping import StopToken
 DAY = 24 * 60
 
 CONSTRAINTS = (
-    "meetings_in_order",
-    "min_interval",
-    "lateness_and_coverage",
-    "meeting_hours",
-    "no_double_booking",
-    "daily_caps",
+    HardRule.MEETINGS_IN_ORDER,
+    HardRule.MIN_INTERVAL,
+    HardRule.DEADLINE,
+    HardRule.MEETING_HOURS,
+    HardRule.NO_DOUBLE_BOOKING,
+    HardRule.DAILY_CAP,
 )
+"""The rules this model enforces, in the order their constraints are added.  Enforced by the variables
+themselves: MEETING_LENGTH (fixed-size intervals), and through each family's allowed days (instance.py)
+OPEN_DAY, WORKDAY, NOT_ABSENT, FAMILY_AVAILABLE, IN_PERIOD and AFTER_CASE_OPENS; ATTENDEES through the
+family's attendees."""
 
 
 @dataclass
@@ -49,7 +55,9 @@ class ExactResult:
 
 
 class ExactModel:
-    def __init__(self, instance: PackingInstance, disabled: frozenset[str] = frozenset()) -> None:
+    CONSTRAINTS = CONSTRAINTS
+
+    def __init__(self, instance: PackingInstance, disabled: frozenset[HardRule] = frozenset()) -> None:
         self.instance = instance
         self.model = cp_model.CpModel()
         n = instance.n_days
@@ -79,19 +87,19 @@ class ExactModel:
         self.missing = [self.model.new_int_var(0, n + 400, f"missing{i}") for i in range(len(instance.families))]
         self.is_missing = [self.model.new_bool_var(f"ismissing{i}") for i in range(len(instance.families))]
         self.hours = hours
-        for name in CONSTRAINTS:
-            if name not in disabled:
-                getattr(self, name)()
+        add_constraints(self, CONSTRAINTS, disabled)
         self._objective()
 
     # ------------------------------------------------------------------ constraints
 
+    @constrains(HardRule.MEETINGS_IN_ORDER)
     def meetings_in_order(self) -> None:
         """A family's optional meetings are used from the first one on, without gaps."""
         for slots in self.slots:
             for before, after in zip(slots, slots[1:]):
                 self.model.add_implication(after["present"], before["present"])
 
+    @constrains(HardRule.MIN_INTERVAL)
     def min_interval(self) -> None:
         """Consecutive follow-ups are at least the rule's minimum interval apart (also after the last one held)."""
         for family, slots in zip(self.instance.families, self.slots):
@@ -102,7 +110,8 @@ class ExactModel:
             for before, after in zip(slots, slots[1:]):
                 self.model.add(after["day"] >= clock.earliest(before["day"], True)).only_enforce_if(after["present"])
 
-    def lateness_and_coverage(self) -> None:
+    @constrains(HardRule.DEADLINE)
+    def deadline(self) -> None:
         """Days past each deadline; and the last meeting held must carry the chain past the horizon."""
         n = self.instance.n_days
         for i, (family, slots) in enumerate(zip(self.instance.families, self.slots)):
@@ -125,6 +134,7 @@ class ExactModel:
                     self.model.add(self.missing[i] >= done - clock.deadline(slot["day"])).only_enforce_if(ends_here)
             self.model.add(self.missing[i] <= (n + 400) * self.is_missing[i])
 
+    @constrains(HardRule.MEETING_HOURS)
     def meeting_hours(self) -> None:
         """A meeting starts on its day, inside the meeting hours, on the time grid."""
         hours = self.hours
@@ -135,13 +145,15 @@ class ExactModel:
                                                 f"o{family.family_id}_{k}")
                 self.model.add(slot["begin"] == slot["day"] * DAY + hours.start_minute + offset * step)
 
+    @constrains(HardRule.NO_DOUBLE_BOOKING)
     def no_double_booking(self) -> None:
         """Nobody is in two meetings at once."""
         for intervals in self._per_person("interval").values():
             if len(intervals) > 1:
                 self.model.add_no_overlap(intervals)
 
-    def daily_caps(self) -> None:
+    @constrains(HardRule.DAILY_CAP)
+    def daily_cap(self) -> None:
         """Nobody attends more meetings a day than their cap (and never on a day they do not work)."""
         for person, intervals in self._per_person("day_interval").items():
             self.model.add_cumulative(intervals, [1] * len(intervals), self.instance.staff_cap[person])
@@ -161,7 +173,12 @@ class ExactModel:
         # lexicographic: fewest days late in total, then fewest late meetings, then fewest meetings
         weight_count = len(presence) + 1
         weight_days = weight_count * (len(late_flags) + 1)
-        self.model.minimize(weight_days * sum(late_days) + weight_count * sum(late_flags) + sum(presence))
+        self.soft_terms = [
+            SoftTerm("Dage for sent i alt (også for manglende opfølgninger)", weight_days, sum(late_days)),
+            SoftTerm("For sene eller manglende opfølgninger", weight_count, sum(late_flags)),
+            SoftTerm("Møder i alt", 1, sum(presence)),
+        ]
+        self.model.minimize(objective(self.soft_terms))
 
     def late_expression(self):
         return sum(s["is_late"] for slots in self.slots for s in slots) + sum(self.is_missing)

@@ -34,7 +34,9 @@ class FamilyDemand:
     prev_is_meeting: bool
     """False for a new case: the first meeting may come right away (no minimum gap)."""
     allowed_days: tuple[int, ...]
-    """Sorted day numbers on which the municipality is open and every attendee and the family can meet."""
+    """Sorted day numbers on which the municipality is open and every attendee and the family can meet: the
+    hard rules HardRule.OPEN_DAY, WORKDAY, NOT_ABSENT and FAMILY_AVAILABLE (workbench/hard_rules.py) for every
+    planner, kept by offering no other day."""
     viable_days: frozenset[int] = frozenset()
     """Allowed days after which the rest of the chain can still be held on time, absences considered
     (capacity ignored): holding a meeting on any other day dooms a later one."""
@@ -63,6 +65,8 @@ class FamilyDemand:
 
     @property
     def first_release(self) -> int:
+        """The first meeting's earliest day: HardRule.MIN_INTERVAL after the last follow-up, or, for a new case
+        (no meeting before), the day the clock starts (HardRule.AFTER_CASE_OPENS)."""
         return self.clock.earliest(self.prev_day, self.prev_is_meeting)
 
     @property

@@ -15,6 +15,11 @@ the summer holidays) comes for free.
 Each chain is found by dynamic programming over the days, vectorised with
 numpy in blocks of the minimum interval, so laying all families once takes
 well under a second for 2,000 families.
+
+Hard rules (workbench/hard_rules.py), kept implicit: a chain's steps keep HardRule.MIN_INTERVAL and are priced
+against HardRule.DEADLINE (``clock.band``); only allowed days are priced below INF (HardRule.OPEN_DAY, WORKDAY,
+NOT_ABSENT, FAMILY_AVAILABLE, AFTER_CASE_OPENS); HardRule.DAILY_CAP is only priced here (an overbooked person-day
+grows dear) - the booking that follows (construct.py's SlotBook) enforces it, with HardRule.NO_DOUBLE_BOOKING.
 """
 
 from __future__ import annotations
@@ -212,7 +217,8 @@ class Negotiator:
     # ------------------------------------------------------------------ rounds
 
     def _still_valid(self, i: int, days: list[int]) -> bool:
-        """An announced chain can be kept as it is: allowed days, legal gaps, on time, covering the horizon."""
+        """An announced chain can be kept as it is: allowed days, legal gaps (HardRule.MIN_INTERVAL), on time
+        (HardRule.DEADLINE), covering the horizon."""
         family = self.instance.families[i]
         fixed = self.fixed_days.get(i, [])
         prev = fixed[-1] if fixed else family.prev_day

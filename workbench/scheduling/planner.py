@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from workbench.danish import count
-from workbench.model import Assignment, HELD, Meeting, PLANNED, Plan, Register, TeamChange
+from workbench.hard_rules import HardRule
+from workbench.model import HELD, PLANNED, Assignment, Meeting, Plan, Register, TeamChange
 from workbench.clocks import undecided_cadences
 from workbench.scheduling.baseline import Baseline, Conflict, Prepared, prepare
 from workbench.scheduling.changes import PlanChanges, plan_changes
@@ -117,7 +118,8 @@ def explain_late(register: Register, instance: PackingInstance, chain: str, dead
     else:
         who = f"Teamet havde {count(free_days, 'fælles ledig dag', 'fælles ledige dage')}"
     when = f"i ugen fra {as_of:%d.%m.}" if as_of is not None and first == as_of else f"før fristen {deadline:%d.%m.%Y}"
-    return f"{who} {when}, men {'den var' if free_days == 1 else 'de var'} optaget af andre møder (dagsloft)."
+    busy = 'den var' if free_days == 1 else 'de var'
+    return f"{who} {when}, men {busy} optaget af andre møder ({HardRule.DAILY_CAP})."
 
 
 def chain_label(register: Register, demand) -> str:

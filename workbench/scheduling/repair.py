@@ -6,6 +6,10 @@ neighbours in the family's chain, and the meetings that hold the same people
 on nearby days, and let CP-SAT re-place them exactly (chain_model.py).  A
 change is kept only if the plan as a whole gets fewer late meetings (or, with
 as many, fewer days late).  Neighbourhoods grow when a small one does not help.
+
+The hard rules are the chain model's (ChainModel.CONSTRAINTS: HardRule.ONE_PLACE_PER_MEETING, MIN_INTERVAL,
+DEADLINE, DAILY_CAP, NO_DOUBLE_BOOKING); the book (construct.py's SlotBook) keeps DAILY_CAP and NO_DOUBLE_BOOKING
+for the meetings that stay.  ``lateness`` and ``score`` recount HardRule.DEADLINE's days late.
 """
 
 from __future__ import annotations
@@ -46,7 +50,8 @@ class RepairStats:
 
 
 def lateness(instance: PackingInstance, chains: dict[int, list[Booking]]) -> list[tuple[int, int, int]]:
-    """(family, position, days late) for every late meeting; position -1 = a follow-up missing at the end."""
+    """(family, position, days late) for every late meeting; position -1 = a follow-up missing at the end
+    (days past each HardRule.DEADLINE)."""
     out = []
     for i, bookings in chains.items():
         family = instance.families[i]
@@ -141,7 +146,7 @@ class Repairer:
         model = ChainModel(self.instance, self.chains, free, self.book, reach=self.options.reach,
                            announced=self.announced)
         model.hint_current()
-        model.model.minimize(model.disruption_objective() if self.announced else model.lateness_objective())
+        model.minimize(model.disruption_terms() if self.announced else model.lateness_terms())
         solver = new_solver()
         configure_solver(solver, seconds, self.clock, self.options.workers, self.options.seed)
         self.stop.attach(solver)

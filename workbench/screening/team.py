@@ -26,6 +26,7 @@ from workbench.solver import new_solver
 
 from workbench import catalogue
 from workbench.caseload import caseload, shares
+from workbench.hard_rules import HardRule, add_constraints, constrains
 from workbench.model import Family, Register, Staff
 from workbench.screening.rules import Need, Reason
 from workbench.settings import DEFAULT_LOAD, LoadWeights
@@ -47,14 +48,15 @@ LONG_ABSENCE_DAYS = 14
 COORDINATOR_NEED = "koordinator"
 
 CONSTRAINTS = (
-    "cover_every_need",
-    "only_members_cover",
-    "caseload_capacity",
-    "attached_coordinators_stay",
-    "no_long_absence",
-    "coordinator_candidate_has_room",
-    "caseworker_choices",
+    HardRule.COVER_EVERY_NEED,
+    HardRule.ONLY_MEMBERS_COVER,
+    HardRule.CASELOAD_CAP,
+    HardRule.ATTACHED_COORDINATORS_STAY,
+    HardRule.NO_LONG_ABSENCE,
+    HardRule.COORDINATOR_CANDIDATE_HAS_ROOM,
+    HardRule.CASEWORKER_CHOICES,
 )
+"""The rules this model enforces, in the order their constraints are added."""
 
 
 def coordinator_need() -> Need:
@@ -130,9 +132,11 @@ def candidates_for(register: Register, family: Family, needs: list[Need], on: da
 class TeamModel:
     """CP-SAT model; one method per constraint so each can be tested on its own."""
 
+    CONSTRAINTS = CONSTRAINTS
+
     def __init__(self, register: Register, family: Family, needs: list[Need], on: date,
                  case_points: float | None = None, load: LoadWeights = DEFAULT_LOAD,
-                 disabled: frozenset[str] = frozenset(), include: frozenset[str] = frozenset(),
+                 disabled: frozenset[HardRule] = frozenset(), include: frozenset[str] = frozenset(),
                  exclude: frozenset[str] = frozenset()) -> None:
         """``include``/``exclude``: staff the caseworker wants on or off the team (e.g. the family's wish)."""
         self.register, self.family, self.on = register, family, on
@@ -146,43 +150,47 @@ class TeamModel:
         self.y = {(n.need_id, c.staff.staff_id): self.model.new_bool_var(f"covers_{n.need_id}_{c.staff.staff_id}")
                   for n in self.needs for c in self.candidates if can_cover(c.staff, n)}
         self.unstaffed = {n.need_id: self.model.new_bool_var(f"unstaffed_{n.need_id}") for n in self.needs}
-        for name in CONSTRAINTS:
-            if name not in disabled:
-                getattr(self, name)()
+        add_constraints(self, CONSTRAINTS, disabled)
         self._objective()
 
     # ------------------------------------------------------------------ constraints
 
+    @constrains(HardRule.COVER_EVERY_NEED)
     def cover_every_need(self) -> None:
         """Each need has exactly one professional who covers it (or is reported as unstaffed)."""
         for need in self.needs:
             options = [v for (need_id, _), v in self.y.items() if need_id == need.need_id]
             self.model.add_exactly_one(options + [self.unstaffed[need.need_id]])
 
+    @constrains(HardRule.ONLY_MEMBERS_COVER)
     def only_members_cover(self) -> None:
         """Only someone on the team can cover a need."""
         for (_, staff_id), var in self.y.items():
             self.model.add_implication(var, self.x[staff_id])
 
-    def caseload_capacity(self) -> None:
+    @constrains(HardRule.CASELOAD_CAP)
+    def caseload_cap(self) -> None:
         """Joining the team must fit inside the person's remaining caseload points."""
         for c in self.candidates:
             extra = round(SCALE * c.extra)
             if extra > 0 and not c.coordinator:  # a coordinator's share is the coordinator plan's business
                 self.model.add(extra * self.x[c.staff.staff_id] <= max(0, int(SCALE * c.room + 1e-6)))
 
+    @constrains(HardRule.ATTACHED_COORDINATORS_STAY)
     def attached_coordinators_stay(self) -> None:
         """The family's own coordinators are in contact anyway, so they are on the team."""
         for c in self.candidates:
             if c.coordinator:
                 self.model.add(self.x[c.staff.staff_id] == 1)
 
+    @constrains(HardRule.NO_LONG_ABSENCE)
     def no_long_absence(self) -> None:
         """Nobody joins a new family while away for a long time (e.g. long-term sick leave)."""
         for c in self.candidates:
             if c.absent_until and not c.attached:
                 self.model.add(self.x[c.staff.staff_id] == 0)
 
+    @constrains(HardRule.COORDINATOR_CANDIDATE_HAS_ROOM)
     def coordinator_candidate_has_room(self) -> None:
         """The team member counted as the family's future coordinator must have room for the coordinator's share."""
         for (need_id, staff_id), var in self.y.items():
@@ -193,6 +201,7 @@ class TeamModel:
             if extra > 0:
                 self.model.add(extra * var <= max(0, int(SCALE * c.room + 1e-6)))
 
+    @constrains(HardRule.CASEWORKER_CHOICES)
     def caseworker_choices(self) -> None:
         """Staff the caseworker puts on or takes off the team; the choice is logged with the proposal."""
         for c in self.candidates:

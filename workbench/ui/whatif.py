@@ -265,8 +265,8 @@ class WhatIfPanel:
             "ansaet": [self.role, self.count],
             "ubesat": [self.person],
             "fravaer": [self.person, self.period_start, self.period_end],
-            "sagsloft": [self.points],
-            "dagsloft": [self.per_day],
+            SetCaseloadCap.kind: [self.points],
+            SetMeetingCap.kind: [self.per_day],
             "kadence": [self.case_basis, self.interval],
         }[kind]
         self.fields_box.children = fields
@@ -340,9 +340,9 @@ class WhatIfPanel:
             if self.period_end.value < self.period_start.value:
                 raise ScenarioError("Fraværets sidste dag ligger før den første.")
             return AddAbsence(self.person.value, self.period_start.value, self.period_end.value)
-        if kind == "sagsloft":
+        if kind == SetCaseloadCap.kind:
             return SetCaseloadCap(float(self.points.value))
-        if kind == "dagsloft":
+        if kind == SetMeetingCap.kind:
             return SetMeetingCap(int(self.per_day.value))
         return ChangeCadence(self.case_basis.value, int(self.interval.value))
 

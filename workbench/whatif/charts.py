@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 
 from workbench.danish import week_label
 from workbench import catalogue
+from workbench.hard_rules import HardRule
 from workbench.whatif.kpis import KPI_LABELS_DA, ScenarioResult
 from workbench.whatif.staffing import StaffingResult
 
@@ -60,7 +61,7 @@ def caseload_figure(results: list[ScenarioResult]) -> go.Figure:
         figure.add_box(name=result.name, y=[r["percent"] for r in rows], boxpoints="all", jitter=0.4,
                        text=[f"{r['name']} ({r['staff_id']}): {r['points']:g} af {r['limit']:g} point" for r in rows],
                        hovertemplate="%{text}<extra></extra>")
-    figure.add_hline(y=100, line_dash="dash", line_color="#c62828", annotation_text="sagsloft")
+    figure.add_hline(y=100, line_dash="dash", line_color="#c62828", annotation_text=str(HardRule.CASELOAD_CAP))
     figure.update_layout(title="Koordinatorernes sagsbelastning (% af sagsloftet)", yaxis_title="% af loftet",
                          font=FONT, showlegend=False, height=420)
     return figure

@@ -14,6 +14,7 @@ from statistics import median
 from workbench.danish import PLAN_STATUS_DA, monday_of
 from workbench import catalogue
 from workbench.caseload import caseload, children_per_caseworker
+from workbench.hard_rules import HardRule
 from workbench.model import Register
 from workbench.scheduling.planner import PlanRun
 from workbench.settings import DEFAULT_LOAD, LoadWeights
@@ -179,7 +180,7 @@ def compute_kpis(register: Register, run: PlanRun, unavoidable: dict[str, Unavoi
 
 
 HOLDS_DA = ("alle familier har deres koordinatorer og hele deres team, intet møde er for sent, som kunne undgås, "
-            "og ingen er over sit sagsloft")
+            f"og ingen er over sit {HardRule.CASELOAD_CAP}")
 """What "it holds" means - the same in 'Sammenlign scenarier' (legal_ok) and in 'Hvor mange flere?' (staffing)."""
 
 
@@ -196,7 +197,7 @@ KPI_LABELS_DA: dict[str, str] = {
     "unavoidable_families": "Familier der ikke kan nås uanset bemanding",
     "total_days_late": "Dage for sent i alt",
     "max_days_late": "Flest dage for sent",
-    "over_cap_staff": "Medarbejdere over sagsloft",
+    "over_cap_staff": f"Medarbejdere over {HardRule.CASELOAD_CAP}",
     "max_children_per_caseworker": "Flest børnesager hos én sagsbehandler (pejlemærke 20–30)",
     "coordinator_load_median": "Koordinatorbelastning, median (%)",
     "coordinator_load_max": "Koordinatorbelastning, højeste (%)",

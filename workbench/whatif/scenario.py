@@ -25,6 +25,7 @@ from workbench.cpr import looks_like_cpr
 from workbench.errors import Refusal
 from workbench import catalogue
 from workbench.caseload import caseload
+from workbench.hard_rules import HardRule
 from workbench.model import WEEKDAY_CODES, Absence, Register, Staff, TeamMember
 from workbench.settings import DEFAULT_LOAD, LoadWeights
 
@@ -99,11 +100,11 @@ class SetCaseloadCap:
     max_points: float
     roles: tuple[str, ...] = ()
     """Empty = every role that can coordinate."""
-    kind: ClassVar[str] = "sagsloft"
+    kind: ClassVar[str] = HardRule.CASELOAD_CAP.value
 
     def describe(self) -> str:
         who = ", ".join(catalogue.role_label(r).lower() for r in self.roles) or "alle koordinerende"
-        return f"sagsloft {self.max_points:g} point pr. fuldtidsstilling ({who})"
+        return f"{HardRule.CASELOAD_CAP} {self.max_points:g} point pr. fuldtidsstilling ({who})"
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ class SetMeetingCap:
     max_meetings_per_day: int
     roles: tuple[str, ...] = ()
     """Empty = everybody."""
-    kind: ClassVar[str] = "dagsloft"
+    kind: ClassVar[str] = HardRule.DAILY_CAP.value
 
     def describe(self) -> str:
         who = ", ".join(catalogue.role_label(r).lower() for r in self.roles) or "alle"
@@ -140,8 +141,8 @@ EDIT_LABELS_DA: dict[str, str] = {
     "ansaet": "Ansæt medarbejdere",
     "ubesat": "Stilling står ubesat",
     "fravaer": "Sygemelding / fravær",
-    "sagsloft": "Nyt sagsloft",
-    "dagsloft": "Nyt loft for møder pr. dag",
+    SetCaseloadCap.kind: f"Nyt {HardRule.CASELOAD_CAP}",
+    SetMeetingCap.kind: "Nyt loft for møder pr. dag",
     "kadence": "Ændret mødekadence",
 }
 
