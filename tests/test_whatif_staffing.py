@@ -25,7 +25,7 @@ from workbench.whatif.staffing import (
     StaffingProblem,
     capacity_bounds,
     greedy_solution,
-    _unverified_message,
+    unverified_message,
     minimal_staffing,
 )
 from workbench.workdays import WorkCalendar
@@ -480,7 +480,7 @@ def test_when_the_planner_leaves_a_family_without_coordinator_the_models_holders
     """On a busy machine the planner's own coordinator search can stop before it finds the assignment
     the staffing model has shown exists; the next round checks the model's holders instead of
     repeating the same check until the rounds run out (seen on CI: '0 for sene møder … ikke kontrolleret')."""
-    import workbench.whatif.staffing as staffing
+    import workbench.whatif.staffing.minimal as staffing
 
     real_make_plan = staffing.make_plan
     seen = []
@@ -503,6 +503,6 @@ def test_when_the_planner_leaves_a_family_without_coordinator_the_models_holders
 
 
 def test_an_unverified_answer_names_what_the_check_found():
-    assert _unverified_message(4, 0, 2) == ("Efter 4 runder havde kontrolplanen stadig 2 familier uden koordinator; "
+    assert unverified_message(4, 0, 2) == ("Efter 4 runder havde kontrolplanen stadig 2 familier uden koordinator; "
                                             "svaret er derfor ikke kontrolleret.")
-    assert "3 for sene møder, der kunne undgås og 1 familie uden koordinator" in _unverified_message(1, 3, 1)
+    assert "3 for sene møder, der kunne undgås og 1 familie uden koordinator" in unverified_message(1, 3, 1)
