@@ -82,6 +82,19 @@ def test_one_holder_per_place_bites():
     assert _hires(model, solver) == 0 and _holders(model, solver, "F2/primary") == []
 
 
+def test_a_problem_restricted_to_a_solution_is_consistent():
+    """The exact day check sees only the solution's holders and hires (slot ids and people included)."""
+    problem = _problem(_full_coordinator())
+    solution = greedy_solution(problem, 0)
+    assert solution.hired_ids == {"NY-koordinator-1"}
+    restricted = problem.restricted_to(solution)
+    assert [s.staff_id for s in restricted.slots] == ["NY-koordinator-1"] == sorted(restricted.slot_ids)
+    assert set(restricted.people) == {"C1", "NY-koordinator-1"}
+    assert {q.name: o for q, o in restricted.options_of.items()} == {"F1/primary": ("C1",),
+                                                                   "F2/primary": ("NY-koordinator-1",)}
+    assert restricted.bounds == [] and len(problem.slots) == 4 and problem.bounds  # the original is untouched
+
+
 def test_hire_before_use_bites():
     problem = _problem(_full_coordinator())
     model, solver = _solve(problem, disabled={"hire_before_use", "hires_cover_capacity_gap"})

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from workbench import catalogue
 from workbench.caseload import caseload
@@ -15,6 +17,9 @@ from workbench.whatif.lateness import Unavoidable, family_open_days, unavoidable
 from workbench.whatif.scenario import new_staff
 from workbench.whatif.staffing.bounds import capacity_bounds
 from workbench.workdays import WorkCalendar
+
+if TYPE_CHECKING:
+    from workbench.whatif.staffing.result import StaffingSolution
 
 SCALE = 100
 HIRE_PREFIX = "NY"
@@ -103,11 +108,8 @@ class StaffingProblem:
                                               | {m.role for m in register.team if m.role}
                                               | {role for _, role in vacant_places}))
         self.hire_roles = tuple(r for r in roles if r in catalogue.roles())
-        self.slots: list[Staff] = []
-        for role in self.hire_roles:
-            self.slots += new_staff(register, role, options.max_per_role, HIRE_PREFIX)
-        self.slot_ids = {s.staff_id for s in self.slots}
-        self.people: dict[str, Staff] = {**register.staff_by_id, **{s.staff_id: s for s in self.slots}}
+        self._set_slots([slot for role in self.hire_roles
+                         for slot in new_staff(register, role, options.max_per_role, HIRE_PREFIX)])
         self.unavoidable: dict[str, Unavoidable] = unavoidable_lateness(register, start, end)
         """chain -> why no staffing brings it on time (lateness.py)."""
         self.person_clocks = [made for family in register.families for made in person_clocks(register, family, start, end)]
@@ -118,6 +120,24 @@ class StaffingProblem:
         self.places = self._places(vacant_places)
         self.options_of = {place: self._candidates(place) for place in self.places}
         self.bounds = capacity_bounds(self)
+
+    def _set_slots(self, slots: list[Staff]) -> None:
+        """The hire slots and everything derived from them, kept consistent in one place."""
+        self.slots = slots
+        self.slot_ids = {s.staff_id for s in slots}
+        self.people: dict[str, Staff] = {**self.register.staff_by_id, **{s.staff_id: s for s in slots}}
+
+    def restricted_to(self, solution: StaffingSolution) -> StaffingProblem:
+        """The same question with the solution's holders fixed and only its hires as slots (for the exact day check).
+
+        The register, chains and calendar are shared, not recomputed (they do not depend on the slots);
+        the capacity bounds are dropped because the hires are given.
+        """
+        restricted = copy.copy(self)
+        restricted._set_slots([s for s in self.slots if s.staff_id in solution.hired_ids])
+        restricted.options_of = {q: (solution.holders[q],) for q in self.places}
+        restricted.bounds = []
+        return restricted
 
     # ------------------------------------------------------------------ places and who may hold them
 

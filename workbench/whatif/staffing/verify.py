@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date, timedelta
@@ -26,11 +25,7 @@ def verify_by_days(problem: StaffingProblem, solution: StaffingSolution, time_li
     """An exact per-day check of one staffing: holders fixed, every family's follow-up days decided
     under daily caps and meeting minutes.  Returns the solution with its days, or None when no
     on-time day schedule was found in the time given."""
-    fixed = copy.copy(problem)
-    fixed.options_of = {q: (solution.holders[q],) for q in problem.places}
-    fixed.slots = [s for s in problem.slots if s.staff_id in solution.hired_ids]
-    fixed.bounds = []
-    checked = solve_staffing(fixed, True, (), time_limit, stop, frozenset({"hires_cover_capacity_gap"}))
+    checked = solve_staffing(problem.restricted_to(solution), True, (), time_limit, stop, frozenset({"hires_cover_capacity_gap"}))
     if checked is None:
         return None
     return replace(checked, hires=solution.hires, hired_ids=solution.hired_ids, lower_bound=solution.lower_bound,
