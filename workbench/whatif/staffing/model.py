@@ -38,7 +38,7 @@ class StaffingModel:
     def __init__(self, problem: StaffingProblem, exact_meetings: bool,
                  cuts: list[tuple[str, tuple[tuple[Place, str], ...]]] = (),
                  disabled: frozenset[str] = frozenset()) -> None:
-        self.p, self.exact, self.cuts_list = problem, exact_meetings, list(cuts)
+        self.problem, self.exact, self.cuts_list = problem, exact_meetings, list(cuts)
         self.model = cp_model.CpModel()
         m = self.model
         self.hired = {s.staff_id: m.new_bool_var(f"hired_{s.staff_id}") for s in problem.slots}
@@ -49,14 +49,15 @@ class StaffingModel:
         self.places_by_family: dict[str, list[Place]] = defaultdict(list)
         for place in problem.places:
             self.places_by_family[place.family_id].append(place)
-        # day variables per chain meeting
-        self.c: dict[tuple[str, int], dict[int, cp_model.IntVar]] = {}
+        self.meeting_day: dict[tuple[str, int], dict[int, cp_model.IntVar]] = {}
+        """(family, k) -> day -> 1 if the family's k-th follow-up (0-based) is on that day."""
         self.chains = {fid: problem.chains[fid] for fid in problem.modelled_chains(exact_meetings)}
         for fid, chain in self.chains.items():
             for k in range(chain.slots):
-                self.c[(fid, k)] = {d: m.new_bool_var(f"c_{fid}_{k}_{d}") for d in chain.options(k, problem.n_days)}
+                self.meeting_day[(fid, k)] = {d: m.new_bool_var(f"c_{fid}_{k}_{d}")
+                                              for d in chain.options(k, problem.n_days)}
         self.meets_on: dict[tuple[str, int], list] = defaultdict(list)
-        for (fid, _), days in self.c.items():
+        for (fid, _), days in self.meeting_day.items():
             for d, var in days.items():
                 self.meets_on[(fid, d)].append(var)
         self._attends: dict[tuple[str, str], object] = {}
@@ -72,10 +73,10 @@ class StaffingModel:
     # ------------------------------------------------------------------ helpers
 
     def held(self, fid: str, k: int):
-        return sum(self.c[(fid, k)].values())
+        return sum(self.meeting_day[(fid, k)].values())
 
     def day_of(self, fid: str, k: int):
-        return cp_model.LinearExpr.weighted_sum(list(self.c[(fid, k)].values()), list(self.c[(fid, k)].keys()))
+        return cp_model.LinearExpr.weighted_sum(list(self.meeting_day[(fid, k)].values()), list(self.meeting_day[(fid, k)].keys()))
 
     def attends(self, person: str, fid: str):
         """1 if ``person`` holds any place of the family (a literal, a constant, or an auxiliary bool)."""
@@ -85,7 +86,7 @@ class StaffingModel:
             literals = [self.hold[(q, person)] for q in places]
             if not literals:
                 self._attends[key] = 0
-            elif any(len(self.p.options_of[q]) == 1 for q in places):
+            elif any(len(self.problem.options_of[q]) == 1 for q in places):
                 self._attends[key] = 1  # the person's place here cannot change
             elif len(literals) == 1:
                 self._attends[key] = literals[0]
@@ -98,13 +99,13 @@ class StaffingModel:
         return self._attends[key]
 
     def persons_of(self, fid: str) -> set[str]:
-        return {person for q in self.places_by_family[fid] for person in self.p.options_of[q]}
+        return {person for q in self.places_by_family[fid] for person in self.problem.options_of[q]}
 
     # ------------------------------------------------------------------ constraints
 
     def one_holder_per_place(self) -> None:
         """Every place (coordinator role or team membership) has exactly one holder."""
-        for place, candidates in self.p.options_of.items():
+        for place, candidates in self.problem.options_of.items():
             self.model.add_exactly_one([self.hold[(place, person)] for person in candidates])
 
     def hire_before_use(self) -> None:
@@ -116,7 +117,7 @@ class StaffingModel:
     def hires_in_order(self) -> None:
         """Newcomers of a role are hired in order (NY-x-1 before NY-x-2): removes symmetric solutions."""
         by_role: dict[str, list[Staff]] = defaultdict(list)
-        for slot in self.p.slots:
+        for slot in self.problem.slots:
             by_role[slot.role].append(slot)
         for slots in by_role.values():
             for first, second in zip(slots, slots[1:]):
@@ -129,7 +130,7 @@ class StaffingModel:
             secondary = next((q for q in places if q.kind == "secondary"), None)
             if primary is None or secondary is None:
                 continue
-            for person in set(self.p.options_of[primary]) & set(self.p.options_of[secondary]):
+            for person in set(self.problem.options_of[primary]) & set(self.problem.options_of[secondary]):
                 self.model.add_bool_or([self.hold[(primary, person)].Not(), self.hold[(secondary, person)].Not()])
 
     def one_team_place_per_person(self) -> None:
@@ -138,21 +139,21 @@ class StaffingModel:
             team = [q for q in places if q.kind == "team"]
             if len(team) < 2:
                 continue
-            for person in {x for q in team for x in self.p.options_of[q]}:
+            for person in {x for q in team for x in self.problem.options_of[q]}:
                 literals = [self.hold[(q, person)] for q in team if (q, person) in self.hold]
                 if len(literals) > 1:
                     self.model.add_at_most_one(literals)
 
     def caseload_limits(self) -> None:
         """Nobody's caseload points exceed their limit (a person with two roles in a family counts the larger)."""
-        load = self.p.options.load
+        load = self.problem.options.load
         share = {"primary": load.primary, "secondary": load.secondary, "team": load.team}
         per_person: dict[str, list] = defaultdict(list)
         for fid, places in self.places_by_family.items():
-            points = self.p.register.family_by_id[fid].case_points
+            points = self.problem.register.family_by_id[fid].case_points
             by_person: dict[str, list[tuple[int, object]]] = defaultdict(list)
             for q in places:
-                for person in self.p.options_of[q]:
+                for person in self.problem.options_of[q]:
                     by_person[person].append((round(SCALE * share[q.kind] * points), self.hold[(q, person)]))
             for person, items in by_person.items():
                 if len(items) == 1:
@@ -164,13 +165,13 @@ class StaffingModel:
                         self.model.add(carried >= weight * lit)
                     per_person[person].append(carried)
         for person, terms in per_person.items():
-            staff = self.p.people[person]
+            staff = self.problem.people[person]
             room = round(SCALE * (staff.max_caseload_points - staff.base_caseload_points) + 1e-6)
             self.model.add(sum(terms) <= max(0, room))
 
     def meeting_chain(self) -> None:
         """Each family's follow-ups come in order, inside every deadline, until the horizon ends."""
-        n_days = self.p.n_days
+        n_days = self.problem.n_days
         for fid, chain in self.chains.items():
             clock = chain.clock
             held = [self._bool_of(self.held(fid, k), f"held_{fid}_{k}") for k in range(chain.slots)]
@@ -200,10 +201,10 @@ class StaffingModel:
         """A meeting day is one on which every holder of the family's places can meet."""
         for fid, chain in self.chains.items():
             places = self.places_by_family[fid]
-            for d in {d for k in range(chain.slots) for d in self.c[(fid, k)]}:
+            for d in {d for k in range(chain.slots) for d in self.meeting_day[(fid, k)]}:
                 day_vars = self.meets_on[(fid, d)]
                 for q in places:
-                    away = [self.hold[(q, person)] for person in self.p.options_of[q] if not self.p.available(person, d)]
+                    away = [self.hold[(q, person)] for person in self.problem.options_of[q] if not self.problem.available(person, d)]
                     if away:
                         self.model.add(sum(day_vars) + sum(away) <= 1)
 
@@ -214,23 +215,23 @@ class StaffingModel:
         families a person may attend, that demand must fit the person's capacity up to each
         checkpoint.  A necessary condition only (used when the exact day model is too big).
         """
-        n_days = self.p.n_days
+        n_days = self.problem.n_days
         checkpoints = sorted({min(n_days - 1, t) for t in range(13, n_days, 14)} | {n_days - 1})
         demand: dict[str, list] = defaultdict(list)
-        for fid, chain in self.p.chains.items():
+        for fid, chain in self.problem.chains.items():
             for person in self.persons_of(fid):
                 demand[person].append(fid)
         for person, fids in demand.items():
-            staff = self.p.people[person]
+            staff = self.problem.people[person]
             open_by = [0] * n_days
             count = 0
             for d in range(n_days):
-                count += self.p.available(person, d)
+                count += self.problem.available(person, d)
                 open_by[d] = count
             for t in checkpoints:
                 needs = []
                 for fid in fids:
-                    chain = self.p.chains[fid]
+                    chain = self.problem.chains[fid]
                     need = 0 if t < chain.prev + chain.max_gap else (t - chain.prev) // chain.max_gap
                     need = min(need, chain.required)
                     if need:
@@ -260,7 +261,7 @@ class StaffingModel:
         """Nobody attends more meetings a day than their cap (exact day model)."""
         self._terms = getattr(self, "_terms", None) or self._person_day_terms()
         for (person, _d), items in self._terms.items():
-            cap = self.p.people[person].max_meetings_per_day
+            cap = self.problem.people[person].max_meetings_per_day
             if len(items) > cap:
                 self.model.add(sum(v for v, _ in items) <= cap)
 
@@ -278,8 +279,8 @@ class StaffingModel:
         Implied by the caseload limits and the meeting chains, but stated outright so the
         solver's bound starts where plain arithmetic already is.
         """
-        for bound in self.p.bounds:
-            slots = [self.hired[s.staff_id] for s in self.p.slots if s.role in bound.hire_roles]
+        for bound in self.problem.bounds:
+            slots = [self.hired[s.staff_id] for s in self.problem.slots if s.role in bound.hire_roles]
             if bound.hires > 0 and slots:
                 self.model.add(sum(slots) >= bound.hires)
 
@@ -301,7 +302,7 @@ class StaffingModel:
         for (place, person), var in self.hold.items():
             if place.holder and person != place.holder:
                 terms.append(100 * var)
-            if place.kind != "team" and place.holder is None and person in self.p.register.staff_by_id:
-                family = self.p.register.family_by_id[place.family_id]
-                terms.append(-fit_score(self.p.register, family, self.p.people[person])[0] * var)
+            if place.kind != "team" and place.holder is None and person in self.problem.register.staff_by_id:
+                family = self.problem.register.family_by_id[place.family_id]
+                terms.append(-fit_score(self.problem.register, family, self.problem.people[person])[0] * var)
         return sum(terms)
