@@ -17,12 +17,15 @@ if TYPE_CHECKING:
 
 @dataclass
 class StaffingSolution:
+    """One staffing found by the model (or the greedy start): hires, holders and, if decided, meeting days."""
+
     hires: dict[str, int]
     hired_ids: set[str]
     holders: dict[Place, str]
     meeting_days: dict[str, list[int]]
     status: str
     lower_bound: int
+    """Fewest hires proven necessary when this was found."""
     seconds: float
 
 

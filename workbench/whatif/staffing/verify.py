@@ -25,7 +25,8 @@ def verify_by_days(problem: StaffingProblem, solution: StaffingSolution, time_li
     """An exact per-day check of one staffing: holders fixed, every family's follow-up days decided
     under daily caps and meeting minutes.  Returns the solution with its days, or None when no
     on-time day schedule was found in the time given."""
-    checked = solve_staffing(problem.restricted_to(solution), True, (), time_limit, stop, frozenset({"hires_cover_capacity_gap"}))
+    checked = solve_staffing(problem.restricted_to(solution), True, (), time_limit, stop,
+                             frozenset({"hires_cover_capacity_gap"}))  # the hires are given, not searched
     if checked is None:
         return None
     return replace(checked, hires=solution.hires, hired_ids=solution.hired_ids, lower_bound=solution.lower_bound,
