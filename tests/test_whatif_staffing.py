@@ -24,7 +24,7 @@ from workbench.whatif.staffing import (
     StaffingProblem,
     capacity_bounds,
     greedy_solution,
-    _unverified_message,
+    unverified_message,
     minimal_staffing,
 )
 from workbench.workdays import WorkCalendar
@@ -79,6 +79,19 @@ def test_one_holder_per_place_bites():
     assert _hires(model, solver) == 1 and len(_holders(model, solver, "F2/primary")) == 1
     model, solver = _solve(problem, disabled={"one_holder_per_place", "hires_cover_capacity_gap"})
     assert _hires(model, solver) == 0 and _holders(model, solver, "F2/primary") == []
+
+
+def test_a_problem_restricted_to_a_solution_is_consistent():
+    """The exact day check sees only the solution's holders and hires (slot ids and people included)."""
+    problem = _problem(_full_coordinator())
+    solution = greedy_solution(problem, 0)
+    assert solution.hired_ids == {"NY-koordinator-1"}
+    restricted = problem.restricted_to(solution)
+    assert [s.staff_id for s in restricted.slots] == ["NY-koordinator-1"] == sorted(restricted.slot_ids)
+    assert set(restricted.people) == {"C1", "NY-koordinator-1"}
+    assert {q.name: o for q, o in restricted.options_of.items()} == {"F1/primary": ("C1",),
+                                                                   "F2/primary": ("NY-koordinator-1",)}
+    assert restricted.bounds == [] and len(problem.slots) == 4 and problem.bounds  # the original is untouched
 
 
 def test_hire_before_use_bites():
@@ -479,7 +492,7 @@ def test_when_the_planner_leaves_a_family_without_coordinator_the_models_holders
     """On a busy machine the planner's own coordinator search can stop before it finds the assignment
     the staffing model has shown exists; the next round checks the model's holders instead of
     repeating the same check until the rounds run out (seen on CI: '0 for sene møder … ikke kontrolleret')."""
-    import workbench.whatif.staffing as staffing
+    import workbench.whatif.staffing.minimal as staffing
 
     real_make_plan = staffing.make_plan
     seen = []
@@ -502,6 +515,6 @@ def test_when_the_planner_leaves_a_family_without_coordinator_the_models_holders
 
 
 def test_an_unverified_answer_names_what_the_check_found():
-    assert _unverified_message(4, 0, 2) == ("Efter 4 runder havde kontrolplanen stadig 2 familier uden koordinator; "
+    assert unverified_message(4, 0, 2) == ("Efter 4 runder havde kontrolplanen stadig 2 familier uden koordinator; "
                                             "svaret er derfor ikke kontrolleret.")
-    assert "3 for sene møder, der kunne undgås og 1 familie uden koordinator" in _unverified_message(1, 3, 1)
+    assert "3 for sene møder, der kunne undgås og 1 familie uden koordinator" in unverified_message(1, 3, 1)
