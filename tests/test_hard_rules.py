@@ -17,11 +17,12 @@ from workbench.scheduling.chain_model import ChainModel
 from workbench.scheduling.coordinators import CoordinatorModel
 from workbench.scheduling.exact import ExactModel
 from workbench.screening.team import TeamModel
+from workbench.whatif.staffing import StaffingModel
 from tests.helpers import family, staff, tiny_register
 from tests.test_check import MUTATIONS
 
 ROOT = Path(__file__).resolve().parents[1]
-MODELS = (ExactModel, ChainModel, CoordinatorModel, TeamModel)
+MODELS = (ExactModel, ChainModel, CoordinatorModel, TeamModel, StaffingModel)
 
 R = HardRule
 MODELS_TESTS = "tests/test_scheduling_models.py"
@@ -50,6 +51,19 @@ BITES: dict[tuple[type, HardRule], str] = {
     (TeamModel, R.COORDINATOR_CANDIDATE_HAS_ROOM):
         "tests/test_screening_team.py::test_coordinator_candidate_has_room_bites",
     (TeamModel, R.CASEWORKER_CHOICES): "tests/test_screening_team.py::test_caseworker_choices_bite",
+    **{(StaffingModel, rule): f"tests/test_whatif_staffing.py::{test}" for rule, test in (
+        (R.ONE_HOLDER_PER_PLACE, "test_one_holder_per_place_bites"),
+        (R.HIRE_BEFORE_USE, "test_hire_before_use_bites"),
+        (R.PRIMARY_DIFFERS_FROM_SECONDARY, "test_primary_differs_from_secondary_bites"),
+        (R.ONE_TEAM_PLACE_PER_PERSON, "test_one_team_place_per_person_bites"),
+        (R.CASELOAD_CAP, "test_caseload_cap_bites"),
+        (R.MEETINGS_IN_ORDER, "test_meetings_in_order_bites[True]"),
+        (R.MIN_INTERVAL, "test_min_interval_bites"),
+        (R.DEADLINE, "test_deadline_bites[True]"),
+        (R.ALL_CAN_MEET, "test_all_can_meet_bites[True]"),
+        (R.DAILY_CAP, "test_daily_cap_bites"),
+        (R.MEETING_HOURS, "test_meeting_hours_bites"),
+    )},
 }
 """(model, rule) -> the test that fails when the model's constraint for the rule is disabled."""
 
@@ -62,6 +76,10 @@ UNCHECKED: dict[HardRule, str] = {
     R.NO_LONG_ABSENCE: "the team proposal is checked by the caseworker, not by the plan checker",
     R.COORDINATOR_CANDIDATE_HAS_ROOM: "the team proposal is checked by the caseworker; sagsloft covers the plan",
     R.CASEWORKER_CHOICES: "the caseworker's own choices, logged with the proposal",
+    R.ONE_HOLDER_PER_PLACE: "what-if staffing only: in a plan the places are assignments.csv and team.csv",
+    R.HIRE_BEFORE_USE: "what-if staffing only: the verified plan names real staff and hires",
+    R.ONE_TEAM_PLACE_PER_PERSON: "what-if staffing only: team.csv lists each person once per family",
+    R.ALL_CAN_MEET: "the checker checks its parts one by one: ikke_arbejdsdag, fravær, lukket_dag",
 }
 """Rules the independent plan checker does not check, and why."""
 

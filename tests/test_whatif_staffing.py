@@ -12,6 +12,7 @@ import pytest
 from ortools.sat.python import cp_model
 
 from workbench.caseload import caseload
+from workbench.hard_rules import HardRule
 from workbench.scheduling.exact import solve_exact
 from workbench.scheduling.instance import build_instance
 from workbench.model import Assignment, TeamMember
@@ -77,7 +78,7 @@ def test_one_holder_per_place_bites():
     problem = _problem(_full_coordinator())
     model, solver = _solve(problem)
     assert _hires(model, solver) == 1 and len(_holders(model, solver, "F2/primary")) == 1
-    model, solver = _solve(problem, disabled={"one_holder_per_place", "hires_cover_capacity_gap"})
+    model, solver = _solve(problem, disabled={HardRule.ONE_HOLDER_PER_PLACE, "hires_cover_capacity_gap"})
     assert _hires(model, solver) == 0 and _holders(model, solver, "F2/primary") == []
 
 
@@ -96,7 +97,7 @@ def test_a_problem_restricted_to_a_solution_is_consistent():
 
 def test_hire_before_use_bites():
     problem = _problem(_full_coordinator())
-    model, solver = _solve(problem, disabled={"hire_before_use", "hires_cover_capacity_gap"})
+    model, solver = _solve(problem, disabled={HardRule.HIRE_BEFORE_USE, "hires_cover_capacity_gap"})
     holder = _holders(model, solver, "F2/primary")[0]
     assert _hires(model, solver) == 0 and holder.startswith("NY-") and not solver.value(model.hired[holder])
 
@@ -113,13 +114,13 @@ def test_hires_in_order_bites():
     assert solver.value(model.hired["NY-koordinator-2"]) == 1 and solver.value(model.hired["NY-koordinator-1"]) == 0
 
 
-def test_coordinators_differ_bites():
+def test_primary_differs_from_secondary_bites():
     register = tiny_register([staff("C1", points=10.0)], [family("F1", last=LAST, needs_secondary=True)],
                              rules=[rule(max_days=7, min_days=2)])
     problem = _problem(register)
     model, solver = _solve(problem)
     assert _hires(model, solver) == 1
-    model, solver = _solve(problem, disabled={"coordinators_differ"})
+    model, solver = _solve(problem, disabled={HardRule.PRIMARY_DIFFERS_FROM_SECONDARY})
     assert _hires(model, solver) == 0
     assert _holders(model, solver, "F1/primary") == _holders(model, solver, "F1/secondary") == ["C1"]
 
@@ -136,22 +137,22 @@ def test_one_team_place_per_person_bites():
     problem = _problem(register)
     model, solver = _solve(problem)
     assert _hires(model, solver) == 1
-    model, solver = _solve(problem, disabled={"one_team_place_per_person"})
+    model, solver = _solve(problem, disabled={HardRule.ONE_TEAM_PLACE_PER_PERSON})
     assert _hires(model, solver) == 0
 
 
-def test_caseload_limits_bite():
+def test_caseload_cap_bites():
     problem = _problem(_full_coordinator())
-    model, solver = _solve(problem, disabled={"caseload_limits", "hires_cover_capacity_gap"})
+    model, solver = _solve(problem, disabled={HardRule.CASELOAD_CAP, "hires_cover_capacity_gap"})
     assert _hires(model, solver) == 0 and _holders(model, solver, "F2/primary") == ["C1"]
 
 
 def test_hires_cover_capacity_gap_bites():
     problem = _problem(_full_coordinator())
     assert sum(b.hires for b in problem.bounds) == 1
-    model, solver = _solve(problem, disabled={"caseload_limits"})
+    model, solver = _solve(problem, disabled={HardRule.CASELOAD_CAP})
     assert _hires(model, solver) == 1  # the arithmetic bound alone forces the hire
-    model, solver = _solve(problem, disabled={"caseload_limits", "hires_cover_capacity_gap"})
+    model, solver = _solve(problem, disabled={HardRule.CASELOAD_CAP, "hires_cover_capacity_gap"})
     assert _hires(model, solver) == 0
 
 
@@ -162,22 +163,57 @@ def _absent_coordinator():
 
 
 @pytest.mark.parametrize("exact", [True, False])
-def test_meeting_chain_bites(exact):
+def test_meetings_in_order_bites(exact):
     problem = _problem(_absent_coordinator())
     others = GAP | {"meeting_capacity"}  # the capacity condition alone would also see C1's empty fortnight
     model, solver = _solve(problem, exact, disabled=others)
     assert _hires(model, solver) == 1
-    model, solver = _solve(problem, exact, disabled={"meeting_chain", *others})
-    assert _hires(model, solver) == 0  # without the chain no meeting is required
+    model, solver = _solve(problem, exact, disabled={HardRule.MEETINGS_IN_ORDER, *others})
+    assert _hires(model, solver) == 0  # no follow-up is required any more
 
 
 @pytest.mark.parametrize("exact", [True, False])
-def test_meeting_days_available_bites(exact):
+def test_deadline_bites(exact):
+    """C1 can meet on Monday 1 March and Friday 12 March only: eleven days apart, four days late."""
+    problem = _problem(tiny_register([staff("C1")], [family("F1", last=LAST)], rules=[rule(max_days=7, min_days=2)],
+                                     absences=[("C1", date(2027, 3, 2), date(2027, 3, 11))]))
+    others = GAP | {"meeting_capacity"}
+    model, solver = _solve(problem, exact, disabled=others)
+    assert _hires(model, solver) == 1
+    model, solver = _solve(problem, exact, disabled={HardRule.DEADLINE, *others})
+    assert _hires(model, solver) == 0
+    assert solver.value(model.day_of("F1", 1)) - solver.value(model.day_of("F1", 0)) == 11  # late, without a hire
+
+
+def test_min_interval_bites():
+    """Pull the second follow-up as close to the first as the model lets it: the rule's two days apart."""
+    problem = _problem(tiny_register([staff("C1")], [family("F1", primary="C1", last=LAST)],
+                                     rules=[rule(max_days=7, min_days=2)]))
+
+    def close(model):
+        return model.day_of("F1", 1) - model.day_of("F1", 0)
+
+    model, solver = _solve(problem, disabled=GAP, extra_objective=close)
+    assert solver.value(model.held_flag("F1", 1)) == 1 and solver.value(close(model)) == 2
+    model, solver = _solve(problem, disabled={HardRule.MIN_INTERVAL, *GAP}, extra_objective=close)
+    assert solver.value(close(model)) < 2
+
+
+def test_a_bites_test_cannot_switch_off_nothing():
+    problem = _problem(_full_coordinator())
+    with pytest.raises(ValueError):
+        StaffingModel(problem, True, [], frozenset({"meeting_chain"}))  # an old name
+    with pytest.raises(ValueError, match="NO_DOUBLE_BOOKING"):
+        StaffingModel(problem, True, [], frozenset({HardRule.NO_DOUBLE_BOOKING}))
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_all_can_meet_bites(exact):
     problem = _problem(_absent_coordinator())
     others = GAP | {"meeting_capacity"}
     model, solver = _solve(problem, exact, disabled=others)
     assert _hires(model, solver) == 1
-    model, solver = _solve(problem, exact, disabled={"meeting_days_available", *others})
+    model, solver = _solve(problem, exact, disabled={HardRule.ALL_CAN_MEET, *others})
     assert _hires(model, solver) == 0  # the meeting is put on a day C1 is away
 
 
@@ -196,19 +232,19 @@ def test_meeting_capacity_bites():
     assert _hires(model, solver) == 0
 
 
-def test_daily_caps_bite():
+def test_daily_cap_bites():
     problem = _problem(_mondays_only())
     model, solver = _solve(problem, disabled=GAP)
     assert _hires(model, solver) == 1
-    model, solver = _solve(problem, disabled={"daily_caps", *GAP})
+    model, solver = _solve(problem, disabled={HardRule.DAILY_CAP, *GAP})
     assert _hires(model, solver) == 0
 
 
-def test_daily_minutes_bite():
+def test_meeting_hours_bites():
     problem = _problem(_mondays_only(cap=3, minutes=240, families=2))  # two four-hour meetings on one Monday
     model, solver = _solve(problem, disabled=GAP)
     assert _hires(model, solver) == 1
-    model, solver = _solve(problem, disabled={"daily_minutes", *GAP})
+    model, solver = _solve(problem, disabled={HardRule.MEETING_HOURS, *GAP})
     assert _hires(model, solver) == 0
 
 

@@ -75,6 +75,14 @@ class HardRule(StrEnum):
     CAN_COORDINATE = "ikke_koordinator", "Kun en medarbejder, der kan være koordinator, er koordinator"
     CASELOAD_CAP = "sagsloft", "Ingen medarbejder har flere sagspoint end sit sagsloft"
 
+    # ---------------------------------------------------------------- minimal staffing (what-if)
+    ONE_HOLDER_PER_PLACE = "plads_uden_indehaver", ("Hver plads om en familie (primær eller sekundær koordinator, "
+                                                    "teammedlem) har netop én indehaver")
+    HIRE_BEFORE_USE = "ikke_ansat", "Kun en nyansat kan overtage en plads"
+    ONE_TEAM_PLACE_PER_PERSON = "to_pladser", "Ingen har to pladser i samme families team"
+    ALL_CAN_MEET = "kan_ikke_mødes", ("Et møde ligger på en dag, hvor alle deltagere kan mødes (en arbejdsdag uden "
+                                      "fravær, ikke lukket)")
+
     # ---------------------------------------------------------------- the team proposal (screening)
     COVER_EVERY_NEED = "udækket_behov", "Hvert behov dækkes af netop én fagperson (ellers meldes det udækket)"
     ONLY_MEMBERS_COVER = "dækket_uden_for_teamet", "Kun et medlem af teamet kan dække et behov"

@@ -33,14 +33,14 @@ an upper bound, reported with the proven lower bound beside it.
 from workbench.whatif.staffing.bounds import COORDINATING, RoleBound, capacity_bounds
 from workbench.whatif.staffing.greedy import greedy_solution, greedy_start
 from workbench.whatif.staffing.minimal import minimal_staffing
-from workbench.whatif.staffing.model import CONSTRAINTS, MEETING_CONSTRAINTS, StaffingModel
+from workbench.whatif.staffing.model import CONSTRAINTS, MEETING_CONSTRAINTS, SEARCH_AIDS, StaffingModel
 from workbench.whatif.staffing.problem import HIRE_PREFIX, SCALE, Chain, Place, StaffingOptions, StaffingProblem
 from workbench.whatif.staffing.result import StaffingResult, StaffingSolution, unverified_message
 from workbench.whatif.staffing.search import TimeBudget, solve_staffing
 from workbench.whatif.staffing.verify import staffed_register, verify_by_days
 
 __all__ = [
-    "CONSTRAINTS", "COORDINATING", "HIRE_PREFIX", "MEETING_CONSTRAINTS", "SCALE",
+    "CONSTRAINTS", "COORDINATING", "HIRE_PREFIX", "MEETING_CONSTRAINTS", "SCALE", "SEARCH_AIDS",
     "Chain", "Place", "RoleBound", "StaffingModel", "StaffingOptions", "StaffingProblem", "StaffingResult",
     "StaffingSolution", "TimeBudget", "capacity_bounds", "greedy_solution", "greedy_start", "minimal_staffing", "solve_staffing",
     "staffed_register", "unverified_message", "verify_by_days",

@@ -6,34 +6,48 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
+from workbench.hard_rules import HardRule, add_constraints, constrains
 from workbench.model import Staff
 from workbench.scheduling.coordinators import fit_score
 from workbench.settings import DEFAULT_HOURS
 from workbench.whatif.staffing.problem import SCALE, Place, StaffingProblem
 
 
-CONSTRAINTS = (
-    "one_holder_per_place",
-    "hire_before_use",
-    "hires_in_order",
-    "coordinators_differ",
-    "one_team_place_per_person",
-    "caseload_limits",
-    "meeting_chain",
-    "meeting_days_available",
-    "meeting_capacity",
-    "daily_caps",
-    "daily_minutes",
-    "cuts",
-    "hires_cover_capacity_gap",
-)
+R = HardRule
+CONSTRAINTS = (R.ONE_HOLDER_PER_PLACE, R.HIRE_BEFORE_USE, R.PRIMARY_DIFFERS_FROM_SECONDARY,
+               R.ONE_TEAM_PLACE_PER_PERSON, R.CASELOAD_CAP, R.MEETINGS_IN_ORDER, R.MIN_INTERVAL, R.DEADLINE,
+               R.ALL_CAN_MEET, R.DAILY_CAP, R.MEETING_HOURS)
+"""The hard rules the model enforces (named as in the catalogue, the checker and the explanations)."""
+SEARCH_AIDS = ("hires_in_order", "meeting_capacity", "cuts", "hires_cover_capacity_gap")
+"""Constraints that are not rules of their own: a symmetry break, the relaxation of the day model used when that
+model is too big (``meeting_capacity``), cuts learnt from verified plans, and an arithmetic bound stated outright."""
+ORDER = (R.ONE_HOLDER_PER_PLACE, R.HIRE_BEFORE_USE, "hires_in_order", R.PRIMARY_DIFFERS_FROM_SECONDARY,
+         R.ONE_TEAM_PLACE_PER_PERSON, R.CASELOAD_CAP, R.MEETINGS_IN_ORDER, R.MIN_INTERVAL, R.DEADLINE,
+         R.ALL_CAN_MEET, "meeting_capacity", R.DAILY_CAP, R.MEETING_HOURS, "cuts", "hires_cover_capacity_gap")
+"""The order the constraints are added in."""
+EXACT_ONLY = frozenset({R.DAILY_CAP, R.MEETING_HOURS})
+RELAXED_ONLY = frozenset({"meeting_capacity"})
+MEETING_CONSTRAINTS = frozenset({R.MEETINGS_IN_ORDER, R.MIN_INTERVAL, R.DEADLINE, R.ALL_CAN_MEET, "meeting_capacity",
+                                 R.DAILY_CAP, R.MEETING_HOURS})
 
-MEETING_CONSTRAINTS = frozenset({"meeting_chain", "meeting_days_available", "meeting_capacity", "daily_caps",
-                                 "daily_minutes"})
+
+def _named(item) -> HardRule | str:
+    """A rule (given as the rule or its code) or a search aid; anything else is a typo in a bites test."""
+    if item in SEARCH_AIDS:
+        return item
+    try:
+        rule = HardRule(item)
+    except ValueError:
+        raise ValueError(f"StaffingModel has no constraint '{item}'") from None
+    if rule not in CONSTRAINTS:
+        raise ValueError(f"StaffingModel does not enforce {rule.name}")
+    return rule
 
 
 class StaffingModel:
     """CP-SAT model over hires, place holders and follow-up chains; one method per constraint."""
+
+    CONSTRAINTS = CONSTRAINTS
 
     def __init__(self, problem: StaffingProblem, exact_meetings: bool,
                  cuts: list[tuple[str, tuple[tuple[Place, str], ...]]] = (),
@@ -61,14 +75,15 @@ class StaffingModel:
             for d, var in days.items():
                 self.meets_on[(fid, d)].append(var)
         self._attends: dict[tuple[str, str], object] = {}
-        for name in CONSTRAINTS:
-            if name in disabled:
+        self._held: dict[tuple[str, int], object] = {}
+        off = {_named(item) for item in disabled}
+        for item in ORDER:
+            if item in off or (item in EXACT_ONLY and not self.exact) or (item in RELAXED_ONLY and self.exact):
                 continue
-            if name in ("daily_caps", "daily_minutes") and not self.exact:
-                continue
-            if name == "meeting_capacity" and self.exact:
-                continue
-            getattr(self, name)()
+            if isinstance(item, HardRule):
+                add_constraints(self, (item,))
+            else:
+                getattr(self, item)()
 
     # ------------------------------------------------------------------ helpers
 
@@ -103,11 +118,13 @@ class StaffingModel:
 
     # ------------------------------------------------------------------ constraints
 
+    @constrains(R.ONE_HOLDER_PER_PLACE)
     def one_holder_per_place(self) -> None:
         """Every place (coordinator role or team membership) has exactly one holder."""
         for place, candidates in self.problem.options_of.items():
             self.model.add_exactly_one([self.hold[(place, person)] for person in candidates])
 
+    @constrains(R.HIRE_BEFORE_USE)
     def hire_before_use(self) -> None:
         """Only a hired newcomer can hold a place."""
         for (place, person), var in self.hold.items():
@@ -123,7 +140,8 @@ class StaffingModel:
             for first, second in zip(slots, slots[1:]):
                 self.model.add_implication(self.hired[second.staff_id], self.hired[first.staff_id])
 
-    def coordinators_differ(self) -> None:
+    @constrains(R.PRIMARY_DIFFERS_FROM_SECONDARY)
+    def primary_differs_from_secondary(self) -> None:
         """The primary and the secondary coordinator of a family are two people."""
         for fid, places in self.places_by_family.items():
             primary = next((q for q in places if q.kind == "primary"), None)
@@ -133,6 +151,7 @@ class StaffingModel:
             for person in set(self.problem.options_of[primary]) & set(self.problem.options_of[secondary]):
                 self.model.add_bool_or([self.hold[(primary, person)].Not(), self.hold[(secondary, person)].Not()])
 
+    @constrains(R.ONE_TEAM_PLACE_PER_PERSON)
     def one_team_place_per_person(self) -> None:
         """Nobody holds two team places of the same family."""
         for fid, places in self.places_by_family.items():
@@ -144,7 +163,8 @@ class StaffingModel:
                 if len(literals) > 1:
                     self.model.add_at_most_one(literals)
 
-    def caseload_limits(self) -> None:
+    @constrains(R.CASELOAD_CAP)
+    def caseload_cap(self) -> None:
         """Nobody's caseload points exceed their limit (a person with two roles in a family counts the larger)."""
         load = self.problem.options.load
         share = {"primary": load.primary, "secondary": load.secondary, "team": load.team}
@@ -169,19 +189,44 @@ class StaffingModel:
             room = round(SCALE * (staff.max_caseload_points - staff.base_caseload_points) + 1e-6)
             self.model.add(sum(terms) <= max(0, room))
 
-    def meeting_chain(self) -> None:
-        """Each family's follow-ups come in order, inside every deadline, until the horizon ends."""
-        n_days = self.problem.n_days
+    def held_flag(self, fid: str, k: int):
+        """1 if the family's k-th follow-up is held in the horizon (one bool per meeting, made once)."""
+        if (fid, k) not in self._held:
+            self._held[(fid, k)] = self._bool_of(self.held(fid, k), f"held_{fid}_{k}")
+        return self._held[(fid, k)]
+
+    @constrains(R.MEETINGS_IN_ORDER)
+    def meetings_in_order(self) -> None:
+        """Each family's follow-ups come in order: the required ones are held, and one is held only after the one
+        before it."""
         for fid, chain in self.chains.items():
-            clock = chain.clock
-            held = [self._bool_of(self.held(fid, k), f"held_{fid}_{k}") for k in range(chain.slots)]
+            held = [self.held_flag(fid, k) for k in range(chain.slots)]
             for k in range(chain.slots):
                 if k < chain.required:
                     self.model.add(held[k] == 1)
                 if k > 0:
                     self.model.add_implication(held[k], held[k - 1])
+
+    @constrains(R.MIN_INTERVAL)
+    def min_interval(self) -> None:
+        """At least the rule's smallest number of days between two follow-ups."""
+        for fid, chain in self.chains.items():
+            for k in range(1, chain.slots):
+                before = self.day_of(fid, k - 1)
+                self.model.add(self.day_of(fid, k) >= chain.clock.earliest(before, True)).only_enforce_if(
+                    self.held_flag(fid, k))
+
+    @constrains(R.DEADLINE)
+    def deadline(self) -> None:
+        """Every follow-up inside its deadline (hard here: staffing asks what it takes for none to be late), and the
+        last one's next deadline after the horizon."""
+        n_days = self.problem.n_days
+        for fid, chain in self.chains.items():
+            clock = chain.clock
+            held = [self.held_flag(fid, k) for k in range(chain.slots)]
+            for k in range(chain.slots):
+                if k > 0:
                     before = self.day_of(fid, k - 1)
-                    self.model.add(self.day_of(fid, k) >= clock.earliest(before, True)).only_enforce_if(held[k])
                     self.model.add(self.day_of(fid, k) <= clock.deadline(before)).only_enforce_if(held[k])
                 if k + 1 >= chain.required and clock.repeat:
                     # if meeting k is the last one held, the next deadline lies after the horizon
@@ -197,7 +242,8 @@ class StaffingModel:
         self.model.add(expr == var)
         return var
 
-    def meeting_days_available(self) -> None:
+    @constrains(R.ALL_CAN_MEET)
+    def all_can_meet(self) -> None:
         """A meeting day is one on which every holder of the family's places can meet."""
         for fid, chain in self.chains.items():
             places = self.places_by_family[fid]
@@ -257,7 +303,8 @@ class StaffingModel:
                 terms[(person, d)].append((both, minutes))
         return terms
 
-    def daily_caps(self) -> None:
+    @constrains(R.DAILY_CAP)
+    def daily_cap(self) -> None:
         """Nobody attends more meetings a day than their cap (exact day model)."""
         self._terms = getattr(self, "_terms", None) or self._person_day_terms()
         for (person, _d), items in self._terms.items():
@@ -265,7 +312,8 @@ class StaffingModel:
             if len(items) > cap:
                 self.model.add(sum(v for v, _ in items) <= cap)
 
-    def daily_minutes(self) -> None:
+    @constrains(R.MEETING_HOURS)
+    def meeting_hours(self) -> None:
         """Everyone's meetings on a day fit inside the meeting hours (exact day model)."""
         self._terms = getattr(self, "_terms", None) or self._person_day_terms()
         room = DEFAULT_HOURS.end_minute - DEFAULT_HOURS.start_minute
