@@ -58,7 +58,10 @@ def test_propose_explains_and_save_stores(panel, store):
     panel.propose_button.click()
     assert panel.outcome is not None and not panel.save_button.disabled
     assert "PPR-vurdering" in panel.result.value and "Foreslået team" in panel.result.value
-    assert any("PPR-vurdering" in m.covers for m in panel.outcome.proposal.members) or panel.outcome.proposal.unstaffed
+    # the register's one PPR psychologist has room, so the PPR need is staffed, by them, and nothing is left open
+    [psychologist] = [s.staff_id for s in panel.register.staff if s.role == "ppr_psykolog"]
+    assert [m.staff_id for m in panel.outcome.proposal.members if "PPR-vurdering" in m.covers] == [psychologist]
+    assert panel.outcome.proposal.unstaffed == []
     assert "Fremmøde i dagtilbud eller skole" in panel.result.value  # the strength is shown
     assert panel.profile_figure is not None and panel.profile_output.outputs
     assert "application/vnd.plotly.v1+json" in panel.profile_output.outputs[0]["data"]
