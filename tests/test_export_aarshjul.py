@@ -79,6 +79,7 @@ def test_unknown_family_is_a_clear_error():
         family_wheel(dst_plan(), dst_register(), "F9999")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(find_chromium() is None, reason="needs Chromium (installed by .ci/run)")
 @pytest.mark.parametrize("extra", [0, 10, 16])  # 14, 24 and 30 meetings: beside the wheel, 2 and 3 columns under it
 def test_printable_page_prints_to_a_single_pdf_page(tmp_path, extra):
@@ -116,6 +117,7 @@ def test_workload_calendar_shows_hours_and_why_days_are_blocked():
     assert hours.z[4][column] is None
 
 
+@pytest.mark.slow
 def test_team_heatmap_sums_to_every_persons_meeting_hours():
     register, plan = small_year()
     figure = team_workload_heatmap(plan, register)

@@ -51,6 +51,7 @@ def test_as_text_only_touches_text_that_would_run():
     assert as_text("@x") == "'@x" and as_text("\r=1") == "'\r=1"
 
 
+@pytest.mark.slow
 def test_a_hostile_scenario_name_is_inert_in_the_report_and_kpis(small_data_dir, tmp_path, monkeypatch):
     from typer.testing import CliRunner
 

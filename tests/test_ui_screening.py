@@ -83,6 +83,7 @@ def test_changing_a_rating_after_the_proposal_blocks_saving(panel):
     assert panel.messages.kind == "error"
 
 
+@pytest.mark.slow
 def test_rescreening_shows_progress(panel, store):
     family_id = panel.family.value
     panel.propose_button.click()

@@ -26,6 +26,7 @@ def test_panel_loads_data_and_offers_the_registers_roles(panel, small_register):
     assert "tvaers-whatif-staffing-run" in panel.staffing_button._dom_classes
 
 
+@pytest.mark.slow
 def test_how_many_more_for_more_families(panel, store):
     panel.extra_families.value = 15
     panel.staffing_button.click()
@@ -40,6 +41,7 @@ def test_how_many_more_for_more_families(panel, store):
     assert panel.staffing.cached and "tidligere beregning" in panel.staffing_output.value
 
 
+@pytest.mark.slow
 def test_build_save_and_compare_scenarios(panel, store, small_register):
     panel.edit_kind.value = "fravaer"
     panel.person.value = small_register.staff[0].staff_id
@@ -62,6 +64,7 @@ def test_build_save_and_compare_scenarios(panel, store, small_register):
     assert "Syg og lavt loft" in again.chosen.options  # saved scenarios come back
 
 
+@pytest.mark.slow
 def test_saved_scenario_is_the_basis_for_the_staffing_question(panel, store):
     panel.edit_kind.value = "sagsloft"
     panel.points.value = 8
