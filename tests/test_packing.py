@@ -50,10 +50,11 @@ def test_replan_keeps_frozen_meetings_and_moves_few(small_register):
     again = make_plan(small_register, start, end,
                       PlanOptions(time_limit=10, previous=tuple(first.meetings), freeze_until=freeze)).plan
     after = {m.meeting_id: m for m in again.meetings}
-    for meeting in first.meetings:
-        if meeting.day <= freeze:
-            assert (after[meeting.meeting_id].day, after[meeting.meeting_id].start_minute) == \
-                (meeting.day, meeting.start_minute)
+    frozen = [m for m in first.meetings if m.day <= freeze]
+    assert frozen  # the check below is not empty
+    for meeting in frozen:
+        assert (after[meeting.meeting_id].day, after[meeting.meeting_id].start_minute) == \
+            (meeting.day, meeting.start_minute)
     assert again.summary["moved_meetings"] == 0  # nothing changed, so nothing should move
 
 
