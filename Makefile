@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup app clean benchmark
+.PHONY: demo test test-fast setup app clean benchmark
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
+
+## test-fast: the quick check while working, under a minute: no solver-heavy, notebook or browser tests (marker slow)
+test-fast: $(STAMP)
+	$(VENV)/bin/lint-imports
+	$(PY) -m pytest -m "not slow and not browser" tests
 
 ## app: the workbench in the browser (Voilà on 127.0.0.1)
 app: $(STAMP)

@@ -100,6 +100,7 @@ def _cli(*args, db):
                           env={"TVAERS_DB": str(db), "PATH": "/usr/bin:/bin"}, timeout=120)
 
 
+@pytest.mark.slow
 def test_out_pointing_at_a_file_is_refused_before_planning(small_data_dir, tmp_path):
     (tmp_path / "fil.txt").write_text("x", "utf-8")
     result = _cli("plan", "--data", str(small_data_dir), "--out", str(tmp_path / "fil.txt"), "--start", "2027-01-01",
@@ -124,6 +125,7 @@ def test_out_inside_a_read_only_folder_is_refused_before_planning(small_data_dir
     assert result.returncode == 2 and "der kan ikke skrives" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_store_path_that_is_a_folder_is_a_plain_refusal(small_data_dir, tmp_path):
     (tmp_path / "lager").mkdir()
     result = _cli("plan", "--data", str(small_data_dir), "--out", str(tmp_path / "plan"), "--start", "2027-01-01",
@@ -133,6 +135,7 @@ def test_a_store_path_that_is_a_folder_is_a_plain_refusal(small_data_dir, tmp_pa
     assert not (tmp_path / "plan").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [["whatif", "--scenarios", "s.yaml"], ["export", "--plan", "plan"],
                                      ["staffing"]])
 def test_every_command_with_out_refuses_a_file_before_working(small_data_dir, tmp_path, command):

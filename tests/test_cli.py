@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from workbench.cli import app
@@ -29,6 +30,7 @@ def test_validate_reports_file_row_column_without_traceback(small_data_dir):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_plan_writes_the_contract_files(small_data_dir, tmp_path):
     out = tmp_path / "out"
     result = runner.invoke(app, ["plan", "--data", str(small_data_dir), "--start", "2027-01-01", "--end", "2027-03-31",
@@ -59,6 +61,7 @@ def test_generate(tmp_path):
     assert len(pd.read_csv(tmp_path / "g" / "families.csv")) == 10
 
 
+@pytest.mark.slow
 def test_console_script_hides_tracebacks(tmp_path):
     result = subprocess.run([sys.executable, "-c", "from workbench.cli import main; main()", "validate", "--data",
                              str(tmp_path / "nope")], capture_output=True, text=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from ortools.sat.python import cp_model
 
 from workbench.hard_rules import HardRule
@@ -126,6 +127,7 @@ def test_language_counts():
     assert assign_coordinators(register).assignments[0].primary_coordinator == "C2"
 
 
+@pytest.mark.slow
 def test_balanced_load(sample_like_register):
     result = assign_coordinators(sample_like_register, time_limit=20)
     plan = Plan(None, None, result.assignments, [])

@@ -52,6 +52,7 @@ def test_a_phone_number_with_country_code_is_never_a_cpr(prefix, number):
 # ---------------------------------------------------------------------------------------------- where it is caught
 
 
+@pytest.mark.slow
 def test_a_workbook_cell_holding_the_number_is_refused_with_sheet_row_and_column(small_register, tmp_path):
     path = write_register(small_register, tmp_path / "register.xlsx")
     book = openpyxl.load_workbook(path)

@@ -79,6 +79,7 @@ def test_unknown_family_is_a_clear_error():
         family_wheel(dst_plan(), dst_register(), "F9999")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(find_chromium() is None, reason="needs Chromium (installed by .ci/run)")
 @pytest.mark.parametrize("extra", [0, 10, 16])  # 14, 24 and 30 meetings: beside the wheel, 2 and 3 columns under it
 def test_printable_page_prints_to_a_single_pdf_page(tmp_path, extra):
@@ -93,7 +94,8 @@ def test_printable_page_prints_to_a_single_pdf_page(tmp_path, extra):
     wheel = family_wheel(replace(plan, meetings=list(plan.meetings) + more), register, family_id)
     assert any(m.person_id for m in wheel.meetings)  # a parent's own appointment is on the page with its title
     page = printable_html(wheel)
-    assert "Samtale på jobcentret – Voksen" in page or "Samtale med barnet – Barn" in page
+    # the busiest family (F0009) has an adult with a jobcentre follow-up and no child's own conversation
+    assert "Samtale på jobcentret – Voksen" in page and "Samtale med barnet – Barn" not in page
     pdf = html_to_pdf(page, tmp_path / "hjul.pdf").read_bytes()
     assert pdf.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
@@ -115,6 +117,7 @@ def test_workload_calendar_shows_hours_and_why_days_are_blocked():
     assert hours.z[4][column] is None
 
 
+@pytest.mark.slow
 def test_team_heatmap_sums_to_every_persons_meeting_hours():
     register, plan = small_year()
     figure = team_workload_heatmap(plan, register)

@@ -24,6 +24,7 @@ def _setup(tmp_path, monkeypatch):
     return data, tmp_path / "plan", tmp_path / "ud"
 
 
+@pytest.mark.slow
 def test_export_writes_everything_and_a_second_run_updates(tmp_path, monkeypatch):
     data, plan_dir, out = _setup(tmp_path, monkeypatch)
     args = ["export", "--data", str(data), "--plan", str(plan_dir), "--out", str(out)]
@@ -45,6 +46,7 @@ def test_export_writes_everything_and_a_second_run_updates(tmp_path, monkeypatch
     assert events[meeting_uid(moved_id, "2027")]["SEQUENCE"] == 1
 
 
+@pytest.mark.slow
 def test_export_without_store_reads_history_from_previous_files(tmp_path, monkeypatch):
     data, plan_dir, out = _setup(tmp_path, monkeypatch)
     result = runner.invoke(app, ["export", "--data", str(data), "--plan", str(plan_dir), "--out", str(out),
@@ -53,6 +55,7 @@ def test_export_without_store_reads_history_from_previous_files(tmp_path, monkey
     assert not (tmp_path / "lager.sqlite3").exists()
 
 
+@pytest.mark.slow
 def test_export_errors_are_plain_danish(tmp_path, monkeypatch):
     data, plan_dir, out = _setup(tmp_path, monkeypatch)
     missing = runner.invoke(app, ["export", "--data", str(data), "--plan", str(tmp_path / "nej"), "--out", str(out)])
@@ -86,6 +89,7 @@ def test_the_server_refuses_to_start_without_a_token(monkeypatch):
     assert (server.SHARE / "voila" / "templates" / "tvaers" / "index.html.j2").is_file()
 
 
+@pytest.mark.slow
 def test_without_chromium_the_export_still_writes_everything_and_says_why_there_is_no_pdf(tmp_path, monkeypatch):
     import workbench.export.pdf as pdf
 

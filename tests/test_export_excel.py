@@ -6,12 +6,14 @@ from datetime import date
 
 import openpyxl
 import pandas as pd
+import pytest
 
 from tests.export_support import dst_plan, dst_register, small_year
 from workbench.export.excel import SHEETS, late_table, missing_followups, write_csvs, write_workbook
 from workbench.io.plan_folder import write_plan
 
 
+@pytest.mark.slow
 def test_workbook_has_the_danish_sheets_and_every_meeting(tmp_path):
     register, plan = small_year()
     path = write_workbook(plan, register, tmp_path / "plan.xlsx")
@@ -37,6 +39,7 @@ def test_workbook_has_the_danish_sheets_and_every_meeting(tmp_path):
     assert assignments["Primær koordinator"].notna().all()
 
 
+@pytest.mark.slow
 def test_workload_sheet_adds_up_to_the_meetings(tmp_path):
     register, plan = small_year()
     path = write_workbook(plan, register, tmp_path / "plan.xlsx")
@@ -64,12 +67,14 @@ def test_late_list_has_late_meetings_and_missing_followups_with_explanations():
     assert missing["Forklaring"]
 
 
+@pytest.mark.slow
 def test_late_sheet_matches_the_plan_summary(tmp_path):
     register, plan = small_year()
     late = pd.read_excel(write_workbook(plan, register, tmp_path / "p.xlsx"), sheet_name="For sene")
     assert len(late) == plan.summary["late_meetings"]
 
 
+@pytest.mark.slow
 def test_csv_files_open_in_danish_excel_and_hold_the_same_rows(tmp_path):
     register, plan = small_year()
     paths = write_csvs(plan, register, tmp_path)
@@ -120,6 +125,7 @@ def test_the_deadlines_sheet_reads_deadlines_csv_of_the_plan_folder_worst_first(
     assert (table["Møde-id"].iloc[0], table["Dage for sent"].iloc[0]) == (first.meeting_id, first.days_late)
 
 
+@pytest.mark.slow
 def test_no_absence_reason_reaches_any_shared_file(tmp_path):
     """Sick leave is health information: shared files, the plan's explanations and summary say "fravær" only."""
     from workbench.export.bundle import export_all

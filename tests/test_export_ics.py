@@ -125,6 +125,7 @@ def test_description_says_who_comes_and_in_which_role():
     assert "Mødetype: SOF-32: testregel" in description
 
 
+@pytest.mark.slow
 def test_each_person_and_family_gets_exactly_their_meetings():
     register, plan = small_year()
     calendars = build_calendars(plan, register, now=NOW)

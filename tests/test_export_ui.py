@@ -32,6 +32,7 @@ def _link_payload(markup: str, css: str) -> bytes:
     return base64.b64decode(found.group(1))
 
 
+@pytest.mark.slow
 def test_from_plan_folder_to_every_file(written, store):
     data, plan_dir, out = written
     panel = ExportPanel(background=False, data_path=data, store=store, plan_folder=plan_dir, out_folder=out)
@@ -48,6 +49,7 @@ def test_from_plan_folder_to_every_file(written, store):
     assert _link_payload(panel.export_links.value, "tvaers-dl-excel").startswith(b"PK")  # an xlsx is a zip
 
 
+@pytest.mark.slow
 def test_staff_and_family_views(written, store):
     data, plan_dir, out = written
     panel = ExportPanel(background=False, data_path=data, store=store, plan_folder=plan_dir, out_folder=out)
@@ -69,6 +71,7 @@ def test_staff_and_family_views(written, store):
     assert {str(e["X-TVAERS-FAMILY"]) for e in family_ics.walk("VEVENT")} == {"F0001"}
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(find_chromium() is None, reason="needs Chromium (installed by .ci/run)")
 def test_pdf_of_the_family_wheel(written, store):
     data, plan_dir, out = written
@@ -81,6 +84,7 @@ def test_pdf_of_the_family_wheel(written, store):
     assert (out / "aarshjul" / "aarshjul_F0002.pdf").is_file()
 
 
+@pytest.mark.slow
 def test_quick_new_plan_is_saved_and_can_be_fetched_again(small_data_dir, store, tmp_path):
     panel = ExportPanel(background=False, data_path=small_data_dir, store=store, plan_folder=tmp_path / "none", out_folder=tmp_path)
     assert panel.source.value == "ny"
@@ -96,6 +100,7 @@ def test_quick_new_plan_is_saved_and_can_be_fetched_again(small_data_dir, store,
     assert again.plan is not None and len(again.plan.meetings) == meetings, again.plan_messages.text
 
 
+@pytest.mark.slow
 def test_problems_are_explained_in_danish_without_traceback(written, store, tmp_path):
     data, _, out = written
     panel = ExportPanel(background=False, data_path=data, store=store, plan_folder=tmp_path / "findes-ikke", out_folder=out)
@@ -110,6 +115,7 @@ def test_problems_are_explained_in_danish_without_traceback(written, store, tmp_
     assert "ingen gemte planer" in panel.plan_messages.text
 
 
+@pytest.mark.slow
 def test_plan_that_does_not_fit_the_data_is_flagged(written, store):
     data, plan_dir, out = written
     meetings = plan_dir / "meetings.csv"
@@ -133,6 +139,7 @@ def test_start_page_says_when_data_cannot_be_used(tmp_path, store):
     assert panel.messages.kind == "warn" and "kan ikke bruges endnu" in panel.messages.text
 
 
+@pytest.mark.slow
 def test_the_export_page_loads_the_data_when_it_opens(written, store):
     data, plan_dir, out = written
     panel = ExportPanel(background=False, data_path=data, store=store, plan_folder=plan_dir, out_folder=out)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
+import pytest
+
 from workbench.cpr import looks_like_cpr
 from workbench.io.register import read_register, register_frames, write_register
 from workbench.synth.municipality import SYNTHETIC_SURNAMES, MunicipalitySpec, generate_municipality
@@ -16,6 +18,7 @@ def test_same_seed_same_register_other_seed_differs():
     assert generate_municipality(spec) != generate_municipality(MunicipalitySpec(n_staff=20, n_families=25, seed=4))
 
 
+@pytest.mark.slow
 def test_generated_register_passes_validation(sample_like_register, tmp_path):
     register, problems = read_register(write_register(sample_like_register, tmp_path / "x"))
     assert register == sample_like_register
@@ -66,6 +69,7 @@ def test_no_cpr_like_text_in_generated_data(sample_like_register):
             assert not frame[column].map(looks_like_cpr).any(), (name, column)
 
 
+@pytest.mark.slow
 def test_larger_municipalities_for_benchmarks():
     r = generate_municipality(MunicipalitySpec(n_staff=100, n_families=600, seed=11))
     assert len(r.staff) == 100 and len(r.families) == 600

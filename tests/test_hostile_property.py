@@ -16,6 +16,7 @@ from pathlib import Path
 
 import icalendar
 import openpyxl
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -55,6 +56,7 @@ def _texts_of(folder: Path) -> list[tuple[str, str]]:
     return out
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(name=TEXT, department=TEXT, district=TEXT, competences=TEXT, reason=TEXT)
 def test_hostile_text_is_refused_plainly_or_stays_inert_everywhere(name, department, district, competences, reason):

@@ -53,6 +53,7 @@ def _state(folder: Path) -> dict[str, str]:
     return {p.name: p.read_text("utf-8") for p in folder.iterdir() if p.name != "noter.txt"}
 
 
+@pytest.mark.slow
 def test_a_folder_write_killed_at_any_moment_leaves_the_old_or_the_new_plan(tmp_path):
     a, b = two_plans()
     expected = [dict(plan_files(p), **{"register.json": "{}"}) for p in (a, b)]
@@ -73,6 +74,7 @@ def test_a_folder_write_killed_at_any_moment_leaves_the_old_or_the_new_plan(tmp_
         assert [p.name for p in tmp_path.iterdir()] == ["plan"]  # nothing half-written left beside it
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
 def test_killing_the_planner_keeps_the_previous_plan_or_writes_the_whole_new_one(small_data_dir, tmp_path, how):
     out = tmp_path / "plan"
@@ -106,6 +108,7 @@ def test_killing_the_planner_keeps_the_previous_plan_or_writes_the_whole_new_one
     assert "gammel" in outcomes
 
 
+@pytest.mark.slow
 def test_an_export_that_fails_half_way_leaves_the_previous_export_and_the_store_as_they_were(tmp_path, monkeypatch):
     import workbench.export.bundle as bundle
     from tests.export_support import dst_plan, dst_register

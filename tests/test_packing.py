@@ -33,6 +33,7 @@ def test_viable_days_look_past_a_long_absence():
     assert viable_days(set(range(61)), Clock(max_gap=14, min_gap=7), 61) == frozenset(range(61))
 
 
+@pytest.mark.slow
 def test_small_municipality_plan_is_clean(small_register):
     run = make_plan(small_register, date(2027, 1, 1), date(2027, 6, 30), PlanOptions(time_limit=20))
     report = check_plan(small_register, run.plan)
@@ -41,6 +42,7 @@ def test_small_municipality_plan_is_clean(small_register):
     assert {m.family_id for m in run.plan.meetings} == {f.family_id for f in small_register.families}
 
 
+@pytest.mark.slow
 def test_replan_keeps_frozen_meetings_and_moves_few(small_register):
     start, end = date(2027, 1, 1), date(2027, 4, 30)
     first = make_plan(small_register, start, end, PlanOptions(time_limit=10)).plan
@@ -48,13 +50,15 @@ def test_replan_keeps_frozen_meetings_and_moves_few(small_register):
     again = make_plan(small_register, start, end,
                       PlanOptions(time_limit=10, previous=tuple(first.meetings), freeze_until=freeze)).plan
     after = {m.meeting_id: m for m in again.meetings}
-    for meeting in first.meetings:
-        if meeting.day <= freeze:
-            assert (after[meeting.meeting_id].day, after[meeting.meeting_id].start_minute) == \
-                (meeting.day, meeting.start_minute)
+    frozen = [m for m in first.meetings if m.day <= freeze]
+    assert frozen  # the check below is not empty
+    for meeting in frozen:
+        assert (after[meeting.meeting_id].day, after[meeting.meeting_id].start_minute) == \
+            (meeting.day, meeting.start_minute)
     assert again.summary["moved_meetings"] == 0  # nothing changed, so nothing should move
 
 
+@pytest.mark.slow
 def test_replan_after_sick_leave_moves_only_what_it_must(small_register):
     from dataclasses import replace
 
@@ -85,6 +89,7 @@ def test_edf_baseline_makes_valid_plans(small_register):
     assert report.ok, report.breaches[:3]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed,start", [(1, date(2027, 1, 1)), (2, date(2027, 1, 1)), (3, date(2027, 1, 1)),
                                         (7, date(2027, 1, 1)), (8, date(2027, 2, 1))])
 def test_packer_matches_the_proven_optimum_on_small_cases(seed, start):
@@ -92,7 +97,7 @@ def test_packer_matches_the_proven_optimum_on_small_cases(seed, start):
     register = generate_municipality(MunicipalitySpec(n_staff=14, n_families=8, seed=seed))
     assignments = [Assignment(f.family_id, f.primary_coordinator or "S001", None) for f in register.families]
     instance = build_instance(register, assignments, start, date(2027, 5, 31))
-    exact = solve_exact(instance, time_limit=60)
+    exact = solve_exact(instance, deterministic_time=10)  # ~100 times what the proof takes; counted, not timed
     ours = pack_meetings(instance, PackingOptions(seconds=5))
     assert exact.proven
     assert (ours.days_late, ours.late) == (exact.days_late, exact.late)
@@ -105,6 +110,7 @@ def test_packer_matches_the_proven_optimum_on_small_cases(seed, start):
                                                                                   "ikke_koordinator"}] == []
 
 
+@pytest.mark.slow
 def test_planted_instance_has_a_clean_zero_late_plan_and_we_find_one():
     planted = generate_planted(PlantedSpec(n_staff=30, n_families=150, seed=5))
     report = check_plan(planted.register, planted.planted)
@@ -129,6 +135,7 @@ def test_forced_lateness_is_the_lower_bound_and_explained():
     assert any("fravær" in message for message in run.plan.messages)
 
 
+@pytest.mark.slow
 def test_replan_with_a_new_family_keeps_the_announced_plan(small_register):
     from dataclasses import replace
 
@@ -145,6 +152,7 @@ def test_replan_with_a_new_family_keeps_the_announced_plan(small_register):
     assert again.summary["moved_meetings"] <= len(first.meetings) // 20
 
 
+@pytest.mark.slow
 def test_planted_instance_with_jobsamtaler_mixes_appointment_kinds_and_we_still_find_zero_late():
     planted = generate_planted(PlantedSpec(n_staff=30, n_families=150, seed=5, share_jobsamtaler=0.8))
     person_meetings = [m for m in planted.planted.meetings if m.person_id]

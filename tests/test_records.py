@@ -36,6 +36,7 @@ def test_every_problem_in_a_status_file_names_row_and_column(tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_record_then_replan_from_the_folder(small_data_dir, tmp_path):
     out = tmp_path / "plan"
     result = runner.invoke(app, ["plan", "--data", str(small_data_dir), "--start", "2027-01-01", "--end", "2027-03-31",
@@ -66,6 +67,7 @@ def test_record_then_replan_from_the_folder(small_data_dir, tmp_path):
     assert check.exit_code == 0, check.output
 
 
+@pytest.mark.slow
 def test_record_with_an_unknown_meeting_is_a_plain_refusal(small_data_dir, tmp_path):
     out = tmp_path / "plan"
     runner.invoke(app, ["plan", "--data", str(small_data_dir), "--start", "2027-01-01", "--end", "2027-02-28",

@@ -29,11 +29,13 @@ def test_csv_folder_round_trip(small_register, tmp_path):
     assert load_register(tmp_path / "r") == small_register
 
 
+@pytest.mark.slow
 def test_xlsx_round_trip(small_register, tmp_path):
     path = write_register(small_register, tmp_path / "register.xlsx")
     assert load_register(path) == small_register
 
 
+@pytest.mark.slow
 def test_sample_data_in_repo_loads_cleanly():
     register, problems = read_register("sample_data")
     assert register is not None, [str(p) for p in problems]

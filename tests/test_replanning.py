@@ -152,6 +152,7 @@ def test_the_continuity_check_catches_a_frozen_meeting_that_was_changed():
 # ---------------------------------------------------------------------------------------------- after the freeze
 
 
+@pytest.mark.slow
 def test_nothing_changed_means_nothing_moves(small_register):
     start, end = date(2027, 1, 1), date(2027, 6, 30)
     first = make_plan(small_register, start, end, PlanOptions(time_limit=10))
@@ -164,6 +165,7 @@ def test_nothing_changed_means_nothing_moves(small_register):
     assert (continuity["moved_announced"], continuity["new_meetings"], continuity["coordinator_changes"]) == (0, 0, [])
 
 
+@pytest.mark.slow
 def test_a_sick_leave_after_the_freeze_moves_the_hit_meetings_and_keeps_the_rest(small_register):
     start, end = date(2027, 1, 1), date(2027, 6, 30)
     first = make_plan(small_register, start, end, PlanOptions(time_limit=10))
@@ -184,6 +186,7 @@ def test_a_sick_leave_after_the_freeze_moves_the_hit_meetings_and_keeps_the_rest
     assert len(others_moved) <= len(hit)
 
 
+@pytest.mark.slow
 def test_a_new_family_fits_around_the_announced_plan(small_register):
     start, end = date(2027, 1, 1), date(2027, 6, 30)
     first = make_plan(small_register, start, end, PlanOptions(time_limit=10))
@@ -206,6 +209,7 @@ def _busiest_falls_ill(register, first: Plan, start: date, end: date):
     return replace(register, absences=register.absences + (Absence(busiest.staff_id, start, end, "Sygdom"),))
 
 
+@pytest.mark.slow
 def test_without_the_announced_plan_meetings_move(small_register):
     """The control for the tests above: planning from scratch after a change does move announced meetings."""
     start, end = date(2027, 1, 1), date(2027, 6, 30)
@@ -217,6 +221,7 @@ def test_without_the_announced_plan_meetings_move(small_register):
     assert len(before - after) > 10
 
 
+@pytest.mark.slow
 def test_reoptimizing_trades_moves_for_lateness_and_says_so(small_register):
     start, end = date(2027, 1, 1), date(2027, 6, 30)
     first = make_plan(small_register, start, end, PlanOptions(time_limit=10))
@@ -348,6 +353,7 @@ def test_the_least_change_chain_moves_only_the_meeting_a_sick_day_hits():
 # ---------------------------------------------------------------------------------------------- reproducible
 
 
+@pytest.mark.slow
 def test_a_cut_search_gives_the_same_plan_in_two_processes_under_load(tmp_path):
     """Work is counted, not timed: two runs side by side (each slowing the other), with different string hashing,
     stop at the same point of the search and write byte-identical files.  A crowded municipality (480 families

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from workbench.cpr import CPR_PATTERN, looks_like_cpr
 from workbench.io.register import TABLES
 
@@ -42,6 +44,7 @@ def test_no_cpr_like_numbers_in_the_repository():
     assert offenders == []
 
 
+@pytest.mark.slow
 def test_notebooks_are_committed_without_outputs():
     for path in (ROOT / "notebooks").glob("*.ipynb"):
         notebook = json.loads(path.read_text("utf-8"))
@@ -52,6 +55,7 @@ def test_notebooks_are_committed_without_outputs():
         assert result.returncode == 0, f"{path.name} is not stripped: {result.stdout}{result.stderr}"
 
 
+@pytest.mark.slow
 def test_the_stripped_check_catches_a_notebook_with_outputs(tmp_path):
     notebook = {"cells": [{"cell_type": "code", "execution_count": 1, "id": "0", "metadata": {}, "source": ["1"],
                            "outputs": [{"output_type": "execute_result", "execution_count": 1, "metadata": {},

@@ -212,7 +212,11 @@ def test_cheapest_chain_keeps_every_gap_legal_with_fewest_meetings():
     gaps = [b - a for a, b in zip([instance.families[0].prev_day] + days, days)]
     assert all(7 <= g <= 14 for g in gaps)
     assert days[-1] + 14 >= instance.n_days
-    assert len(days) == -(-(instance.n_days - instance.families[0].prev_day - 14) // 14) + 0 or len(days) <= 7
+    # each meeting reaches at most 14 days further and the last must cover the horizon's end (day 92, from day -3):
+    # at least ceil((92 + 3 - 14) / 14) = 6 meetings, and the cheapest chain has no more
+    fewest = -(-(instance.n_days - instance.families[0].prev_day - 14) // 14)
+    assert (instance.n_days, instance.families[0].prev_day, fewest) == (92, -3, 6)
+    assert len(days) == fewest
 
 
 def test_negotiation_resolves_a_contested_day():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from workbench.ui.common import MessageArea, RegisterLoader, guarded
 
@@ -40,6 +41,7 @@ def test_guarded_turns_errors_into_messages():
     assert "Traceback" not in panel.messages.widget.value
 
 
+@pytest.mark.slow
 def test_every_page_links_to_the_others(store, small_data_dir, tmp_path):
     import re
 

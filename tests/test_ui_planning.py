@@ -17,6 +17,7 @@ def _panel(store, small_data_dir):
     return panel
 
 
+@pytest.mark.slow
 def test_plan_shows_summary_explanations_and_coordinators(store, small_data_dir):
     panel = _panel(store, small_data_dir)
     assert panel.register is not None and not panel.plan_button.disabled
@@ -34,6 +35,7 @@ def test_plan_shows_summary_explanations_and_coordinators(store, small_data_dir)
     assert panel.progress.value == 1.0 and not panel.save_button.disabled
 
 
+@pytest.mark.slow
 def test_save_and_replan_from_saved_plan(store, small_data_dir):
     panel = _panel(store, small_data_dir)
     panel.plan(background=False)
@@ -48,6 +50,7 @@ def test_save_and_replan_from_saved_plan(store, small_data_dir):
     assert panel.run.plan.summary["moved_meetings"] == 0
 
 
+@pytest.mark.slow
 def test_bad_period_is_explained(store, small_data_dir):
     panel = _panel(store, small_data_dir)
     panel.end.value = date(2026, 1, 1)
@@ -55,6 +58,7 @@ def test_bad_period_is_explained(store, small_data_dir):
     assert panel.run is None and "gyldig periode" in panel.messages.text
 
 
+@pytest.mark.slow
 def test_stop_button_ends_a_running_plan(store, small_data_dir):
     panel = _panel(store, small_data_dir)
     panel.seconds.value = 120
@@ -68,6 +72,7 @@ def test_stop_button_ends_a_running_plan(store, small_data_dir):
     assert panel.run is not None and panel.plan_button.disabled is False
 
 
+@pytest.mark.slow
 def test_approve_record_held_and_replan_continues_the_announced_plan(store, small_data_dir):
     panel = PlanningPanel(store=store, data_path=small_data_dir, today=date(2027, 2, 10))
     panel.start.value, panel.end.value = date(2027, 1, 1), date(2027, 3, 31)
@@ -112,6 +117,7 @@ def test_approve_record_held_and_replan_continues_the_announced_plan(store, smal
     assert "Intet er ændret i registret" in panel.register_changes.value
 
 
+@pytest.mark.slow
 def test_a_held_meeting_cannot_lie_in_the_future(store, small_data_dir):
     panel = PlanningPanel(store=store, data_path=small_data_dir, today=date(2027, 1, 5))
     panel.start.value, panel.end.value = date(2027, 1, 1), date(2027, 3, 31)
@@ -125,6 +131,7 @@ def test_a_held_meeting_cannot_lie_in_the_future(store, small_data_dir):
     assert "kan ikke være afholdt endnu" in panel.records.messages.text
 
 
+@pytest.mark.slow
 def test_a_status_file_can_be_uploaded(store, small_data_dir):
     panel = PlanningPanel(store=store, data_path=small_data_dir, today=date(2027, 3, 15))
     panel.start.value, panel.end.value = date(2027, 1, 1), date(2027, 3, 31)
@@ -142,6 +149,7 @@ def test_a_status_file_can_be_uploaded(store, small_data_dir):
     assert "Registreret" in panel.records.messages.text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("make_panel", ["planning", "whatif", "export", "screening"])
 def test_after_a_failed_load_no_page_goes_on_with_the_old_data(store, small_data_dir, tmp_path, make_panel):
     """Seen: after a failed 'Indlæs data', Planlæg still planned with the data loaded before."""
@@ -179,6 +187,7 @@ def test_a_nonsense_period_is_refused_everywhere(store, small_data_dir, tmp_path
     assert result.exit_code == 2 and words in result.output and not (tmp_path / "p").exists()
 
 
+@pytest.mark.slow
 def test_the_weekly_chart_gives_every_profession_its_own_colour_and_the_legend_room(store, small_data_dir):
     from workbench.ui.planning import meetings_per_week_figure
 

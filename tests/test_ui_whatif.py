@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
@@ -25,6 +26,7 @@ def test_panel_loads_data_and_offers_the_registers_roles(panel, small_register):
     assert "tvaers-whatif-staffing-run" in panel.staffing_button._dom_classes
 
 
+@pytest.mark.slow
 def test_how_many_more_for_more_families(panel, store):
     panel.extra_families.value = 15
     panel.staffing_button.click()
@@ -39,6 +41,7 @@ def test_how_many_more_for_more_families(panel, store):
     assert panel.staffing.cached and "tidligere beregning" in panel.staffing_output.value
 
 
+@pytest.mark.slow
 def test_build_save_and_compare_scenarios(panel, store, small_register):
     panel.edit_kind.value = "fravaer"
     panel.person.value = small_register.staff[0].staff_id
@@ -61,6 +64,7 @@ def test_build_save_and_compare_scenarios(panel, store, small_register):
     assert "Syg og lavt loft" in again.chosen.options  # saved scenarios come back
 
 
+@pytest.mark.slow
 def test_saved_scenario_is_the_basis_for_the_staffing_question(panel, store):
     panel.edit_kind.value = "sagsloft"
     panel.points.value = 8
@@ -96,11 +100,36 @@ def test_a_panel_without_data_says_so(tmp_path, store):
     assert panel.messages.kind == "warn" and "Indlæs data først" in panel.messages.text
 
 
-def test_stop_in_the_background_ends_the_run(panel):
+def test_stop_in_the_background_ends_the_run(panel, store):
+    panel.edit_kind.value = "sagsloft"
+    panel.points.value = 10
+    panel.add_edit_button.click()
+    panel.scenario_name.value = "Lavt loft"
+    panel.save_button.click()
+    assert panel.chosen.value == ("Nuværende", "Lavt loft")
+    # the first scenario's planner holds at its first progress report until Stop is pressed: the stop always
+    # lands while that plan is being made, never before the run or after it
+    planning, stopped = threading.Event(), threading.Event()
+    report = panel._progress
+
+    def progress(share, text):
+        if "Fordeler koordinatorer" in text and not planning.is_set():
+            planning.set()
+            assert stopped.wait(60)
+        report(share, text)
+
+    panel._progress = progress
     panel.background = True
     panel.end.value = date(2027, 3, 31)
     panel.run_button.click()
+    assert planning.wait(60)
+    assert not panel.stop_button.disabled
     panel.stop_button.click()
+    stopped.set()
     panel.wait(120)
-    assert not panel._thread.is_alive() and not panel.run_button.disabled
-    assert panel.results == [] or any("stoppet" in n for r in panel.results for n in r.notes)
+    assert not panel._thread.is_alive() and not panel.run_button.disabled and panel.stop_button.disabled
+    # the scenario that was running ends early and says so; the next one is not started; nothing is cached
+    assert [r.name for r in panel.results] == ["Nuværende"]
+    assert panel.results[0].notes[0] == "Kørslen blev stoppet før tid; tallene dækker kun en del af perioden."
+    assert panel.status.value == "Stoppet – de scenarier, der nåede at blive færdige, vises"
+    assert store.keys("scenario") == []

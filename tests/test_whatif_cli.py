@@ -29,6 +29,7 @@ SCENARIOS = """scenarios:
 """
 
 
+@pytest.mark.slow
 def test_whatif_writes_kpis_results_and_a_report(small_data_dir, tmp_path):
     (tmp_path / "s.yaml").write_text(SCENARIOS, "utf-8")
     out = tmp_path / "out"
@@ -45,6 +46,7 @@ def test_whatif_writes_kpis_results_and_a_report(small_data_dir, tmp_path):
     assert "Lavt loft: holder IKKE" in result.output
 
 
+@pytest.mark.slow
 def test_staffing_answers_and_writes_the_staffed_register(small_data_dir, tmp_path):
     out = tmp_path / "st"
     result = runner.invoke(app, ["staffing", "--data", str(small_data_dir), "--families", "10", "--end", "2027-01-31",
@@ -64,6 +66,7 @@ def test_staffing_answers_and_writes_the_staffed_register(small_data_dir, tmp_pa
     assert run.plan.summary["unassigned_families"] == 0
 
 
+@pytest.mark.slow
 def test_staffing_on_a_named_scenario(small_data_dir, tmp_path):
     (tmp_path / "s.yaml").write_text(SCENARIOS, "utf-8")
     result = runner.invoke(app, ["staffing", "--data", str(small_data_dir), "--scenarios", str(tmp_path / "s.yaml"),

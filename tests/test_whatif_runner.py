@@ -22,6 +22,7 @@ def results(small_register):
     return run_scenarios(small_register, scenarios, START, END, FAST)
 
 
+@pytest.mark.slow
 def test_kpis_match_the_plan_and_the_register(results, small_register):
     base, more, capped = results
     assert base.kpis.families == 30 and more.kpis.families == 40
@@ -34,12 +35,14 @@ def test_kpis_match_the_plan_and_the_register(results, small_register):
                                   and base.kpis.avoidable_late == 0 and base.kpis.vacant_places == 0)
 
 
+@pytest.mark.slow
 def test_a_lower_cap_leaves_families_without_coordinators(results):
     base, _, capped = results
     assert capped.kpis.unassigned_families + capped.kpis.missing_secondary > base.kpis.unassigned_families
     assert not capped.kpis.legal_ok and any("ingen primær koordinator" in m for m in capped.messages)
 
 
+@pytest.mark.slow
 def test_results_are_cached_by_content_and_survive_the_store(small_register, store):
     scenario = Scenario("Vakance", (RemoveStaff(small_register.staff[0].staff_id),))
     first = run_scenario(small_register, scenario, START, END, FAST, store)

@@ -13,6 +13,7 @@ from pathlib import Path
 CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run")
 VOILA_ERROR = "There was an error when executing cell"
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 
 
 def find_browser() -> str | None:
@@ -35,6 +36,7 @@ class WorkbenchPage:
 
     def open(self, notebook: str, ready: str = ".jupyter-widgets", timeout: float = 120) -> "WorkbenchPage":
         """Open a notebook and wait until Voilà has run it and ``ready`` (a CSS selector) is visible."""
+        assert (NOTEBOOK_DIR / notebook).is_file(), f"no notebook {notebook} in {NOTEBOOK_DIR} (renamed?)"
         query = f"?token={self.token}" if self.token else ""
         self.page.goto(f"{self.base_url}/voila/render/{notebook}{query}", timeout=timeout * 1000)
         self.wait_ready(ready, timeout)

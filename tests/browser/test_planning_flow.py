@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from tests.browser.test_start_page import NOTEBOOK_DIR
-
 PANEL = ".tvaers-planning-panel"
-pytestmark = pytest.mark.skipif(not (NOTEBOOK_DIR / "02_planlaegning.ipynb").is_file(), reason="planning not merged")
 
 
 def test_plan_a_quarter_and_save_it(workbench):

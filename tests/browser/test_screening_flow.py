@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from tests.browser.test_start_page import NOTEBOOK_DIR
-
 PANEL = ".tvaers-screening-panel"
-pytestmark = pytest.mark.skipif(not (NOTEBOOK_DIR / "01_screening.ipynb").is_file(), reason="screening not merged")
 
 
 def test_screen_a_family_and_save_the_team_proposal(workbench):

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from tests.browser.test_start_page import NOTEBOOK_DIR
-
 PANEL = ".tvaers-whatif-panel"
-pytestmark = pytest.mark.skipif(not (NOTEBOOK_DIR / "03_hvad_hvis.ipynb").is_file(), reason="what-if not merged")
 
 
 def test_how_many_more_staff_for_more_families(workbench):

@@ -185,13 +185,20 @@ class ExactModel:
 
 
 def solve_exact(instance: PackingInstance, time_limit: float = 60.0, workers: int = 2,
-                stop: StopToken | None = None) -> ExactResult:
-    """Fewest days late in total (then fewest late follow-ups, then fewest meetings), proven when OPTIMAL."""
+                stop: StopToken | None = None, deterministic_time: float | None = None) -> ExactResult:
+    """Fewest days late in total (then fewest late follow-ups, then fewest meetings), proven when OPTIMAL.
+
+    ``deterministic_time`` limits the search by the work CP-SAT counts (one worker) instead of ``time_limit``
+    seconds of wall clock: the same answer however busy the machine is."""
     began = time.perf_counter()
     model = ExactModel(instance)
     solver = new_solver()
-    solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.num_workers = workers
+    if deterministic_time is None:
+        solver.parameters.max_time_in_seconds = time_limit
+        solver.parameters.num_workers = workers
+    else:
+        solver.parameters.max_deterministic_time = deterministic_time
+        solver.parameters.num_workers = 1
     if stop:
         stop.attach(solver)
     status = solver.solve(model.model)

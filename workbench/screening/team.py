@@ -239,10 +239,17 @@ class TeamModel:
                 terms.append(W_COMPETENCE_ONLY * var)
         self.model.minimize(sum(terms))
 
-    def solve(self, time_limit: float = 10.0, workers: int = 2) -> tuple[cp_model.CpSolver, int]:
+    def solve(self, time_limit: float = 10.0, workers: int = 2,
+              deterministic_time: float | None = None) -> tuple[cp_model.CpSolver, int]:
+        """Within ``time_limit`` wall seconds, or - given ``deterministic_time`` - within that much of the work
+        CP-SAT counts on one worker (the same answer however busy the machine is)."""
         solver = new_solver()
-        solver.parameters.max_time_in_seconds = time_limit
-        solver.parameters.num_workers = workers
+        if deterministic_time is None:
+            solver.parameters.max_time_in_seconds = time_limit
+            solver.parameters.num_workers = workers
+        else:
+            solver.parameters.max_deterministic_time = deterministic_time
+            solver.parameters.num_workers = 1
         return solver, solver.solve(self.model)
 
 
@@ -397,12 +404,14 @@ def _screen_choices(register: Register, family: Family, needs: list[Need], on: d
 
 def propose_team(register: Register, family: Family, needs: list[Need], on: date, case_points: float | None = None,
                  load: LoadWeights = DEFAULT_LOAD, time_limit: float = 10.0, include: frozenset[str] = frozenset(),
-                 exclude: frozenset[str] = frozenset()) -> TeamProposal:
+                 exclude: frozenset[str] = frozenset(), deterministic_time: float | None = None) -> TeamProposal:
     """The minimal team for ``needs`` with a Danish reason for every person and every gap.
 
     ``include``/``exclude`` are the caseworker's own choices (e.g. the family does not want someone); they
-    are honoured within the hard limits and recorded in the proposal. The CP-SAT model itself is the class
-    above (one method per constraint); this function reads its answer into reasons, which is why it is long.
+    are honoured within the hard limits and recorded in the proposal.  ``deterministic_time`` replaces the
+    wall-clock ``time_limit`` by CP-SAT's counted work (see :meth:`TeamModel.solve`). The CP-SAT model itself is
+    the class above (one method per constraint); this function reads its answer into reasons, which is why it is
+    long.
     """
     needs = list(needs)
     if not family.primary_coordinator and not any(n.coordinator for n in needs):
@@ -412,7 +421,7 @@ def propose_team(register: Register, family: Family, needs: list[Need], on: date
     include, exclude, notes = _screen_choices(register, family, staffed, on, points, load,
                                               frozenset(include), frozenset(exclude))
     model = TeamModel(register, family, needs, on, case_points, load, include=include, exclude=exclude)
-    solver, status = model.solve(time_limit)
+    solver, status = model.solve(time_limit, deterministic_time=deterministic_time)
     proposal = TeamProposal(family.family_id, on, solver.status_name(status), choices=notes)
     proposal.need_reasons = {n.label: [f"{r.text} ({r.source})" if r.source else r.text for r in n.reasons]
                              for n in needs}
