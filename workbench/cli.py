@@ -6,8 +6,33 @@ Every user-facing failure ends in a plain message and exit code 2, never a trace
 
 from __future__ import annotations
 
-import json
+import signal
 import sys
+
+
+def _interrupted_while_starting(signum, frame) -> None:
+    """Ctrl+C while the command is still starting (importing): nothing has been read or written, so it stops at
+    once, in a plain line instead of a Python traceback."""
+    sys.stderr.write("Kommandoen blev afbrudt, før den gik i gang. Intet er ændret.\n")
+    raise SystemExit(130)
+
+
+_said_interrupted = False
+
+
+def _say_interrupted(message: str) -> None:
+    """A command stopped by Ctrl+C says what became of its work, then exits 130."""
+    global _said_interrupted
+    _said_interrupted = True
+    typer.echo(message, err=True)
+    raise typer.Exit(code=130)
+
+
+if __name__ == "__main__" or sys.argv[0].endswith(("/workbench", "\\workbench.exe")):
+    signal.signal(signal.SIGINT, _interrupted_while_starting)
+
+# the handler above is set before the slow imports below
+import json
 from datetime import date
 from pathlib import Path
 from typing import Optional
@@ -208,8 +233,7 @@ def plan(
         run = run_stoppable(lambda: make_plan(register, first, last, options, progress=progress, stop=stop), stop)
     except Interrupted:
         bar.close()
-        typer.echo(f"Planlægningen blev afbrudt. Intet er skrevet; {out} er som før.", err=True)
-        raise typer.Exit(code=130) from None
+        _say_interrupted(f"Planlægningen blev afbrudt. Intet er skrevet; {out} er som før.")
     bar.close()
     report = check_plan(register, run.plan, options.hours, options.load)
     if baseline is not None:
@@ -632,10 +656,19 @@ def main() -> None:
 
     from workbench.errors import Refusal
 
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # started: each command handles Ctrl+C itself
     try:
         app(standalone_mode=True)
-    except SystemExit:
+    except SystemExit as exit:
+        if exit.code == 130:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # leaving anyway: a second Ctrl+C changes nothing
+            if not _said_interrupted:  # typer turns a Ctrl+C into a silent exit 130
+                typer.echo("Kommandoen blev afbrudt.", err=True)
         raise
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        typer.echo("Kommandoen blev afbrudt.", err=True)
+        raise SystemExit(130) from None
     except Refusal as error:  # the user's to fix (a CPR number, an impossible choice): plain, exit 2
         typer.echo(str(error), err=True)
         raise SystemExit(2) from None

@@ -24,6 +24,7 @@ from workbench.caseload import caseload, extra_load_of_role, team_only_caseload
 from workbench.clocks import Clock, on_time_chain_exists, rule_for, team_anchor, team_rule
 from workbench.hard_rules import HardRule, add_constraints, constrains
 from workbench.model import DEADLINE, Assignment, Family, Register, Staff
+from workbench.scheduling.stopping import StopToken
 from workbench.scheduling.workclock import WorkClock, charge_solve, configure_solver
 from workbench.settings import DEFAULT_LOAD, LoadWeights
 from workbench.workdays import WorkCalendar
@@ -291,7 +292,7 @@ class MeetingDays:
 
 def assign_coordinators(register: Register, load: LoadWeights = DEFAULT_LOAD, time_limit: float = 20.0,
                         workers: int = 2, clock: WorkClock | None = None,
-                        horizon: tuple[date, date] | None = None) -> AssignmentResult:
+                        horizon: tuple[date, date] | None = None, stop: StopToken | None = None) -> AssignmentResult:
     """Assign coordinators; kept assignments only change where they must: the person left or cannot coordinate,
     a caseload limit makes keeping them impossible, or (with ``horizon``) an absence longer than the family's
     follow-up interval.  Every change is explained in Danish. The model's constraints are methods of
@@ -324,7 +325,13 @@ def assign_coordinators(register: Register, load: LoadWeights = DEFAULT_LOAD, ti
     model = CoordinatorModel(register, load, free, avoid=avoid)
     solver = new_solver()
     configure_solver(solver, time_limit, clock, workers)
-    status = solver.solve(model.model)
+    if stop is not None:
+        stop.attach(solver)  # Stop (or Ctrl+C) ends the search at once, not after the time limit
+    try:
+        status = solver.solve(model.model)
+    finally:
+        if stop is not None:
+            stop.detach()
     charge_solve(clock, solver, len(model.primary) + len(model.secondary))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return AssignmentResult([], solver.status_name(status), ["Koordinatorfordelingen fandt ingen løsning inden for tidsgrænsen."],

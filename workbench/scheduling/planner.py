@@ -173,7 +173,7 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
     work = prepared.register
     progress(0.0, "Fordeler koordinatorer")
     coordinators = assign_coordinators(work, options.load, time_limit=max(1.0, 0.15 * options.time_limit),
-                                       workers=options.workers, clock=clock, horizon=(start, end))
+                                       workers=options.workers, clock=clock, horizon=(start, end), stop=stop)
     assignments = coordinators.assignments or [
         Assignment(f.family_id, f.primary_coordinator, f.secondary_coordinator) for f in work.families
     ]
