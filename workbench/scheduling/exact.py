@@ -192,13 +192,7 @@ def solve_exact(instance: PackingInstance, time_limit: float = 60.0, workers: in
     seconds of wall clock: the same answer however busy the machine is."""
     began = time.perf_counter()
     model = ExactModel(instance)
-    solver = new_solver()
-    if deterministic_time is None:
-        solver.parameters.max_time_in_seconds = time_limit
-        solver.parameters.num_workers = workers
-    else:
-        solver.parameters.max_deterministic_time = deterministic_time
-        solver.parameters.num_workers = 1
+    solver = new_solver(time_limit, workers, deterministic_time)
     if stop:
         stop.attach(solver)
     status = solver.solve(model.model)

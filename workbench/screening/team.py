@@ -243,13 +243,7 @@ class TeamModel:
               deterministic_time: float | None = None) -> tuple[cp_model.CpSolver, int]:
         """Within ``time_limit`` wall seconds, or - given ``deterministic_time`` - within that much of the work
         CP-SAT counts on one worker (the same answer however busy the machine is)."""
-        solver = new_solver()
-        if deterministic_time is None:
-            solver.parameters.max_time_in_seconds = time_limit
-            solver.parameters.num_workers = workers
-        else:
-            solver.parameters.max_deterministic_time = deterministic_time
-            solver.parameters.num_workers = 1
+        solver = new_solver(time_limit, workers, deterministic_time)
         return solver, solver.solve(self.model)
 
 
