@@ -128,103 +128,146 @@ def check_assignments(register: Register, plan: Plan, load: LoadWeights = DEFAUL
 
 def check_plan(register: Register, plan: Plan, hours: MeetingHours = DEFAULT_HOURS,
                load: LoadWeights = DEFAULT_LOAD) -> CheckReport:
+    """Every hard rule the plan must keep, checked from the register and the plan alone (no solver code)."""
     report = CheckReport(check_assignments(register, plan, load))
-    start, end = plan.start, plan.end
-    closed = _closed_days(register, start, end)
-    staff = register.staff_by_id
-    assigned = {a.family_id: a for a in plan.assignments}
-    absences = defaultdict(list)
-    for absence in register.absences:
-        absences[absence.staff_id].append((absence.start_date, absence.end_date))
-    away = defaultdict(list)
-    for period in register.family_unavailability:
-        away[period.family_id].append((period.start_date, period.end_date))
-
-    per_person_day = defaultdict(list)
+    seen = _Seen(register, plan, hours)
+    per_person_day: dict[tuple[str, date], list[Meeting]] = defaultdict(list)
     per_family: dict[tuple[str, str, str], list[Meeting]] = defaultdict(list)
     """(family, person, rule) -> the chain's meetings; person and rule are empty for the team follow-ups."""
-    rules = {r.rule_id: r for r in register.rules}
-    teams: dict[str, list[str]] = defaultdict(list)
-    for family_id, staff_id in team_of(register, plan):
-        teams[family_id].append(staff_id)
-    add = report.breaches.append
     for m in plan.meetings:
         family = register.family_by_id.get(m.family_id)
         if family is None:
-            add(Breach(HardRule.KNOWN_FAMILY,
-                       "mødet hører til en ukendt familie", m.family_id, meeting_id=m.meeting_id))
+            report.breaches.append(Breach(HardRule.KNOWN_FAMILY, "mødet hører til en ukendt familie", m.family_id,
+                                          meeting_id=m.meeting_id))
             continue
         per_family[(m.family_id, m.person_id, m.rule_id if m.person_id else "")].append(m)
         if m.status == HELD:
             continue  # what happened happened (also before the period): a held meeting only counts in the chain
-        if not start <= m.day <= end:
-            add(Breach(HardRule.IN_PERIOD,
-                       f"{m.day} ligger uden for planperioden", m.family_id, meeting_id=m.meeting_id))
-        a = assigned.get(m.family_id)
-        in_contact = set(teams.get(m.family_id, ())) | ({p for p in (a.primary_coordinator, a.secondary_coordinator)
-                                                         if p} if a else set())
-        rule = rules.get(m.rule_id)
-        if m.person_id:  # a person's appointment: one professional of the right kind from the family's people
-            roles = PERSON_APPOINTMENT_ROLES.get(rule.appointment if rule else "", ())
-            if not m.frozen and (not m.attendees or any(p not in in_contact or getattr(staff.get(p), "role", "")
-                                                        not in roles for p in m.attendees)):
-                add(Breach(HardRule.ATTENDEES, f"{', '.join(m.attendees) or 'ingen'} kan ikke holde mødet "
-                           f"({', '.join(roles)} fra familiens team)", m.family_id, meeting_id=m.meeting_id))
-        else:
-            expected = team_chain(register, family, start, end)
-            rule = expected.rule if expected else rule
-            missing = in_contact - set(m.attendees)
-            if missing and not m.frozen:  # a frozen meeting keeps the attendees it was announced with
-                add(Breach(HardRule.ATTENDEES, f"{', '.join(sorted(missing))} er ikke med", m.family_id,
-                           meeting_id=m.meeting_id))
-        if m.day.weekday() >= 5 or m.day in closed:
-            add(Breach(HardRule.OPEN_DAY,
-                       f"{m.day} er weekend, helligdag eller lukkedag", m.family_id, meeting_id=m.meeting_id))
-        if any(s <= m.day <= e for s, e in away[m.family_id]):
-            add(Breach(HardRule.FAMILY_AVAILABLE, f"familien kan ikke {m.day}", m.family_id, meeting_id=m.meeting_id))
-        if m.start_minute < hours.start_minute or m.end_minute > hours.end_minute or m.end_minute <= m.start_minute:
-            add(Breach(HardRule.MEETING_HOURS,
-                       f"{m.start}-{m.end} ligger uden for mødetiden", m.family_id, meeting_id=m.meeting_id))
-        if rule and m.end_minute - m.start_minute != rule.meeting_minutes and not m.frozen:
-            add(Breach(HardRule.MEETING_LENGTH,
-                       f"mødet varer ikke {rule.meeting_minutes} minutter", m.family_id, meeting_id=m.meeting_id))
+        report.breaches += _meeting_breaches(seen, family, m)
         for person in m.attendees:
-            s = staff.get(person)
-            if s is None:
-                add(Breach(HardRule.KNOWN_ATTENDEE, f"ukendt deltager {person}", m.family_id, person, m.meeting_id))
-                continue
-            if m.day.weekday() not in s.workdays:
-                add(Breach(HardRule.WORKDAY, f"{person} arbejder ikke {m.day:%A}", m.family_id, person, m.meeting_id))
-            if any(a0 <= m.day <= a1 for a0, a1 in absences[person]):
-                add(Breach(HardRule.NOT_ABSENT, f"{person} er fraværende {m.day}", m.family_id, person, m.meeting_id))
-            per_person_day[(person, m.day)].append(m)
+            if person in seen.staff:
+                per_person_day[(person, m.day)].append(m)
+    report.breaches += _person_day_breaches(seen, per_person_day)
+    for family in register.families:
+        report.breaches += _unexpected_meetings(seen, family, per_family)
+        for chain in _expected_chains(seen, family):
+            key = (family.family_id, chain.person_id, chain.rule.rule_id if chain.person_id else "")
+            _check_chain(chain, sorted(per_family.get(key, []), key=lambda m: m.day), family.family_id, plan.start,
+                         plan.end, report)
+    return report
 
+
+class _Seen:
+    """What the checker reads once from the register and the plan: closed days, absences, teams, rules."""
+
+    def __init__(self, register: Register, plan: Plan, hours: MeetingHours) -> None:
+        self.register, self.hours, self.start, self.end = register, hours, plan.start, plan.end
+        self.closed = _closed_days(register, plan.start, plan.end)
+        self.staff = register.staff_by_id
+        self.assigned = {a.family_id: a for a in plan.assignments}
+        self.absences: dict[str, list[tuple[date, date]]] = defaultdict(list)
+        for absence in register.absences:
+            self.absences[absence.staff_id].append((absence.start_date, absence.end_date))
+        self.away: dict[str, list[tuple[date, date]]] = defaultdict(list)
+        for period in register.family_unavailability:
+            self.away[period.family_id].append((period.start_date, period.end_date))
+        self.rules = {r.rule_id: r for r in register.rules}
+        self.teams: dict[str, list[str]] = defaultdict(list)
+        for family_id, staff_id in team_of(register, plan):
+            self.teams[family_id].append(staff_id)
+
+    def in_contact(self, family_id: str) -> set[str]:
+        """The family's team and coordinators: who may (and at a follow-up must) attend."""
+        a = self.assigned.get(family_id)
+        coordinators = {p for p in (a.primary_coordinator, a.secondary_coordinator) if p} if a else set()
+        return set(self.teams.get(family_id, ())) | coordinators
+
+
+def _meeting_breaches(seen: _Seen, family, m: Meeting) -> list[Breach]:
+    """The rules one planned meeting must keep on its own: its day, time, length and attendees."""
+    out = []
+    if not seen.start <= m.day <= seen.end:
+        out.append(Breach(HardRule.IN_PERIOD, f"{m.day} ligger uden for planperioden", m.family_id,
+                          meeting_id=m.meeting_id))
+    in_contact = seen.in_contact(m.family_id)
+    rule = seen.rules.get(m.rule_id)
+    if m.person_id:  # a person's appointment: one professional of the right kind from the family's people
+        roles = PERSON_APPOINTMENT_ROLES.get(rule.appointment if rule else "", ())
+        if not m.frozen and (not m.attendees or any(p not in in_contact or getattr(seen.staff.get(p), "role", "")
+                                                    not in roles for p in m.attendees)):
+            out.append(Breach(HardRule.ATTENDEES, f"{', '.join(m.attendees) or 'ingen'} kan ikke holde mødet "
+                              f"({', '.join(roles)} fra familiens team)", m.family_id, meeting_id=m.meeting_id))
+    else:
+        expected = team_chain(seen.register, family, seen.start, seen.end)
+        rule = expected.rule if expected else rule
+        missing = in_contact - set(m.attendees)
+        if missing and not m.frozen:  # a frozen meeting keeps the attendees it was announced with
+            out.append(Breach(HardRule.ATTENDEES, f"{', '.join(sorted(missing))} er ikke med", m.family_id,
+                              meeting_id=m.meeting_id))
+    if m.day.weekday() >= 5 or m.day in seen.closed:
+        out.append(Breach(HardRule.OPEN_DAY, f"{m.day} er weekend, helligdag eller lukkedag", m.family_id,
+                          meeting_id=m.meeting_id))
+    if any(s <= m.day <= e for s, e in seen.away[m.family_id]):
+        out.append(Breach(HardRule.FAMILY_AVAILABLE, f"familien kan ikke {m.day}", m.family_id,
+                          meeting_id=m.meeting_id))
+    hours = seen.hours
+    if m.start_minute < hours.start_minute or m.end_minute > hours.end_minute or m.end_minute <= m.start_minute:
+        out.append(Breach(HardRule.MEETING_HOURS, f"{m.start}-{m.end} ligger uden for mødetiden", m.family_id,
+                          meeting_id=m.meeting_id))
+    if rule and m.end_minute - m.start_minute != rule.meeting_minutes and not m.frozen:
+        out.append(Breach(HardRule.MEETING_LENGTH, f"mødet varer ikke {rule.meeting_minutes} minutter", m.family_id,
+                          meeting_id=m.meeting_id))
+    return out + _attendee_breaches(seen, m)
+
+
+def _attendee_breaches(seen: _Seen, m: Meeting) -> list[Breach]:
+    """Each attendee is known staff, works that weekday and is not absent."""
+    out = []
+    for person in m.attendees:
+        s = seen.staff.get(person)
+        if s is None:
+            out.append(Breach(HardRule.KNOWN_ATTENDEE, f"ukendt deltager {person}", m.family_id, person, m.meeting_id))
+            continue
+        if m.day.weekday() not in s.workdays:
+            out.append(Breach(HardRule.WORKDAY, f"{person} arbejder ikke {m.day:%A}", m.family_id, person,
+                              m.meeting_id))
+        if any(a0 <= m.day <= a1 for a0, a1 in seen.absences[person]):
+            out.append(Breach(HardRule.NOT_ABSENT, f"{person} er fraværende {m.day}", m.family_id, person,
+                              m.meeting_id))
+    return out
+
+
+def _person_day_breaches(seen: _Seen, per_person_day: dict[tuple[str, date], list[Meeting]]) -> list[Breach]:
+    """Nobody above their daily cap, nobody in two meetings at once."""
+    out = []
     for (person, day), meetings in per_person_day.items():
-        if len(meetings) > staff[person].max_meetings_per_day:
-            add(Breach(HardRule.DAILY_CAP,
-                       f"{person} har {len(meetings)} møder {day} (loft {staff[person].max_meetings_per_day})",
-                       staff_id=person))
+        cap = seen.staff[person].max_meetings_per_day
+        if len(meetings) > cap:
+            out.append(Breach(HardRule.DAILY_CAP, f"{person} har {len(meetings)} møder {day} (loft {cap})",
+                              staff_id=person))
         ordered = sorted(meetings, key=lambda m: m.start_minute)
         for first, second in zip(ordered, ordered[1:]):
             if second.start_minute < first.end_minute:
-                add(Breach(HardRule.NO_DOUBLE_BOOKING, f"{person} har overlappende møder {day}", staff_id=person,
-                           meeting_id=second.meeting_id))
+                out.append(Breach(HardRule.NO_DOUBLE_BOOKING, f"{person} har overlappende møder {day}",
+                                  staff_id=person, meeting_id=second.meeting_id))
+    return out
 
-    for family in register.families:
-        expected = person_chains(register, family, start, end)
-        team = team_chain(register, family, start, end)
-        expected += [team] if team is not None else []
-        known = {(family.family_id, e.person_id, e.rule.rule_id if e.person_id else "") for e in expected}
-        for key, meetings in per_family.items():
-            if key[0] == family.family_id and key not in known and any(m.status != HELD for m in meetings):
-                add(Breach(HardRule.RULE_REQUIRES_MEETING,
-                           f"ingen regel kræver møder for {key[1] or 'familien'} ({key[2]})",
-                           family.family_id, meeting_id=meetings[0].meeting_id))
-        for chain in expected:
-            key = (family.family_id, chain.person_id, chain.rule.rule_id if chain.person_id else "")
-            _check_chain(chain, sorted(per_family.get(key, []), key=lambda m: m.day), family.family_id, start, end,
-                         report)
-    return report
+
+def _expected_chains(seen: _Seen, family) -> list[ExpectedChain]:
+    """The chains the rules ask of the family in the period (its people's clocks and its team follow-ups)."""
+    expected = person_chains(seen.register, family, seen.start, seen.end)
+    team = team_chain(seen.register, family, seen.start, seen.end)
+    return expected + ([team] if team is not None else [])
+
+
+def _unexpected_meetings(seen: _Seen, family, per_family: dict[tuple[str, str, str], list[Meeting]]) -> list[Breach]:
+    """Planned meetings no rule asks for."""
+    known = {(family.family_id, e.person_id, e.rule.rule_id if e.person_id else "")
+             for e in _expected_chains(seen, family)}
+    return [Breach(HardRule.RULE_REQUIRES_MEETING, f"ingen regel kræver møder for {key[1] or 'familien'} ({key[2]})",
+                   family.family_id, meeting_id=meetings[0].meeting_id)
+            for key, meetings in per_family.items()
+            if key[0] == family.family_id and key not in known and any(m.status != HELD for m in meetings)]
 
 
 def _check_chain(chain: ExpectedChain, meetings: list[Meeting], family_id: str, start: date, end: date,
