@@ -422,7 +422,8 @@ def staffing(
     no_cache: bool = typer.Option(False, "--no-cache", help="Regn igen, også hvis svaret er gemt"),
     quiet: bool = typer.Option(False, "--quiet", help="Ingen fremdriftslinje"),
 ) -> None:
-    """The fewest added staff per role so that every deadline holds (proven where possible)."""
+    """The fewest added staff per role so that every deadline holds (proven where possible). Long only by its
+    options: the work is in workbench.whatif.staffing."""
     from workbench import catalogue
     from workbench.danish import number
     from workbench.io.store import Store

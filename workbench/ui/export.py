@@ -102,6 +102,8 @@ class ExportPanel:
 
     def __init__(self, data_path: Path | None = None, store: Store | None = None, plan_folder: Path | None = None,
                  out_folder: Path | None = None, background: bool = True) -> None:
+        """The page's widgets, wired and laid out in the order the page shows them: a list of widgets more than
+        logic, which is why it is long."""
         self.store = store or Store()
         self.background = background
         self.register: Register | None = None
@@ -116,7 +118,54 @@ class ExportPanel:
         self.loader.button.add_class("tvaers-load-data")
         self.loader.path.add_class("tvaers-data-path")
 
-        # -- where the plan comes from
+        self._build_plan_source(plan_folder)
+        self._build_files(out_folder)
+        self._build_staff()
+        self._build_family()
+
+        self.export_button.on_click(lambda _: self.export())
+        self.saved_button.on_click(lambda _: self.load_saved())
+        self.folder_button.on_click(lambda _: self.load_folder())
+        self.plan_button.on_click(lambda _: self.make_plan())
+        self.plan_stop_button.on_click(lambda _: self.plan_job.stop())
+        self.export_stop_button.on_click(lambda _: self.export_job.stop())
+        self.staff_pick.observe(lambda _: self.show_staff(), names="value")
+        self.family_pick.observe(lambda _: self.show_family(), names="value")
+        self.team_button.on_click(lambda _: self.show_team())
+        self.pdf_button.on_click(lambda _: self.make_pdf())
+
+        self.plan_dependent = [self.export_button, self.staff_pick, self.family_pick, self.pdf_button,
+                               self.team_button]
+        self.widget = w.VBox([
+            page_links("04_eksport.ipynb"),
+            _heading("1. Data"), self.loader.widget,
+            _heading("2. Plan"), self.source, self.source_area, self.plan_messages.widget,
+            _heading("3. Kalendere (Outlook), Excel og årshjul"),
+            help_html("Kalenderfilerne (.ics) importeres i Outlook: Filer → Åbn og eksportér → Importér/eksportér → "
+                      "'Importér en iCalendar-fil (.ics)' → Importér. Importerer du en ny udgave, opdateres møderne "
+                      "i stedet for at blive dobbelte, og aflyste møder står som 'Aflyst' uden at optage tid. Titlerne "
+                      "nævner kun familiens "
+                      "nummer og mødetypen – aldrig navne på familiens medlemmer."),
+            w.HBox([self.out, self.export_button, self.export_stop_button]),
+            w.HBox([self.export_progress, self.export_status]), self.export_messages.widget, self.export_links,
+            _heading("4. Medarbejder: kalender og arbejdsbyrde"), self.staff_pick, self.staff_links,
+            self.staff_messages.widget, self.staff_plot, w.HBox([self.team_button]),
+            _heading("5. Familie: kalender og årshjul"),
+            help_html("Årshjulet viser årets opfølgningsmøder i en cirkel med tolv måneder, som i 'Sammen om "
+                      "familien'. Udskriftssiden (én A4-side) kan familien beholde."),
+            self.family_pick, self.family_links, w.HBox([self.pdf_button]), self.family_messages.widget,
+            self.wheel_plot,
+        ])
+        self.widget.add_class("tvaers-export-panel")
+        self.refresh_saved()
+        self.source.value = "gemt" if self.saved.options else ("mappe" if Path(self.folder.value).is_dir() else "ny")
+        self._show_source()
+        self._enable(False)
+        if self.loader.path.value and Path(self.loader.path.value).exists():
+            self.loader.load()  # like the other pages: the data are there when the page opens
+
+    def _build_plan_source(self, plan_folder: Path | None) -> None:
+        """Where the plan comes from: a saved plan, a plan folder or a quick new plan."""
         self.source = w.ToggleButtons(options=[("Gemt plan", "gemt"), ("Plan-mappe", "mappe"), ("Ny plan", "ny")],
                                       description="Plan:", style={"description_width": "initial"})
         self.source.add_class("tvaers-plan-source")
@@ -159,7 +208,8 @@ class ExportPanel:
         self.source_area = w.VBox()
         self.source.observe(lambda _: self._show_source(), names="value")
 
-        # -- files
+    def _build_files(self, out_folder: Path | None) -> None:
+        """The files: calendars, Excel and årshjul in one folder, with progress and Stop."""
         self.out = w.Text(value=str(out_folder or default_out_folder()), description="Gem i mappe:",
                           layout=w.Layout(width="60%"), style={"description_width": "initial"})
         self.out.add_class("tvaers-out-folder")
@@ -177,7 +227,8 @@ class ExportPanel:
                                         self.export_progress, self.export_status, name="tvaers-export",
                                         busy="Filerne bliver allerede lavet – vent, eller tryk Stop.")
 
-        # -- per staff member
+    def _build_staff(self) -> None:
+        """Per staff member: calendar link and workload."""
         self.staff_pick = w.Dropdown(description="Medarbejder:", layout=w.Layout(width="60%"),
                                      style={"description_width": "initial"})
         self.staff_pick.add_class("tvaers-staff-pick")
@@ -188,7 +239,8 @@ class ExportPanel:
         self.team_button = _button("Vis hele personalets mødetimer pr. uge", "tvaers-team-load", "th")
         self.staff_messages = MessageArea()
 
-        # -- per family
+    def _build_family(self) -> None:
+        """Per family: calendar link, årshjul and the printable page."""
         self.family_pick = w.Dropdown(description="Familie:", layout=w.Layout(width="40%"),
                                       style={"description_width": "initial"})
         self.family_pick.add_class("tvaers-family-pick")
@@ -198,47 +250,6 @@ class ExportPanel:
         self.wheel_plot = w.Output()
         self.wheel_plot.add_class("tvaers-wheel-plot")
         self.family_messages = MessageArea()
-
-        self.export_button.on_click(lambda _: self.export())
-        self.saved_button.on_click(lambda _: self.load_saved())
-        self.folder_button.on_click(lambda _: self.load_folder())
-        self.plan_button.on_click(lambda _: self.make_plan())
-        self.plan_stop_button.on_click(lambda _: self.plan_job.stop())
-        self.export_stop_button.on_click(lambda _: self.export_job.stop())
-        self.staff_pick.observe(lambda _: self.show_staff(), names="value")
-        self.family_pick.observe(lambda _: self.show_family(), names="value")
-        self.team_button.on_click(lambda _: self.show_team())
-        self.pdf_button.on_click(lambda _: self.make_pdf())
-
-        self.plan_dependent = [self.export_button, self.staff_pick, self.family_pick, self.pdf_button,
-                               self.team_button]
-        self.widget = w.VBox([
-            page_links("04_eksport.ipynb"),
-            _heading("1. Data"), self.loader.widget,
-            _heading("2. Plan"), self.source, self.source_area, self.plan_messages.widget,
-            _heading("3. Kalendere (Outlook), Excel og årshjul"),
-            help_html("Kalenderfilerne (.ics) importeres i Outlook: Filer → Åbn og eksportér → Importér/eksportér → "
-                      "'Importér en iCalendar-fil (.ics)' → Importér. Importerer du en ny udgave, opdateres møderne "
-                      "i stedet for at blive dobbelte, og aflyste møder står som 'Aflyst' uden at optage tid. Titlerne "
-                      "nævner kun familiens "
-                      "nummer og mødetypen – aldrig navne på familiens medlemmer."),
-            w.HBox([self.out, self.export_button, self.export_stop_button]),
-            w.HBox([self.export_progress, self.export_status]), self.export_messages.widget, self.export_links,
-            _heading("4. Medarbejder: kalender og arbejdsbyrde"), self.staff_pick, self.staff_links,
-            self.staff_messages.widget, self.staff_plot, w.HBox([self.team_button]),
-            _heading("5. Familie: kalender og årshjul"),
-            help_html("Årshjulet viser årets opfølgningsmøder i en cirkel med tolv måneder, som i 'Sammen om "
-                      "familien'. Udskriftssiden (én A4-side) kan familien beholde."),
-            self.family_pick, self.family_links, w.HBox([self.pdf_button]), self.family_messages.widget,
-            self.wheel_plot,
-        ])
-        self.widget.add_class("tvaers-export-panel")
-        self.refresh_saved()
-        self.source.value = "gemt" if self.saved.options else ("mappe" if Path(self.folder.value).is_dir() else "ny")
-        self._show_source()
-        self._enable(False)
-        if self.loader.path.value and Path(self.loader.path.value).exists():
-            self.loader.load()  # like the other pages: the data are there when the page opens
 
     # ------------------------------------------------------------------ state
 

@@ -249,6 +249,8 @@ def meetings_per_week_figure(register: Register, plan: Plan) -> go.Figure:
 
 class PlanningPanel:
     def __init__(self, store: Store | None = None, data_path=None, today: date | None = None) -> None:
+        """The page's widgets, wired and laid out in the order the page shows them: a list of widgets more than
+        logic, which is why it is long."""
         self.store = store or Store()
         self.today = today or current_day()
         self.register: Register | None = None

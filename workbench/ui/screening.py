@@ -91,6 +91,8 @@ class ScreeningPanel:
 
     def __init__(self, path: Path | str | None = None, store: Store | None = None, autoload: bool = True,
                  today: date | None = None) -> None:
+        """The page's widgets, wired and laid out in the order the page shows them: a list of widgets more than
+        logic, which is why it is long."""
         self.store = store if store is not None else Store()
         self.register: Register | None = None
         self.outcome: ScreeningOutcome | None = None
@@ -362,6 +364,8 @@ class ScreeningPanel:
     # ------------------------------------------------------------------ the result in Danish
 
     def render(self, outcome: ScreeningOutcome) -> str:
+        """The screening outcome as the page shows it (a pure presenter: HTML from the outcome, in reading order:
+        target group, needs, the proposed team with reasons, gaps); long because the page is."""
         a, p = outcome.assessment, outcome.proposal
         parts = [STYLE, PANEL_STYLE]
         inside = a.target_group.in_model

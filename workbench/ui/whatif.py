@@ -132,6 +132,8 @@ class WhatIfPanel:
     """Danish widget panel for what-if staffing analysis (see module docstring)."""
 
     def __init__(self, path: Path | None = None, store: Store | None = None, background: bool = True) -> None:
+        """The page's widgets, wired and laid out in the order the page shows them: a list of widgets more than
+        logic, which is why it is long."""
         self.store = store if store is not None else Store()
         self.background = background
         self.register: Register | None = None
