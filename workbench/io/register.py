@@ -46,6 +46,7 @@ from workbench.model import (
     Staff,
     TeamMember,
 )
+from workbench.io.calendar_absences import CALENDAR_FOLDER, calendar_absences
 from workbench.io.instrument import FAMILY_PERSON_ID, item_ids
 
 # --------------------------------------------------------------------------- specs
@@ -884,7 +885,13 @@ def read_register(path: str | Path) -> tuple[Register | None, list[Problem]]:
     problems = _with_users_headers(problems, raws)
     if any(p.is_error for p in problems):
         return None, problems
-    return _build(typed, str(path)), problems
+    register = _build(typed, str(path))
+    calendars = (path if path.is_dir() else path.parent) / CALENDAR_FOLDER
+    if calendars.is_dir():  # the staff's own Outlook calendars: their days away join absences.csv
+        merged, notes = calendar_absences(calendars, register.staff, register.absences)
+        register = register.replace(absences=merged)
+        problems += notes
+    return register, problems
 
 
 def default_rules() -> tuple[FollowupRule, ...]:

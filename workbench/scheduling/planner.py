@@ -141,7 +141,8 @@ def clock_problems(register: Register, instance: PackingInstance, start: date, e
     for family in register.families:
         for case in undecided_cadences(register, family, start, end):
             lines.append(f"Familie {family.family_id}: opfølgningen for {case.person_id} er ikke fastsat i sagen "
-                         f"(Barnets lov § 95 stk. 3) – skriv den i cases.csv (decided_cadence_days).")
+                         f"(Barnets lov § 95 stk. 3) – skriv antal dage i kolonnen 'Besluttet opfølgning (dage)' på "
+                         f"arket Sager (cases.csv: decided_cadence_days).")
         if family.family_id not in planned:
             lines.append(f"Familie {family.family_id}: ingen opfølgningskadence for hele teamet gælder "
                          f"({';'.join(family.case_basis)}); kun sagernes egne frister planlægges.")

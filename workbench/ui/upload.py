@@ -18,14 +18,16 @@ from typing import Callable, Iterable
 import ipywidgets as w
 
 from workbench.errors import Problem, Refusal
-from workbench.files import write_folder_atomic
+from workbench.files import replacing_folder, write_atomic
+from workbench.io.calendar_absences import CALENDAR_FOLDER, days_only_calendar, owner_of, read_calendar
 from workbench.io.register import read_register
 from workbench.io.store import DEFAULT_PATH
 from workbench.io.template import TEMPLATE_NAME, template_bytes
 from workbench.model import Register
 
 UPLOAD_FOLDER = "kommunens_data"
-ACCEPTED = (".xlsx", ".xlsm", ".csv")
+ACCEPTED = (".xlsx", ".xlsm", ".csv", ".ics")
+"""A workbook or CSV files, and the staff's exported Outlook calendars (.ics, kept in ``kalendere/``)."""
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -58,7 +60,8 @@ def _safe_name(name: str) -> str:
     """Only the file's own name (a browser may send a path), and only the kinds the register reads."""
     base = Path(str(name).replace("\\", "/")).name.strip()
     if not base or base.startswith(".") or Path(base).suffix.lower() not in ACCEPTED:
-        raise Refusal(f"'{base or name}' kan ikke bruges: vælg én Excel-fil (.xlsx) eller CSV-filer (.csv).")
+        raise Refusal(f"'{base or name}' kan ikke bruges: vælg én Excel-fil (.xlsx) eller CSV-filer (.csv) – og "
+                      f"gerne medarbejdernes Outlook-kalendere (.ics).")
     return base
 
 
@@ -67,20 +70,44 @@ def accept_upload(files: Iterable[tuple[str, bytes]]) -> tuple[Path | None, Regi
 
     One workbook, or CSV files (one per table); a workbook and CSV files together are refused."""
     named = [(_safe_name(name), content) for name, content in files]
-    if not named:
-        raise Refusal("Vælg først en fil.")
-    books = [n for n, _ in named if Path(n).suffix.lower() in (".xlsx", ".xlsm")]
-    if books and len(named) > 1:
+    calendars = {n: c for n, c in named if n.lower().endswith(".ics")}
+    tables = [(n, c) for n, c in named if not n.lower().endswith(".ics")]
+    if not tables:
+        raise Refusal("Vælg først kommunens data: én Excel-fil eller CSV-filerne (kalendere kan komme med).")
+    books = [n for n, _ in tables if Path(n).suffix.lower() in (".xlsx", ".xlsm")]
+    if books and len(tables) > 1:
         raise Refusal("Vælg enten én Excel-fil eller et sæt CSV-filer, ikke begge dele.")
     with tempfile.TemporaryDirectory(prefix="tvaers-upload-") as staging:
-        for name, content in named:
-            (Path(staging) / name).write_bytes(content)
-        source = Path(staging) / books[0] if books else Path(staging)
-        register, problems = read_register(source)
+        _write_upload(Path(staging), tables, calendars)
+        register, problems = read_register(Path(staging) / books[0] if books else Path(staging))
         if register is None:
             return None, None, problems
-    kept = write_folder_atomic(uploaded_folder(), dict(named), own=_previous_upload())
-    return (kept / books[0] if books else kept), register, problems
+    with replacing_folder(uploaded_folder(), _previous_upload() | {CALENDAR_FOLDER}) as kept:
+        _write_upload(kept, tables, _days_only(calendars, register))
+    folder = uploaded_folder()
+    return (folder / books[0] if books else folder), register, problems
+
+
+def _days_only(calendars: dict[str, bytes], register: Register) -> dict[str, bytes]:
+    """What is kept of the uploaded calendars: per known staff member only the days away (never titles)."""
+    kept = {}
+    for name, content in calendars.items():
+        owner = owner_of(Path(name), content, register.staff)
+        if owner is not None:
+            try:
+                kept[f"{owner}.ics"] = days_only_calendar(owner, read_calendar(content, owner).days)
+            except (ValueError, KeyError, AttributeError, TypeError):
+                continue  # unreadable: read_register has said so
+    return kept
+
+
+def _write_upload(folder: Path, tables: list[tuple[str, bytes]], calendars: dict[str, bytes]) -> None:
+    for name, content in tables:
+        write_atomic(folder / name, content)
+    if calendars:
+        (folder / CALENDAR_FOLDER).mkdir(exist_ok=True)
+        for name, content in calendars.items():
+            write_atomic(folder / CALENDAR_FOLDER / name, content)
 
 
 def _previous_upload() -> set[str]:
