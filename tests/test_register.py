@@ -67,7 +67,7 @@ def test_what_is_not_a_date_is_not_guessed(written):
 
 def test_every_problem_is_reported_at_once(small_data_dir):
     _edit(small_data_dir, "staff", 0, "max_meetings_per_day", "tre")
-    _edit(small_data_dir, "staff", 1, "workdays", "man;tir")
+    _edit(small_data_dir, "staff", 1, "workdays", "mandag;tirsdg")  # a typo (man;tir is fine)
     _edit(small_data_dir, "families", 0, "case_basis", "UKENDT")
     _edit(small_data_dir, "team", 0, "staff_id", "S999")
     problems = _messages(small_data_dir)

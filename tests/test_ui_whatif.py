@@ -110,7 +110,7 @@ def test_stop_in_the_background_ends_the_run(panel, store):
     # the first scenario's planner holds at its first progress report until Stop is pressed: the stop always
     # lands while that plan is being made, never before the run or after it
     planning, stopped = threading.Event(), threading.Event()
-    report = panel._progress
+    report = panel.job.report
 
     def progress(share, text):
         if "Fordeler koordinatorer" in text and not planning.is_set():
@@ -118,7 +118,7 @@ def test_stop_in_the_background_ends_the_run(panel, store):
             assert stopped.wait(60)
         report(share, text)
 
-    panel._progress = progress
+    panel.job.report = progress  # what the run reports its progress through (BackgroundJob)
     panel.background = True
     panel.end.value = date(2027, 3, 31)
     panel.run_button.click()

@@ -107,7 +107,13 @@ class WorkbenchPage:
     def wait_for_text(self, css: str, text: str, timeout: float = 60) -> str:
         """Wait until the element ``css`` shows ``text``; returns everything it shows."""
         target = self.page.locator(css).filter(has_text=text).first
-        target.wait_for(state="visible", timeout=timeout * 1000)
+        try:
+            target.wait_for(state="visible", timeout=timeout * 1000)
+        except Exception as error:  # say what the page showed instead, and keep a screenshot of it
+            shown = self.page.locator(css).first.inner_text() if self.page.locator(css).count() else "(intet)"
+            self.page.screenshot(path=str(self.downloads / "ventede_forgaeves.png"), full_page=True)
+            raise AssertionError(f"'{text}' kom ikke frem i {css} inden for {timeout} s; siden viste:\n"
+                                 f"{shown[-2000:]}\n(skærmbillede: {self.downloads / 'ventede_forgaeves.png'})") from error
         return target.inner_text()
 
     def text(self, css: str = "body") -> str:
