@@ -150,6 +150,7 @@ def _files(folder):
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
+@pytest.mark.slow
 def test_stop_after_the_first_file_writes_nothing(written, store):
     data, plan_dir, out = written
     panel = ExportPanel(background=False, data_path=data, store=store, plan_folder=plan_dir, out_folder=out)

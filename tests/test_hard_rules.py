@@ -105,6 +105,7 @@ def test_every_rule_a_model_enforces_has_a_bites_test(model):
     assert {rule for (m, rule) in BITES if m is model} == set(model.CONSTRAINTS)
 
 
+@pytest.mark.slow
 def test_the_bites_tests_are_collected():
     files = sorted({test.split("::")[0] for test in BITES.values()})
     listed = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",

@@ -147,6 +147,7 @@ def test_the_loader_uploads_and_explains_in_danish(small_register, tmp_path):
     assert "Uploadet og gemt" in loader.messages.widget.value and Path(loader.path.value) == uploaded_folder()
 
 
+@pytest.mark.slow
 def test_the_start_page_offers_the_template_and_takes_an_upload(small_register, tmp_path, store):
     panel = StartPanel(folder=tmp_path, data_path=tmp_path / "ingen", store=store)
     html = panel.data_box.children[2].value
