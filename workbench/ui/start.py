@@ -53,7 +53,7 @@ class StartPanel:
         self.upload = DataUpload(self._uploaded, self._refused)
         self.upload.picker.observe(lambda change: self.upload_files(
             [(f["name"], bytes(f["content"])) for f in change["new"]]) if change["new"] else None, names="value")
-        self.forget_button = w.Button(description="Brug eksempeldata igen", icon="undo",
+        self.forget_button = w.Button(description="Brug eksempeldata igen", icon="undo", layout=w.Layout(width="auto"),
                                       tooltip="Glem de uploadede data; siderne bruger igen eksempelkommunen")
         self.forget_button.add_class("tvaers-forget-upload")
         self.forget_button.on_click(lambda _: self.forget())

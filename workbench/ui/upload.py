@@ -133,6 +133,7 @@ class DataUpload:
                  on_refused: Callable[[list[Problem]], None]) -> None:
         self.on_accepted, self.on_refused = on_accepted, on_refused
         self.picker = w.FileUpload(accept=",".join(ACCEPTED), multiple=True, description="Upload data",
+                                   layout=w.Layout(width="auto"),
                                    icon="upload", button_style="")
         self.picker.add_class("tvaers-data-upload")
         self.widget = self.picker
