@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from ortools.sat.python import cp_model
+
 from workbench.scheduling.construct import Booking
+from workbench.scheduling.coordinators import CoordinatorModel
+from workbench.screening.team import TeamModel
 from workbench.soft_terms import explain_objective
 from tests.helpers import family, rule, staff, tiny_register
 from tests.test_scheduling_models import _chain_model, _exact, _optimal
+from tests.test_screening_team import need
 
 
 def test_the_exact_models_cost_is_the_sum_of_its_named_terms():
@@ -43,3 +48,35 @@ def test_the_repairs_cost_names_lateness_and_the_announced_times_kept():
     model.minimize(model.lateness_terms())  # the objective can be swapped; the explanation follows it
     assert [t.label for t in model.soft_terms] == ["Dage for sent i alt (også for manglende opfølgninger)",
                                                    "For sene eller manglende opfølgninger"]
+
+
+def _solved(model):
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = 10
+    assert solver.solve(model.model) == cp_model.OPTIMAL
+    return solver
+
+
+def test_the_coordinator_models_cost_names_the_familys_choice_and_continuity():
+    register = tiny_register([staff("C1", points=10.0), staff("C2", points=10.0)],
+                             [family("F1", primary="C1", preferred_coordinator="C2"), family("F2", preferred_coordinator="C2")])
+    model = CoordinatorModel(register)
+    solver = _solved(model)
+    parts = {p.label: p for p in explain_objective(model, solver)}
+    assert sum(p.cost for p in parts.values()) == solver.objective_value
+    assert parts["Familier uden primær koordinator"].value == 0
+    assert parts["Koordinatorer, familien beholder"].value == 1  # F1 keeps C1: continuity outweighs the wish
+    assert parts["Familiens eget valg af koordinator"].value == 1  # F2 gets the coordinator it chose
+    assert parts["Koordinatorer, familien beholder"].weight < parts["Familiens eget valg af koordinator"].weight < 0
+
+
+def test_the_team_proposals_cost_counts_the_people_around_the_family():
+    register = tiny_register([staff("P1", "ppr_psykolog", False), staff("P2", "ppr_psykolog", False)],
+                             [family("F1")])
+    needs = [need("ppr", ["ppr_psykolog"])]
+    model = TeamModel(register, register.families[0], needs, date(2027, 3, 1))
+    solver = _solved(model)
+    parts = {p.label: p for p in explain_objective(model, solver)}
+    assert sum(p.cost for p in parts.values()) == round(solver.objective_value)  # a float, for big weights
+    assert parts["Behov uden fagperson"].value == 0 and parts["Fagpersoner i kontakt med familien"].value == 1

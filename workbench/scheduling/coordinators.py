@@ -19,6 +19,7 @@ from datetime import date
 from ortools.sat.python import cp_model
 
 from workbench.solver import new_solver
+from workbench.soft_terms import SoftTerm, objective
 
 from workbench.caseload import caseload, extra_load_of_role, team_only_caseload
 from workbench.clocks import Clock, on_time_chain_exists, rule_for, team_anchor, team_rule
@@ -177,22 +178,20 @@ class CoordinatorModel:
     # ------------------------------------------------------------------ objective
 
     def _objective(self) -> None:
-        terms = [W_UNASSIGNED * v for v in self.no_primary.values()]
-        terms += [W_UNASSIGNED * v for v in self.no_secondary.values()]
-        terms += [W_AVOID * var for variables in (self.primary, self.secondary)
-                  for key, var in variables.items() if key in self.avoid]
+        """The soft terms, strongest first (each weight dwarfs everything below it); see the module docstring."""
+        keep, choice, fit = [], [], []
         for (family_id, staff_id), var in self.primary.items():
             family = self.register.family_by_id[family_id]
             if family.primary_coordinator == staff_id and (family_id, staff_id) not in self.avoid:
-                terms.append(-W_KEEP * var)
+                keep.append(var)
             if family.preferred_coordinator == staff_id:
-                terms.append(-W_CHOICE * var)
-            terms.append(-fit_score(self.register, family, self.register.staff_by_id[staff_id])[0] * var)
+                choice.append(var)
+            fit.append(fit_score(self.register, family, self.register.staff_by_id[staff_id])[0] * var)
         for (family_id, staff_id), var in self.secondary.items():
             family = self.register.family_by_id[family_id]
             if family.secondary_coordinator == staff_id and (family_id, staff_id) not in self.avoid:
-                terms.append(-W_KEEP * var)
-            terms.append(-(fit_score(self.register, family, self.register.staff_by_id[staff_id])[0] // 2) * var)
+                keep.append(var)
+            fit.append((fit_score(self.register, family, self.register.staff_by_id[staff_id])[0] // 2) * var)
         peak = self.model.new_int_var(0, 10 * SCALE, "peak_load_percent")
         for c in self.coordinators:
             if c.max_caseload_points <= 0:
@@ -201,8 +200,18 @@ class CoordinatorModel:
             fixed = round(SCALE * (self.base[c.staff_id] + self.fixed_load.get(c.staff_id, 0.0)))
             # peak >= 100 * load / limit, in whole percent
             self.model.add(peak * round(SCALE * c.max_caseload_points) >= 100 * (fixed + sum(load_terms)))
-        terms.append(W_BALANCE * peak)
-        self.model.minimize(sum(terms))
+        self.soft_terms = [
+            SoftTerm("Familier uden primær koordinator", W_UNASSIGNED, sum(self.no_primary.values())),
+            SoftTerm("Familier uden sekundær koordinator", W_UNASSIGNED, sum(self.no_secondary.values())),
+            SoftTerm("Koordinatorer, der bør undgås (langt fravær, over sagsloftet)", W_AVOID,
+                     sum(var for variables in (self.primary, self.secondary)
+                         for key, var in variables.items() if key in self.avoid)),
+            SoftTerm("Koordinatorer, familien beholder", -W_KEEP, sum(keep)),
+            SoftTerm("Familiens eget valg af koordinator", -W_CHOICE, sum(choice)),
+            SoftTerm("Faglig pasform (distrikt, sprog, kompetencer)", -1, sum(fit)),
+            SoftTerm("Højeste belastning i procent af sagsloftet", W_BALANCE, peak),
+        ]
+        self.model.minimize(objective(self.soft_terms))
 
 
 def _overloaded_by_given(register: Register, load: LoadWeights) -> set[str]:

@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from ortools.sat.python import cp_model
 
 from workbench.solver import new_solver
+from workbench.soft_terms import SoftTerm, objective
 
 from workbench import catalogue
 from workbench.caseload import caseload, shares
@@ -226,18 +227,24 @@ class TeamModel:
         return penalty
 
     def _objective(self) -> None:
-        terms = [W_UNSTAFFED * v for v in self.unstaffed.values()]
-        for c in self.candidates:
-            var = self.x[c.staff.staff_id]
-            terms.append(W_CONTACT * var)
-            if not c.attached:
-                terms.append(W_NEW * var)
-            terms.append(self.fit_penalty(c) * var)
+        """The soft terms, strongest first: every need covered, then the fewest people in contact with the family,
+        then people the family already knows, then the best fit."""
+        competence_only = []
         for (need_id, staff_id), var in self.y.items():
             need = next(n for n in self.needs if n.need_id == need_id)
             if not _by_role_only(self.by_id[staff_id].staff, need):
-                terms.append(W_COMPETENCE_ONLY * var)
-        self.model.minimize(sum(terms))
+                competence_only.append(var)
+        people = [self.x[c.staff.staff_id] for c in self.candidates]
+        self.soft_terms = [
+            SoftTerm("Behov uden fagperson", W_UNSTAFFED, sum(self.unstaffed.values())),
+            SoftTerm("Fagpersoner i kontakt med familien", W_CONTACT, sum(people)),
+            SoftTerm("Fagpersoner, der ikke er med i familiens team i forvejen", W_NEW,
+                     sum(self.x[c.staff.staff_id] for c in self.candidates if not c.attached)),
+            SoftTerm("Pasform (sprog, distrikt, belastning efter tilgangen)", 1,
+                     sum(self.fit_penalty(c) * self.x[c.staff.staff_id] for c in self.candidates)),
+            SoftTerm("Behov dækket af en kompetence, ikke af rollen", W_COMPETENCE_ONLY, sum(competence_only)),
+        ]
+        self.model.minimize(objective(self.soft_terms))
 
     def solve(self, time_limit: float = 10.0, workers: int = 2,
               deterministic_time: float | None = None) -> tuple[cp_model.CpSolver, int]:
