@@ -4,7 +4,7 @@ professional whose role the appointment asks for."""
 from __future__ import annotations
 
 from workbench.catalogue import role_label
-from workbench.model import Assignment, Register
+from workbench.model import Assignment, Meeting, Register
 
 
 def attendees_of(register: Register, assignment: Assignment | None, family_id: str) -> tuple[str, ...]:
@@ -41,3 +41,18 @@ def appointment_attendees(register: Register, assignment: Assignment | None, fam
                 return (person,), ""
     wanted = " eller ".join(role_label(r).lower() for r in roles) or appointment
     return (), f"ingen {wanted} i familiens team"
+
+
+def meeting_place(register: Register, meeting: Meeting, assignment: Assignment | None = None) -> str:
+    """Where a meeting is held: for a person's appointment the professional's own place (the jobcenter), else
+    the family's; for a team follow-up the family's place, else the primary coordinator's. Blank if none is
+    known (the invitation then says nothing about the place)."""
+    family = register.family_by_id.get(meeting.family_id)
+    family_place = family.meeting_place if family else ""
+    staff_places = [register.staff_by_id[p].meeting_place for p in meeting.attendees
+                    if p in register.staff_by_id and register.staff_by_id[p].meeting_place]
+    if meeting.person_id:
+        return (staff_places[:1] or [family_place])[0]
+    coordinator = assignment.primary_coordinator if assignment else (family.primary_coordinator if family else None)
+    coordinator_place = register.staff_by_id[coordinator].meeting_place if coordinator in register.staff_by_id else ""
+    return family_place or coordinator_place

@@ -36,6 +36,8 @@ class Staff:
     base_caseload_points: float = 0.0
     """Points already used by cases outside the coordinated model."""
     email: str = ""
+    meeting_place: str = ""
+    """Where this person meets families by default (their office, the jobcenter, ...)."""
 
     def works_on(self, day: date) -> bool:
         return day.weekday() in self.workdays
@@ -75,6 +77,8 @@ class Family:
     """The coordinator the family has asked for (Hedensted: the family chooses)."""
     case_start_date: date | None = None
     """When the case started; the first follow-up counts from here if no follow-up was held yet."""
+    meeting_place: str = ""
+    """Where the family's follow-ups are held (at home, the family house, ...); blank = the coordinator's place."""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ Only the family's pseudonym id appears; family members are never named.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import calendar as month_calendar
 import html
 import math
@@ -24,6 +26,7 @@ import plotly.graph_objects as go
 
 from workbench import catalogue
 from workbench.danish import MONTHS_DA, WEEKDAYS_DA, danish_date
+from workbench.attendance import meeting_place
 from workbench.clocks import rule_for
 from workbench.model import Meeting, Plan, Register
 
@@ -57,9 +60,21 @@ class Wheel:
     titles: tuple[tuple[str, str], ...] = ()
     """(meeting id, what the family calls it) for meetings that are not the team's follow-up, e.g. a jobsamtale
     for one of the parents."""
+    places: tuple[tuple[str, str], ...] = ()
+    """(meeting id, where it is held) for meetings with a known place (attendance.meeting_place)."""
 
     def title(self, meeting: Meeting) -> str:
         return dict(self.titles).get(meeting.meeting_id, "Opfølgningsmøde")
+
+    def place(self, meeting: Meeting) -> str:
+        return dict(self.places).get(meeting.meeting_id, "")
+
+    @property
+    def usual_place(self) -> str:
+        """Where most of the family's team meetings are held (said once on the page; the others at their date)."""
+        team = {m.meeting_id for m in self.meetings if not m.person_id}
+        counts = Counter(place for meeting_id, place in self.places if meeting_id in team)
+        return counts.most_common(1)[0][0] if counts else ""
 
     @property
     def months(self) -> list[date]:
@@ -130,7 +145,16 @@ def family_wheel(plan: Plan, register: Register, family_id: str) -> Wheel:
             person = register.person_by_id.get(m.person_id)
             titles.append((m.meeting_id, f"{register.appointment_title(m.rule_id)} – "
                                          f"{person.label if person and person.label else m.person_id}"))
-    return Wheel(family_id, first, meetings, tuple(team), cadence, source, tuple(titles))
+    places = tuple((m.meeting_id, place) for m in meetings if (place := meeting_place(register, m, assignment)))
+    return Wheel(family_id, first, meetings, tuple(team), cadence, source, tuple(titles), places)
+
+
+def _other_place(wheel: Wheel, meeting: Meeting) -> str:
+    """A team meeting's place if it is not the usual one (that one is said once, above the dates). A person's own
+    appointment is not given its place here: its title says where (the jobcentre), and its calendar invitation
+    has the address - the page must stay one A4 page."""
+    place = wheel.place(meeting)
+    return place if place != wheel.usual_place and not meeting.person_id else ""
 
 
 def _time_text(meeting: Meeting) -> str:
@@ -271,7 +295,8 @@ def printable_html(wheel: Wheel, printed_on: date | None = None) -> str:
     rows = [
         f"<tr><td>{esc(WEEKDAYS_DA[m.day.weekday()].capitalize())} {m.day.day}. {MONTHS_DA[m.day.month - 1]}"
         f"{'' if m.day.year == wheel.first_month.year else f' {m.day.year}'}"
-        + (f'<br><span class="hvem">{esc(wheel.title(m))}</span>' if m.person_id else "")
+        + (f'<br><span class="hvem">{esc(" · ".join(x for x in (wheel.title(m), _other_place(wheel, m)) if x))}'
+           f'</span>' if m.person_id or _other_place(wheel, m) else "")
         + f'</td><td class="tid">{esc(_time_text(m))}</td></tr>' for m in wheel.meetings
     ] or ['<tr><td colspan="2">Der er ikke planlagt møder i perioden endnu.</td></tr>']
     team_rows = "".join(
@@ -294,7 +319,8 @@ trækker i samme retning. I er med til at bestemme, hvad vi taler om – skriv g
     columns = 1 if not many else 2 if len(rows) <= 2 * MEETINGS_PER_COLUMN else 3
     per_column = -(-len(rows) // columns)
     halves = [rows[i:i + per_column] for i in range(0, len(rows), per_column)]
-    dates = "<h2>Vores møder</h2>" + (f'<div class="to-kolonner{" tre" if columns == 3 else ""}">' if many else "") + "".join(
+    where = f' <small class="sted">· {esc(wheel.usual_place)}</small>' if wheel.usual_place else ""
+    dates = f"<h2>Vores møder{where}</h2>" + (f'<div class="to-kolonner{" tre" if columns == 3 else ""}">' if many else "") + "".join(
         f'<table class="datoer"><thead><tr><th>Dato</th><th>Tid</th></tr></thead><tbody>{"".join(half)}</tbody></table>'
         for half in halves) + ("</div>" if many else "")
     return f"""<!DOCTYPE html>

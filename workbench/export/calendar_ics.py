@@ -40,6 +40,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from workbench import catalogue
+from workbench.attendance import meeting_place
 from workbench.model import Assignment, Meeting, Plan, Register, clock
 
 TZID = "Europe/Copenhagen"
@@ -170,15 +171,17 @@ class ExportedEvent:
     summary: str
     sequence: int
     status: str = "CONFIRMED"
+    location: str = ""
+    """Where the meeting is held (attendance.meeting_place); a new place is a change Outlook must see."""
 
     def fingerprint(self) -> tuple:
         return (self.day, self.start_minute, self.end_minute, tuple(sorted(self.attendees)), self.summary,
-                self.status)
+                self.status, self.location)
 
     def to_json(self) -> dict:
         return {"family_id": self.family_id, "day": self.day.isoformat(), "start": clock(self.start_minute),
                 "end": clock(self.end_minute), "attendees": list(self.attendees), "summary": self.summary,
-                "sequence": self.sequence, "status": self.status}
+                "sequence": self.sequence, "status": self.status, "location": self.location}
 
     @classmethod
     def from_json(cls, uid: str, data: Mapping) -> "ExportedEvent":
@@ -188,7 +191,7 @@ class ExportedEvent:
 
         return cls(uid, data["family_id"], date.fromisoformat(data["day"]), minute(data["start"]),
                    minute(data["end"]), tuple(data["attendees"]), data["summary"], int(data["sequence"]),
-                   data.get("status", "CONFIRMED"))
+                   data.get("status", "CONFIRMED"), data.get("location", ""))
 
 
 @dataclass
@@ -228,11 +231,11 @@ class ExportHistory:
                     history.events[uid] = entry
         return history
 
-    def record(self, meeting: Meeting, summary: str) -> ExportedEvent:
+    def record(self, meeting: Meeting, summary: str, location: str = "") -> ExportedEvent:
         """The event to export now for ``meeting``: same SEQUENCE if unchanged, one higher if changed."""
         uid = meeting_uid(meeting.meeting_id, self.series, meeting.person_id)
         entry = ExportedEvent(uid, meeting.family_id, meeting.day, meeting.start_minute, meeting.end_minute,
-                              tuple(meeting.attendees), summary, 0)
+                              tuple(meeting.attendees), summary, 0, location=location)
         known = self.events.get(uid)
         if known is not None:
             entry.sequence = known.sequence + (known.fingerprint() != entry.fingerprint())
@@ -271,6 +274,8 @@ def _event(entry: ExportedEvent, description: str, stamp: datetime) -> icalendar
     summary = entry.summary if entry.status != "CANCELLED" else f"Aflyst: {entry.summary}"
     event.add("SUMMARY", summary)
     event.add("DESCRIPTION", description)
+    if entry.location:
+        event.add("LOCATION", entry.location)
     event.add("STATUS", entry.status)
     event.add("CLASS", "PRIVATE")
     event.add("TRANSP", "OPAQUE")
@@ -364,7 +369,8 @@ def build_calendars(plan: Plan, register: Register, history: ExportHistory | Non
     per_staff: dict[str, list[icalendar.Event]] = defaultdict(list)
     per_family: dict[str, list[icalendar.Event]] = defaultdict(list)
     for meeting in sorted(plan.meetings, key=lambda m: (m.day, m.start_minute, m.family_id)):
-        entry = history.record(meeting, meeting_summary(meeting, register))
+        entry = history.record(meeting, meeting_summary(meeting, register),
+                               meeting_place(register, meeting, assignments.get(meeting.family_id)))
         description = meeting_description(register, meeting, assignments.get(meeting.family_id))
         event = _event(entry, description, stamp)
         per_family[meeting.family_id].append(event)
@@ -373,7 +379,7 @@ def build_calendars(plan: Plan, register: Register, history: ExportHistory | Non
         # someone who was on this meeting at the last export but no longer is: cancel it in their calendar
         for staff_id in sorted(previous_attendees.get(entry.uid, set()) - set(meeting.attendees)):
             removed = ExportedEvent(entry.uid, entry.family_id, entry.day, entry.start_minute, entry.end_minute,
-                                    entry.attendees, entry.summary, entry.sequence, "CANCELLED")
+                                    entry.attendees, entry.summary, entry.sequence, "CANCELLED", entry.location)
             per_staff[staff_id].append(_event(removed, f"Du er ikke længere med i dette møde for familie "
                                                        f"{meeting.family_id}.", stamp))
     cancelled = 0

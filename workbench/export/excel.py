@@ -18,6 +18,7 @@ import pandas as pd
 from workbench.danish import PLAN_STATUS_DA, monday_of, week_label
 from workbench.io.safe_cells import XLSX_OPTIONS, inert
 from workbench import catalogue
+from workbench.attendance import meeting_place
 from workbench.clocks import anchor, rule_for
 from workbench.caseload import caseload
 from workbench.danish import WEEKDAYS_DA
@@ -40,16 +41,18 @@ def _name(register: Register, staff_id: str | None) -> str:
 
 def meetings_table(plan: Plan, register: Register) -> pd.DataFrame:
     rows = []
+    assignments = {a.family_id: a for a in plan.assignments}
     for m in sorted(plan.meetings, key=lambda m: (m.day, m.start_minute, m.family_id)):
         rows.append({
             "Møde-id": m.meeting_id, "Familie": m.family_id, "Dato": m.day, "Ugedag": WEEKDAYS_DA[m.day.weekday()],
             "Uge": week_label(m.day), "Start": m.start, "Slut": m.end, "Minutter": m.end_minute - m.start_minute,
             "Mødetype": rule_text(register, m.rule_id), "Hvem": register.appointment_title(m.rule_id)
-            + (f" ({m.person_id})" if m.person_id else ""), "Frist": m.deadline, "Dage for sent": m.days_late,
+            + (f" ({m.person_id})" if m.person_id else ""), "Sted": meeting_place(register, m, assignments.get(m.family_id)),
+            "Frist": m.deadline, "Dage for sent": m.days_late,
             "Deltagere": "; ".join(_name(register, s) for s in m.attendees), "Deltager-id": ";".join(m.attendees),
             "Status": STATUS_DA.get(m.status, m.status) + (f" {m.held_on:%d.%m.%Y}" if m.held_on else ""),
         })
-    columns = ["Møde-id", "Familie", "Dato", "Ugedag", "Uge", "Start", "Slut", "Minutter", "Mødetype", "Hvem",
+    columns = ["Møde-id", "Familie", "Dato", "Ugedag", "Uge", "Start", "Slut", "Minutter", "Mødetype", "Hvem", "Sted",
                "Frist", "Dage for sent", "Deltagere", "Deltager-id", "Status"]
     return pd.DataFrame(rows, columns=columns)
 

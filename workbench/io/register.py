@@ -161,6 +161,8 @@ TABLES: tuple[Table, ...] = (
             Col("district", blank_ok=True, default=""),
             Col("base_caseload_points", "float", required=False, blank_ok=True, default=0.0, checks=(_at_least(0),)),
             Col("email", required=False, blank_ok=True, default=""),
+            Col("meeting_place", required=False, blank_ok=True, default="",
+                description="Hvor medarbejderen holder møder, fx Jobcentret, Rådhusvej 2"),
         ),
     ),
     Table(
@@ -190,6 +192,8 @@ TABLES: tuple[Table, ...] = (
             Col("case_points", "float", blank_ok=True, default=1.0, checks=(_at_least(0),)),
             Col("preferred_coordinator", required=False, blank_ok=True, description="Familiens eget ønske"),
             Col("case_start_date", "date", required=False, blank_ok=True),
+            Col("meeting_place", required=False, blank_ok=True, default="",
+                description="Hvor familiens møder holdes, fx hjemme eller Familiehuset; tom = koordinatorens sted"),
         ),
     ),
     Table(
@@ -301,7 +305,7 @@ DANISH_NAMES: dict[str, tuple[str, dict[str, str]]] = {
         "can_coordinate": "Kan koordinere", "max_caseload_points": "Sagsloft (point)",
         "max_meetings_per_day": "Møder pr. dag (højst)", "workdays": "Arbejdsdage", "competences": "Kompetencer",
         "languages": "Sprog", "district": "Distrikt", "base_caseload_points": "Andre opgaver (point)",
-        "email": "E-mail"}),
+        "email": "E-mail", "meeting_place": "Mødested"}),
     "absences": ("Fravær", {"staff_id": "Medarbejder-id", "start_date": "Fra dato", "end_date": "Til dato",
                             "reason": "Årsag (kun internt)"}),
     "families": ("Familier", {
@@ -309,7 +313,7 @@ DANISH_NAMES: dict[str, tuple[str, dict[str, str]]] = {
         "last_followup_date": "Seneste opfølgning", "primary_coordinator": "Primær koordinator",
         "secondary_coordinator": "Sekundær koordinator", "needs_secondary": "Behov for sekundær koordinator",
         "case_points": "Sagspoint", "preferred_coordinator": "Familiens ønskede koordinator",
-        "case_start_date": "Sagens start"}),
+        "case_start_date": "Sagens start", "meeting_place": "Mødested"}),
     "team": ("Team", {"family_id": "Familie-id", "staff_id": "Medarbejder-id", "role": "Rolle"}),
     "family_unavailability": ("Familiens fravær", {"family_id": "Familie-id", "start_date": "Fra dato",
                                                    "end_date": "Til dato", "reason": "Årsag (kun internt)"}),

@@ -158,9 +158,20 @@ def generated_staff(spec: MunicipalitySpec, rng: random.Random) -> list[Staff]:
                     district=DISTRICTS[i % len(DISTRICTS)],
                     base_caseload_points=0.0 if can else round(rng.uniform(0, 10) * fraction, 1),
                     email=f"s{number:03d}@tvaerby.invalid",
+                    meeting_place=_meeting_place(department, DISTRICTS[i % len(DISTRICTS)]),
                 )
             )
     return staff
+
+
+def _meeting_place(department: str, district: str) -> str:
+    """Where a synthetic professional meets families (drawn from no random numbers, so seeds keep their
+    municipalities): the jobcentre, the family house of the district, the department's own house."""
+    if department == "Jobcenter":
+        return "Jobcentret, Stationsvej 4"
+    if department in ("Familieafdelingen", "Familiecentret", "Børn med handicap"):
+        return f"Familiehuset {district}"
+    return f"{department}, Rådhuspladsen 1"
 
 
 def generated_absences(staff: list[Staff], year: int, rng: random.Random) -> list[Absence]:
