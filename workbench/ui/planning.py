@@ -37,6 +37,7 @@ from workbench.scheduling.planner import PlanOptions, PlanRun, make_plan
 from workbench.settings import CHILDREN_PER_CASEWORKER
 from workbench.screening.workflow import accepted_team_changes
 from workbench.ui.background import BackgroundJob
+from workbench.ui.week_view import WeekView
 from workbench.ui.common import (
     MessageArea,
     RegisterLoader,
@@ -299,6 +300,7 @@ class PlanningPanel:
         self.explanations = with_classes(w.HTML(), "tvaers-plan-explanations")
         self.coordinators = with_classes(w.HTML(), "tvaers-plan-coordinators")
         self.chart = with_classes(w.Output(), "tvaers-plan-chart")
+        self.week_view = WeekView()
         self.records = MeetingRecordsPanel(self.store, on_change=self._show_baseline, today=self.today)
         self.plan_button.on_click(lambda _: self.plan())
         self.stop_button.on_click(lambda _: self.stop())
@@ -330,6 +332,7 @@ class PlanningPanel:
             self.overdue,
             self.changes,
             self.explanations,
+            self.week_view.widget,
             self.chart,
             self.coordinators,
             self.records.widget,
@@ -466,6 +469,7 @@ class PlanningPanel:
         self.explanations.value = late_html(run.plan)
         self.coordinators.value = coordinator_html(self.register, run)
         show_figure(self.chart, meetings_per_week_figure(self.register, run.plan))
+        self.week_view.show(run.plan, self.register, first=options.as_of or run.plan.start)
         self.save_button.disabled = self.approve_button.disabled = False
         # said last, when everything is on the page and the plan can be approved: "færdig" while the results
         # were still being drawn invited pressing 'Godkend og udsend' too early
