@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import ipywidgets as w
 
+from workbench.catalogue import role_label
 from workbench.danish import WEEKDAYS_DA, count, monday_of, week_label
 from workbench.model import Meeting, Plan, Register
 from workbench.ui.common import STYLE, with_classes
@@ -48,7 +49,9 @@ def week_calendar_html(plan: Plan, register: Register, monday: date, person: str
     rows = []
     for staff_id in people:
         staff = register.staff_by_id.get(staff_id)
-        name = html.escape(staff.name if staff else staff_id)
+        name = html.escape(staff.name if staff else staff_id) + (
+            f'<br><small style="font-weight:normal;color:#455a64">{html.escape(role_label(staff.role))}</small>'
+            if staff else "")
         cells = []
         for day in days:
             todays = sorted((m for m in meetings if m.day == day and staff_id in m.attendees),
