@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from ortools.sat.python import cp_model
@@ -173,3 +174,38 @@ def test_a_coordinator_who_never_works_on_the_teams_days_is_not_chosen_nor_kept(
     result = assign_coordinators(kept, horizon=horizon)
     assert result.assignments[0].primary_coordinator == "K2"
     assert "arbejder ikke på nogen af de dage" in result.forced[("F1", "primary")]
+
+
+# ------------------------------------------------------------------ the family chooses its coordinator (Hedensted)
+
+
+def test_the_familys_choice_outweighs_keeping_the_coordinator_it_has():
+    register = tiny_register([staff("C1", points=10.0), staff("C2", points=10.0)],
+                             [family("F1", primary="C1", preferred_coordinator="C2")])
+    result = assign_coordinators(register)
+    assert result.assignments[0].primary_coordinator == "C2"
+    assert "familiens eget valg" in result.assignments[0].reason
+    assert any("skifter primær koordinator fra C1 til C2: familien har selv valgt" in p for p in result.problems)
+    assert check_assignments(register, Plan(date(2027, 1, 1), date(2027, 3, 31), result.assignments, [])) == []
+
+
+def test_a_family_may_choose_a_coordinator_of_any_profession():
+    register = tiny_register([staff("C1", points=10.0), staff("J1", role="jobkonsulent", can_coordinate=False,
+                                                                 points=10.0)],
+                             [family("F1", preferred_coordinator="J1"), family("F2")])
+    result = assign_coordinators(register)
+    chosen = {a.family_id: a.primary_coordinator for a in result.assignments}
+    assert chosen == {"F1": "J1", "F2": "C1"}  # the job consultant coordinates the family that chose her, only
+    plan = Plan(date(2027, 1, 1), date(2027, 3, 31), result.assignments, [])
+    assert check_assignments(register, plan) == []
+    others = [replace(a, primary_coordinator="J1") if a.family_id == "F2" else a for a in result.assignments]
+    breaches = check_assignments(register, replace(plan, assignments=others))
+    assert [b.kind for b in breaches] == [HardRule.CAN_COORDINATE]  # nobody else's coordinator without being able
+
+
+def test_a_choice_that_cannot_be_met_is_said_in_plain_words():
+    register = tiny_register([staff("C1", points=10.0), staff("C2", points=0.5)],
+                             [family("F1", primary="C1", preferred_coordinator="C2")])
+    result = assign_coordinators(register)
+    assert result.assignments[0].primary_coordinator == "C1"  # no room with C2: the family keeps C1
+    assert any("har valgt" in p and "C2" in p and "ikke plads" in p for p in result.problems)

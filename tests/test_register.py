@@ -116,10 +116,13 @@ def test_unknown_ids_are_refused(small_data_dir):
     assert any(p.file == "family_unavailability.csv" and "ukendt familie" in p.message for p in problems)
 
 
-def test_coordinator_must_be_able_to_coordinate(small_register, small_data_dir):
+def test_coordinator_must_be_able_to_coordinate_unless_the_family_chose_them(small_register, small_data_dir):
     non_coordinator = next(s.staff_id for s in small_register.staff if not s.can_coordinate)
     _edit(small_data_dir, "families", 0, "primary_coordinator", non_coordinator)
     assert any("kan ikke være koordinator" in p.message for p in _messages(small_data_dir))
+    _edit(small_data_dir, "families", 0, "preferred_coordinator", non_coordinator)  # the family's own choice
+    register, problems = read_register(small_data_dir)
+    assert register is not None and register.families[0].primary_coordinator == non_coordinator, problems
 
 
 def test_duplicate_key_points_at_first_row(small_data_dir):

@@ -66,9 +66,9 @@ def test_the_coordinator_models_cost_names_the_familys_choice_and_continuity():
     parts = {p.label: p for p in explain_objective(model, solver)}
     assert sum(p.cost for p in parts.values()) == solver.objective_value
     assert parts["Familier uden primær koordinator"].value == 0
-    assert parts["Koordinatorer, familien beholder"].value == 1  # F1 keeps C1: continuity outweighs the wish
-    assert parts["Familiens eget valg af koordinator"].value == 1  # F2 gets the coordinator it chose
-    assert parts["Koordinatorer, familien beholder"].weight < parts["Familiens eget valg af koordinator"].weight < 0
+    assert parts["Koordinatorer, familien beholder"].value == 0  # F1 leaves C1: the family chose C2 (Hedensted)
+    assert parts["Familiens eget valg af koordinator"].value == 2  # both families get the coordinator they chose
+    assert parts["Familiens eget valg af koordinator"].weight < parts["Koordinatorer, familien beholder"].weight < 0
 
 
 def test_the_team_proposals_cost_counts_the_people_around_the_family():

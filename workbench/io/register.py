@@ -780,9 +780,12 @@ def _check_families(raw: RawTable, frame: pd.DataFrame, bases: set[str], staff_i
                 continue
             if value not in staff_ids:
                 problems.append(Problem(raw.label, raw.row_of(index), column, f"ukendt medarbejder '{value}'", "unknown staff"))
-            elif value not in coordinators:
+            elif value not in coordinators and not (column != "secondary_coordinator"
+                                                    and value == row.get("preferred_coordinator")):
+                # a family may choose anyone as its coordinator (Hedensted: "uanset faglig baggrund")
                 problems.append(Problem(raw.label, raw.row_of(index), column,
-                                        f"'{value}' kan ikke være koordinator (can_coordinate = nej)",
+                                        f"'{value}' kan ikke være koordinator (can_coordinate = nej), medmindre "
+                                        f"familien selv har valgt vedkommende (preferred_coordinator)",
                                         "staff cannot coordinate"))
         if row["primary_coordinator"] and row["primary_coordinator"] == row["secondary_coordinator"]:
             problems.append(Problem(raw.label, raw.row_of(index), "secondary_coordinator",

@@ -101,7 +101,8 @@ def check_assignments(register: Register, plan: Plan, load: LoadWeights = DEFAUL
             breaches.append(Breach(HardRule.ONE_PRIMARY, "familien har ingen primær koordinator", family.family_id))
             continue
         for who, role in ((a.primary_coordinator, "primær"), (a.secondary_coordinator, "sekundær")):
-            if who and (who not in staff or not staff[who].can_coordinate):
+            chosen = role == "primær" and who == family.preferred_coordinator  # the family's own choice, any profession
+            if who and (who not in staff or not (staff[who].can_coordinate or chosen)):
                 breaches.append(Breach(HardRule.CAN_COORDINATE,
                                        f"{who} kan ikke være {role} koordinator", family.family_id, who))
         if family.needs_secondary and not a.secondary_coordinator:

@@ -3,8 +3,9 @@
 Priorities, strongest first (each weight dwarfs everything below it):
 1. every family gets a primary (and a secondary where needed) - an explicit
    "unassigned" option keeps the model feasible so we can say who is left out;
-2. existing assignments are kept;
-3. the family's own choice is honoured;
+2. the family's own choice is honoured - of any profession (Hedensted: the family chooses its coordinator
+   "uanset faglig baggrund"; ``preferred_coordinator``), so a choice also ends a kept assignment;
+3. existing assignments are kept;
 4. continuity and fit: someone already on the family's team, the family's
    language, disability know-how for disability cases, the same district;
 5. balance: the highest relative caseload is kept as low as possible.
@@ -36,8 +37,9 @@ W_UNASSIGNED = 10_000_000
 W_AVOID = 1_000_000
 """A coordinator who cannot meet the family in time (a long absence, no working day in common with the team): only if
 nobody else can."""
+W_CHOICE = 200_000
+"""The family's own choice of coordinator, before continuity: the family asked for the change."""
 W_KEEP = 100_000
-W_CHOICE = 20_000
 W_BALANCE = 2
 """Per percent of the highest relative caseload: continuity (40) outweighs a 20-point shift in the peak."""
 
@@ -90,7 +92,9 @@ class CoordinatorModel:
         self.register, self.loadw = register, load
         self.avoid = set(avoid)
         self.model = cp_model.CpModel()
-        self.coordinators = [s for s in register.staff if s.can_coordinate]
+        chosen = {f.preferred_coordinator for f in register.families if f.preferred_coordinator}
+        self.coordinators = [s for s in register.staff if s.can_coordinate or s.staff_id in chosen]
+        """Who may coordinate: staff who can, and anyone a family has chosen (for that family's primary only)."""
         self.base = team_only_caseload(register, load)
         if free is None:
             free = {(f.family_id, "primary") for f in register.families}
@@ -112,7 +116,8 @@ class CoordinatorModel:
                         self.fixed_load[given] = self.fixed_load.get(given, 0.0) + self.extra_load(family, given, share)
                     continue
                 for c in self.coordinators:
-                    variables[(fid, c.staff_id)] = self.model.new_bool_var(f"{kind}_{fid}_{c.staff_id}")
+                    if c.can_coordinate or (kind == "primary" and c.staff_id == family.preferred_coordinator):
+                        variables[(fid, c.staff_id)] = self.model.new_bool_var(f"{kind}_{fid}_{c.staff_id}")
                 missing[fid] = self.model.new_bool_var(f"no_{kind}_{fid}")
         add_constraints(self, self.CONSTRAINTS, disabled)
         self._objective()
@@ -313,7 +318,8 @@ def assign_coordinators(register: Register, load: LoadWeights = DEFAULT_LOAD, ti
     for family in register.families:
         for kind, given in (("primary", family.primary_coordinator), ("secondary", family.secondary_coordinator)):
             wanted = kind == "primary" or family.needs_secondary or given
-            valid = given and given in register.staff_by_id and register.staff_by_id[given].can_coordinate
+            valid = given and given in register.staff_by_id and (
+                register.staff_by_id[given].can_coordinate or (kind == "primary" and given == family.preferred_coordinator))
             away = long_absence(register, family, given, horizon) if valid else None
             if valid and not away and days is not None and days.blocks(family, given):
                 away = (f"{given} arbejder ikke på nogen af de dage, hvor familiens team kan mødes inden fristerne "
@@ -323,6 +329,9 @@ def assign_coordinators(register: Register, load: LoadWeights = DEFAULT_LOAD, ti
                 if given:
                     forced[(family.family_id, kind)] = (f"fravær:{away}" if away
                                                         else _why_not_kept(register, given, overloaded))
+            elif kind == "primary" and given and family.preferred_coordinator not in (None, given):
+                free.add((family.family_id, kind))  # the family has chosen someone else: the choice is the reason
+                forced[(family.family_id, kind)] = _chosen(register, family.preferred_coordinator)
     avoid = {(family_id, getattr(register.family_by_id[family_id], f"{kind}_coordinator"))
              for (family_id, kind), why in forced.items() if why.startswith("fravær:")}
     if days is not None:  # a new coordinator who could never meet the family's team on time: only if nobody else can
@@ -369,6 +378,11 @@ def assign_coordinators(register: Register, load: LoadWeights = DEFAULT_LOAD, ti
                             forced=forced)
 
 
+def _chosen(register: Register, staff_id: str) -> str:
+    person = register.staff_by_id.get(staff_id)
+    return f"familien har selv valgt {person.name if person else staff_id} ({staff_id}) som koordinator"
+
+
 def _why_not_kept(register: Register, staff_id: str, overloaded: set[str]) -> str:
     person = register.staff_by_id.get(staff_id)
     if person is None:
@@ -379,6 +393,18 @@ def _why_not_kept(register: Register, staff_id: str, overloaded: set[str]) -> st
         return (f"{person.name} ({staff_id}) er over sit {HardRule.CASELOAD_CAP} på "
                 f"{person.max_caseload_points:g} point")
     return f"{person.name} ({staff_id}) kan ikke fortsætte"
+
+
+def _choice_not_met(register: Register, model: CoordinatorModel, family: Family, used: dict[str, float]) -> str:
+    """Why the family did not get the coordinator it chose, in Danish."""
+    person = register.staff_by_id[family.preferred_coordinator]
+    who = f"{person.name} ({person.staff_id})"
+    if (family.family_id, person.staff_id) in model.avoid:
+        why = "vedkommende kan ikke mødes med familiens team inden fristerne (fravær eller arbejdsdage)"
+    else:
+        why = (f"vedkommende har ikke plads (bruger {used.get(person.staff_id, 0):g} af "
+               f"{person.max_caseload_points:g} point)")
+    return f"Familie {family.family_id} har valgt {who} som koordinator, men {why}. Tal med familien om et andet valg."
 
 
 def _explain(register: Register, model: CoordinatorModel, assignments: list[Assignment], used: dict[str, float],
@@ -408,10 +434,6 @@ def _explain(register: Register, model: CoordinatorModel, assignments: list[Assi
             elif given and why:
                 problems.append(f"Familie {a.family_id} beholder {label} koordinator {given}, selv om {why}: ingen "
                                 f"anden koordinator kan overtage.")
-        if family.preferred_coordinator and a.primary_coordinator != family.preferred_coordinator and not family.primary_coordinator:
-            person = register.staff_by_id[family.preferred_coordinator]
-            problems.append(
-                f"Familie {a.family_id} ønskede {person.name} ({person.staff_id}), men vedkommende har ikke plads "
-                f"(bruger {used.get(person.staff_id, 0):g} af {person.max_caseload_points:g} point)."
-            )
+        if family.preferred_coordinator and a.primary_coordinator != family.preferred_coordinator:
+            problems.append(_choice_not_met(register, model, family, used))
     return problems
