@@ -156,3 +156,15 @@ def test_a_bad_rules_file_lists_every_problem(tmp_path):
     for expected in ("række 2, kolonne 'roles'", "række 3, kolonne 'items'", "række 4, kolonne 'min_score'",
                      "række 5, kolonne 'items'"):
         assert expected in text
+
+
+def test_a_child_with_a_support_case_and_a_disability_has_one_caseworker():
+    """Sammen om familien: the 'dobbelt paragrafsæt' is one caseworker's, not two with authority for one child."""
+    needs = {n.need_id: n for n in needs_from(context([CHILD_9], [rating(CHILD_9, "B_HAN_2", 2)], bases=("BL32",)))}
+    assert "handicap" not in needs
+    caseworker = needs["myndighed"]
+    assert caseworker.roles == ("handicapraadgiver", "familieraadgiver")  # the disability caseworker first
+    assert [r.rule_id for r in caseworker.reasons][-1] == "EN-SAGSBEHANDLER"
+    assert {"T-MYN", "T-HAN-SCR"} <= {r.rule_id for r in caseworker.reasons}  # both grounds are kept
+    only_support = {n.need_id for n in needs_from(context([CHILD_9], [], bases=("BL32",)))}
+    assert "myndighed" in only_support and "handicap" not in only_support

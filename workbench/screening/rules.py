@@ -347,8 +347,29 @@ def needs_from(context: Context, rules: Iterable[TeamRule] | None = None) -> lis
         items = item_by_id()
         entry["act_now"] |= any(h.score is not None and h.item_id in items and items[h.item_id].is_act_now(h.score)
                                 for h in hits)
-    return [Need(need_id, e["label"], tuple(e["roles"]), tuple(e["competences"]), tuple(e["reasons"]), e["act_now"])
-            for need_id, e in merged.items()]
+    return _one_caseworker([Need(need_id, e["label"], tuple(e["roles"]), tuple(e["competences"]),
+                                 tuple(e["reasons"]), e["act_now"]) for need_id, e in merged.items()])
+
+
+ONE_CASEWORKER = Reason(
+    "EN-SAGSBEHANDLER",
+    "Barnet har både en sag om støtte og en handicapsag (et \"dobbelt paragrafsæt\"); én sagsbehandler har begge, "
+    "så familien ikke får to myndighedsrådgivere",
+    "Sammen om familien (Socialstyrelsen): børnehandicapområdets dobbelte paragrafsæt")
+
+
+def _one_caseworker(needs: list[Need]) -> list[Need]:
+    """A child's support case and disability case go to one caseworker (the disability caseworker first, who
+    knows both sets of rules), not two caseworkers with authority for the same child."""
+    by_id = {n.need_id: n for n in needs}
+    support, disability = by_id.get("myndighed"), by_id.get("handicap")
+    if support is None or disability is None:
+        return needs
+    both = Need("myndighed", "Sagsbehandler for barnets sag (støtte og handicap)",
+                tuple(dict.fromkeys(disability.roles + support.roles)),
+                tuple(dict.fromkeys(disability.competences + support.competences)),
+                support.reasons + disability.reasons + (ONE_CASEWORKER,), support.act_now or disability.act_now)
+    return [both if n is support else n for n in needs if n is not disability]
 
 
 @dataclass(frozen=True)
