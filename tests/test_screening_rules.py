@@ -73,7 +73,8 @@ def test_young_adult_on_cash_benefit_gets_youth_guidance():
 
 def test_debt_calls_for_the_economy_worker_and_act_now_for_the_specialist_only():
     needs = {n.need_id: n for n in needs_from(context([ADULT_WAGE], [rating(ADULT_WAGE, "V_OEK_1", 3)]))}
-    assert needs["oekonomi"].competences == ("gæld",)
+    # a service someone must decide and deliver: a 'gæld' tag on another professional does not cover it
+    assert needs["oekonomi"].roles == ("oekonomiraadgiver",) and needs["oekonomi"].competences == ()
     assert needs["gaeld_akut"].roles == ("oekonomiraadgiver",) and needs["gaeld_akut"].competences == ()
     assert needs["gaeld_akut"].act_now
     assert "gaeld_akut" not in need_ids(context([ADULT_WAGE], [rating(ADULT_WAGE, "V_OEK_1", 2)]))
@@ -168,3 +169,12 @@ def test_a_child_with_a_support_case_and_a_disability_has_one_caseworker():
     assert {"T-MYN", "T-HAN-SCR"} <= {r.rule_id for r in caseworker.reasons}  # both grounds are kept
     only_support = {n.need_id for n in needs_from(context([CHILD_9], [], bases=("BL32",)))}
     assert "myndighed" in only_support and "handicap" not in only_support
+
+
+def test_statutory_services_are_covered_by_their_profession_not_by_a_tag():
+    """Bostøtte (serviceloven § 85), rusmiddelbehandling (§ 101) and debt advice are services someone decides and
+    delivers; a competence tag shows knowledge in the team (vold og traumer, netværksmøder), not the service."""
+    rules = {r.rule_id: r for r in load_team_rules()}
+    for rule_id in ("T-PSY", "T-MIS", "T-OEK", "T-BOL"):
+        assert rules[rule_id].roles and rules[rule_id].competences == (), rule_id
+    assert rules["T-VOLD"].competences and not rules["T-VOLD"].roles  # knowledge, not a service
