@@ -295,3 +295,15 @@ def test_choices_are_recorded_and_limits_still_hold():
     alone = propose_team(register, register.families[0], [need("ppr", ["ppr_psykolog"])], ON,
                          exclude=frozenset({"P1", "P2"}))
     assert "fravalgt af sagsbehandleren" in alone.unstaffed[0].explanation
+
+
+def test_the_proposal_says_how_many_were_in_contact_before():
+    """The models want the smallest team: the page shows the team's size before and after (Thisted, Hedensted)."""
+    register = tiny_register(
+        [staff("C1"), staff("P1", "ppr_psykolog", False), staff("P2", "ppr_psykolog", False),
+         staff("S1", "sundhedsplejerske", False)],
+        [family("F1", primary="C1")],
+        team=[("F1", "P1", "ppr_psykolog"), ("F1", "P2", "ppr_psykolog"), ("F1", "S1", "sundhedsplejerske")])
+    proposal = propose_team(register, register.families[0], [need("ppr", ["ppr_psykolog"])], ON)
+    assert proposal.contact_before == 4 and proposal.contact_count == 2  # the coordinator and one psychologist
+    assert proposal.size_change() == "i dag 4"

@@ -295,9 +295,17 @@ class TeamProposal:
     choices: list[str] = field(default_factory=list)
     """The caseworker's own choices (on or off the team), and any that could not be honoured, in Danish."""
 
+    contact_before: int = 0
+    """Professionals in contact with the family before the proposal (its team and coordinators): the models
+    want the smallest team, so the page shows before and after."""
+
     @property
     def contact_count(self) -> int:
         return len(self.members)
+
+    def size_change(self) -> str:
+        """'i dag 5' - the team size before, for 'Foreslået team: 3 fagpersoner (i dag 5)'."""
+        return f"i dag {self.contact_before}"
 
     @property
     def optimal(self) -> bool:
@@ -423,7 +431,10 @@ def propose_team(register: Register, family: Family, needs: list[Need], on: date
                                               frozenset(include), frozenset(exclude))
     model = TeamModel(register, family, needs, on, case_points, load, include=include, exclude=exclude)
     solver, status = model.solve(time_limit, deterministic_time=deterministic_time)
-    proposal = TeamProposal(family.family_id, on, solver.status_name(status), choices=notes)
+    before = set(register.team_staff_ids(family.family_id)) | {
+        p for p in (family.primary_coordinator, family.secondary_coordinator) if p}
+    proposal = TeamProposal(family.family_id, on, solver.status_name(status), choices=notes,
+                            contact_before=len(before))
     proposal.need_reasons = {n.label: [f"{r.text} ({r.source})" if r.source else r.text for r in n.reasons]
                              for n in needs}
     proposal.coordinator_tasks = [f"{n.label}: " + "; ".join(r.text for r in n.reasons) for n in needs if not n.staffed]

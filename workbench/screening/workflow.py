@@ -111,7 +111,7 @@ def outcome_lines(outcome: ScreeningOutcome) -> list[str]:
     for need in a.needs:
         lines.append(f"  * {need.label}" + (" (HANDLING NU)" if need.act_now else ""))
         lines += [f"      {r.text} [{r.rule_id}; {r.source}]" for r in need.reasons]
-    lines.append(f"Foreslået team ({p.contact_count} fagpersoner i kontakt med familien; løsning {p.status}):")
+    lines.append(f"Foreslået team ({p.contact_count} fagpersoner i kontakt med familien, {p.size_change()}):")
     for m in p.members:
         covers = ", ".join(m.covers) or "ingen særskilte behov"
         lines.append(f"  - {m.name} ({m.staff_id}, {m.role_label}): dækker {covers}; " + "; ".join(m.reasons))

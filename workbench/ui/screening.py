@@ -389,7 +389,8 @@ class ScreeningPanel:
                          f"<span class='tvaers-src'>({_esc(a.rule.rule_id)}: {_esc(a.rule.source)})</span></li>")
         parts.append(f"<li><b>Sagspoint:</b> {number(a.case_points)} – {_esc('; '.join(a.points_reasons))}</li></ul>")
 
-        parts.append(f"<h3>Foreslået team: {p.contact_count} fagpersoner i kontakt med familien</h3>")
+        parts.append(f"<h3>Foreslået team: {p.contact_count} fagpersoner i kontakt med familien "
+                     f"({p.size_change()})</h3>")
         parts.append("<div class='tvaers-help'>Det mindste antal fagpersoner, der tilsammen dækker alle behov "
                      "(beregnet eksakt), inden for sagsloftet; kendte ansigter, familiens sprog og distrikt foretrækkes."
                      + ("" if p.optimal else f" Bemærk: løsningen er ikke bevist optimal ({_esc(p.status)}).") + "</div>")
