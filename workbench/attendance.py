@@ -8,11 +8,14 @@ from workbench.model import Assignment, Meeting, Register
 
 
 def attendees_of(register: Register, assignment: Assignment | None, family_id: str) -> tuple[str, ...]:
-    """Coordinators first, then the team, each person once."""
+    """Who attends the family's follow-ups: the coordinators first, then the team - or, if the family has said
+    who it wants (``meeting_attendees``), only those of the team; each person once."""
     people = []
     if assignment:
         people += [assignment.primary_coordinator, assignment.secondary_coordinator]
-    people += list(register.team_staff_ids(family_id))
+    family = register.family_by_id.get(family_id)
+    chosen = set(family.meeting_attendees) if family is not None and family.meeting_attendees else None
+    people += [p for p in register.team_staff_ids(family_id) if chosen is None or p in chosen]
     return tuple(dict.fromkeys(p for p in people if p))
 
 

@@ -79,6 +79,9 @@ class Family:
     """When the case started; the first follow-up counts from here if no follow-up was held yet."""
     meeting_place: str = ""
     """Where the family's follow-ups are held (at home, the family house, ...); blank = the coordinator's place."""
+    meeting_attendees: tuple[str, ...] = ()
+    """Who of the team the family wants at its follow-ups, besides the coordinators (Thisted, Hedensted: the family
+    decides who comes); empty = the whole team."""
 
 
 @dataclass(frozen=True)

@@ -194,6 +194,9 @@ TABLES: tuple[Table, ...] = (
             Col("case_start_date", "date", required=False, blank_ok=True),
             Col("meeting_place", required=False, blank_ok=True, default="",
                 description="Hvor familiens møder holdes, fx hjemme eller Familiehuset; tom = koordinatorens sted"),
+            Col("meeting_attendees", "list", required=False, blank_ok=True, default=(),
+                description="Hvem af teamet familien vil have med til opfølgningsmøderne (ud over koordinatorerne), "
+                            "fx S012;S031; tom = hele teamet"),
         ),
     ),
     Table(
@@ -313,7 +316,8 @@ DANISH_NAMES: dict[str, tuple[str, dict[str, str]]] = {
         "last_followup_date": "Seneste opfølgning", "primary_coordinator": "Primær koordinator",
         "secondary_coordinator": "Sekundær koordinator", "needs_secondary": "Behov for sekundær koordinator",
         "case_points": "Sagspoint", "preferred_coordinator": "Familiens ønskede koordinator",
-        "case_start_date": "Sagens start", "meeting_place": "Mødested"}),
+        "case_start_date": "Sagens start", "meeting_place": "Mødested",
+        "meeting_attendees": "Med til møderne"}),
     "team": ("Team", {"family_id": "Familie-id", "staff_id": "Medarbejder-id", "role": "Rolle"}),
     "family_unavailability": ("Familiens fravær", {"family_id": "Familie-id", "start_date": "Fra dato",
                                                    "end_date": "Til dato", "reason": "Årsag (kun internt)"}),
@@ -787,6 +791,10 @@ def _check_families(raw: RawTable, frame: pd.DataFrame, bases: set[str], staff_i
                                         f"'{value}' kan ikke være koordinator (can_coordinate = nej), medmindre "
                                         f"familien selv har valgt vedkommende (preferred_coordinator)",
                                         "staff cannot coordinate"))
+        for person in row.get("meeting_attendees") or ():
+            if person not in staff_ids:
+                problems.append(Problem(raw.label, raw.row_of(index), "meeting_attendees",
+                                        f"ukendt medarbejder '{person}'", "unknown staff"))
         if row["primary_coordinator"] and row["primary_coordinator"] == row["secondary_coordinator"]:
             problems.append(Problem(raw.label, raw.row_of(index), "secondary_coordinator",
                                     "sekundær koordinator skal være en anden end den primære",
@@ -865,7 +873,8 @@ def _build(typed: dict[str, pd.DataFrame], source: str) -> Register:
     return Register(
         staff=_records(rows("staff"), Staff, workdays=_weekday_set, competences=frozenset, languages=frozenset),
         families=_records(rows("families"), Family, case_basis=tuple, primary_coordinator=blank_to_none,
-                          secondary_coordinator=blank_to_none, preferred_coordinator=blank_to_none),
+                          secondary_coordinator=blank_to_none, preferred_coordinator=blank_to_none,
+                          meeting_attendees=tuple),
         rules=_records(rows("followup_rules"), FollowupRule),
         team=_records(rows("team"), TeamMember),
         absences=_records(rows("absences"), Absence),

@@ -201,7 +201,7 @@ def _meeting_breaches(seen: _Seen, family, m: Meeting) -> list[Breach]:
     else:
         expected = team_chain(seen.register, family, seen.start, seen.end)
         rule = expected.rule if expected else rule
-        missing = in_contact - set(m.attendees)
+        missing = _expected_at_followups(seen, family, in_contact) - set(m.attendees)
         if missing and not m.frozen:  # a frozen meeting keeps the attendees it was announced with
             out.append(Breach(HardRule.ATTENDEES, f"{', '.join(sorted(missing))} er ikke med", m.family_id,
                               meeting_id=m.meeting_id))
@@ -219,6 +219,15 @@ def _meeting_breaches(seen: _Seen, family, m: Meeting) -> list[Breach]:
         out.append(Breach(HardRule.MEETING_LENGTH, f"mødet varer ikke {rule.meeting_minutes} minutter", m.family_id,
                           meeting_id=m.meeting_id))
     return out + _attendee_breaches(seen, m)
+
+
+def _expected_at_followups(seen: _Seen, family, in_contact: set[str]) -> set[str]:
+    """Who must be at a team follow-up: coordinators and team - or only the team members the family chose."""
+    if not family.meeting_attendees:
+        return in_contact
+    a = seen.assigned.get(family.family_id)
+    coordinators = {p for p in (a.primary_coordinator, a.secondary_coordinator) if p} if a else set()
+    return coordinators | (in_contact & set(family.meeting_attendees))
 
 
 def _attendee_breaches(seen: _Seen, m: Meeting) -> list[Breach]:

@@ -1,0 +1,48 @@
+"""The family decides who comes to its follow-ups (Thisted, Hedensted): planner, checker and register agree."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from tests.helpers import family, rule, staff, tiny_register
+from workbench.hard_rules import HardRule
+from workbench.io.register import read_register, write_register
+from workbench.scheduling.check import check_plan
+from workbench.scheduling.planner import PlanOptions, make_plan
+
+
+def _register(chosen=("P1",)):
+    return tiny_register(
+        [staff("C1"), staff("P1", "ppr_psykolog", False), staff("P2", "sundhedsplejerske", False)],
+        [family("F1", primary="C1", last=date(2027, 2, 26), meeting_attendees=chosen)],
+        rules=[rule(max_days=14, min_days=7)],
+        team=[("F1", "P1", "ppr_psykolog"), ("F1", "P2", "sundhedsplejerske")])
+
+
+def test_only_the_chosen_team_members_are_planned_and_required():
+    register = _register()
+    run = make_plan(register, date(2027, 3, 1), date(2027, 4, 30), PlanOptions(time_limit=5))
+    assert run.plan.meetings and all(m.attendees == ("C1", "P1") for m in run.plan.meetings)
+    assert check_plan(register, run.plan).ok
+    without_p1 = replace(run.plan, meetings=[replace(run.plan.meetings[0], attendees=("C1",))]
+                         + run.plan.meetings[1:])
+    assert {b.kind for b in check_plan(register, without_p1).breaches} == {HardRule.ATTENDEES}
+
+
+def test_without_a_choice_the_whole_team_comes():
+    register = _register(chosen=())
+    run = make_plan(register, date(2027, 3, 1), date(2027, 4, 30), PlanOptions(time_limit=5))
+    assert all(set(m.attendees) == {"C1", "P1", "P2"} for m in run.plan.meetings)
+    fewer = replace(run.plan, meetings=[replace(m, attendees=("C1", "P1")) for m in run.plan.meetings])
+    assert HardRule.ATTENDEES in {b.kind for b in check_plan(register, fewer).breaches}
+
+
+def test_the_choice_is_a_column_of_families(tmp_path):
+    folder = write_register(_register(chosen=("P1", "P2")), tmp_path / "data")
+    register, problems = read_register(folder)
+    assert register.families[0].meeting_attendees == ("P1", "P2")
+    text = (folder / "families.csv").read_text("utf-8").replace("P1;P2", "P1;P9")
+    (folder / "families.csv").write_text(text, "utf-8")
+    register, problems = read_register(folder)
+    assert register is None and any(p.column == "meeting_attendees" and "P9" in p.message for p in problems)
