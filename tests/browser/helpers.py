@@ -14,6 +14,15 @@ CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run")
 VOILA_ERROR = "There was an error when executing cell"
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+NOT_FOR_A_TEAM_LEADER = (
+    ("a system error", re.compile(r"\bErrno\b|Traceback|\bException\b|\bError\b")),
+    ("a solver status code", re.compile(r"\b(OPTIMAL|FEASIBLE|INFEASIBLE|MODEL_INVALID|UNKNOWN|STOPPED)\b")),
+    ("an English or Python word", re.compile(r"\b(None|NaN|nan|True|False|Warning|Loading)\b")),
+    ("a decimal point in a Danish number", re.compile(r"\b\d+\.\d+ ?(point|timer|%|sagspoint|dage)\b")),
+)
+"""What a page must never show a Danish team leader (issue 13)."""
+RULE_CODE = re.compile(r"\b(SOF|LAB|PLAC|SEL|BL)[-_]?\d|\b[A-Z]{2,}-[A-Z]{2,}-?\d")
+"""A rule code (SOF-32, BL20, LAB-AKT-1) - fine in a table's source column, never in a heading."""
 
 
 def find_browser() -> str | None:
@@ -131,10 +140,18 @@ class WorkbenchPage:
         return int(found.group(1))
 
     def assert_no_error(self) -> None:
-        """No traceback and no Voilà cell error anywhere on the page."""
+        """No traceback and no Voilà cell error anywhere on the page, and nothing a Danish team leader should not
+        have to read (see :data:`NOT_FOR_A_TEAM_LEADER`)."""
         content = self.page.content()
         assert "Traceback" not in content, "a traceback is shown to the user"
         assert VOILA_ERROR not in content, "Voilà shows a failed cell"
+        shown = self.page.locator("body").inner_text()
+        for what, pattern in NOT_FOR_A_TEAM_LEADER:
+            found = pattern.search(shown)
+            assert found is None, f"{what} on the page: ...{shown[max(0, found.start() - 80):found.end() + 80]}..."
+        headings = " | ".join(self.page.locator("h1, h2, h3, h4").all_inner_texts())
+        code = RULE_CODE.search(headings)
+        assert code is None, f"a rule code in a heading: {headings[max(0, code.start() - 60):code.end() + 60]}"
 
     def screenshot(self, path: Path) -> Path:
         self.page.screenshot(path=str(path), full_page=True)
