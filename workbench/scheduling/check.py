@@ -150,11 +150,11 @@ def check_plan(register: Register, plan: Plan, hours: MeetingHours = DEFAULT_HOU
                 per_person_day[(person, m.day)].append(m)
     report.breaches += _person_day_breaches(seen, per_person_day)
     for family in register.families:
-        report.breaches += _unexpected_meetings(seen, family, per_family)
-        for chain in _expected_chains(seen, family):
-            key = (family.family_id, chain.person_id, chain.rule.rule_id if chain.person_id else "")
-            _check_chain(chain, sorted(per_family.get(key, []), key=lambda m: m.day), family.family_id, plan.start,
-                         plan.end, report)
+        expected = _expected_chains(seen, family)
+        report.breaches += _unexpected_meetings(family, expected, per_family)
+        for chain in expected:
+            _check_chain(chain, sorted(per_family.get(_chain_key(family, chain), []), key=lambda m: m.day),
+                         family.family_id, plan.start, plan.end, report)
     return report
 
 
@@ -270,10 +270,15 @@ def _expected_chains(seen: _Seen, family) -> list[ExpectedChain]:
     return expected + ([team] if team is not None else [])
 
 
-def _unexpected_meetings(seen: _Seen, family, per_family: dict[tuple[str, str, str], list[Meeting]]) -> list[Breach]:
+def _chain_key(family, chain: ExpectedChain) -> tuple[str, str, str]:
+    """(family, person, rule): how the plan's meetings are grouped; person and rule are empty for the team."""
+    return family.family_id, chain.person_id, chain.rule.rule_id if chain.person_id else ""
+
+
+def _unexpected_meetings(family, expected: list[ExpectedChain],
+                         per_family: dict[tuple[str, str, str], list[Meeting]]) -> list[Breach]:
     """Planned meetings no rule asks for."""
-    known = {(family.family_id, e.person_id, e.rule.rule_id if e.person_id else "")
-             for e in _expected_chains(seen, family)}
+    known = {_chain_key(family, e) for e in expected}
     return [Breach(HardRule.RULE_REQUIRES_MEETING, f"ingen regel kræver møder for {key[1] or 'familien'} ({key[2]})",
                    family.family_id, meeting_id=meetings[0].meeting_id)
             for key, meetings in per_family.items()
