@@ -145,17 +145,14 @@ def calendar_absences(folder: Path, staff: tuple[Staff, ...], absences: tuple[Ab
     if not away:
         return absences, problems
     kept = [a for a in absences if a.staff_id not in away]
-    for staff_id in sorted({a.staff_id for a in absences} | set(away)):
-        days = set(away.get(staff_id, ()))
+    for staff_id, days in sorted(away.items()):  # a person with a calendar: its days and absences.csv's, merged
         reasons = {}
         for a in absences:
             if a.staff_id == staff_id:
                 for n in range((a.end_date - a.start_date).days + 1):
                     days.add(a.start_date + timedelta(days=n))
                     reasons[a.start_date + timedelta(days=n)] = a.reason
-        if staff_id in away:
-            kept += [Absence(staff_id, first, last, reasons.get(first, ""))
-                     for first, last in periods(days)]
+        kept += [Absence(staff_id, first, last, reasons.get(first, "")) for first, last in periods(days)]
     return tuple(sorted(kept, key=lambda a: (a.staff_id, a.start_date))), problems
 
 
