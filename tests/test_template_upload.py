@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -166,3 +166,10 @@ def test_the_template_command(tmp_path):
     assert (tmp_path / TEMPLATE_NAME).is_file()
     result = CliRunner().invoke(app, ["skabelon", "--out", str(tmp_path / "skabelon.txt")])
     assert result.exit_code == 2 and ".xlsx" in result.output
+
+
+def test_picking_files_in_the_page_goes_through_the_pages_guard(tmp_path):
+    loader = RegisterLoader(path=tmp_path / "ingen")
+    loader.upload.picker.value = ({"name": "data.exe", "type": "", "size": 2, "content": memoryview(b"MZ"),
+                                   "last_modified": datetime(2027, 1, 4)},)
+    assert "kan ikke bruges" in loader.messages.widget.value and "Traceback" not in loader.messages.widget.value

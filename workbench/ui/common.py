@@ -170,9 +170,7 @@ class RegisterLoader:
                                    "tvaers-data-load")
         self.messages = MessageArea()
         self.button.on_click(lambda _: self.load())
-        self.upload = DataUpload(self._uploaded, self._refused)
-        self.upload.picker.observe(lambda change: self.upload_files(
-            [(f["name"], bytes(f["content"])) for f in change["new"]]) if change["new"] else None, names="value")
+        self.upload = DataUpload(self._uploaded, self._refused, self.upload_files)
         self.widget = w.VBox([
             help_html("Upload kommunens Excel-fil (skabelonen fra startsiden) eller CSV-filer – eller skriv mappen "
                       "med filerne og tryk 'Indlæs data'. Alle fejl vises på én gang med fil, række og kolonne."),

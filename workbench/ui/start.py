@@ -50,9 +50,7 @@ class StartPanel:
         self.refresh_button = w.Button(description="Opdater status", icon="refresh")
         self.refresh_button.add_class("tvaers-start-refresh")
         self.refresh_button.on_click(lambda _: self.refresh())
-        self.upload = DataUpload(self._uploaded, self._refused)
-        self.upload.picker.observe(lambda change: self.upload_files(
-            [(f["name"], bytes(f["content"])) for f in change["new"]]) if change["new"] else None, names="value")
+        self.upload = DataUpload(self._uploaded, self._refused, self.upload_files)
         self.forget_button = w.Button(description="Brug eksempeldata igen", icon="undo", layout=w.Layout(width="auto"),
                                       tooltip="Glem de uploadede data; siderne bruger igen eksempelkommunen")
         self.forget_button.add_class("tvaers-forget-upload")

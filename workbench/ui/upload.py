@@ -126,16 +126,20 @@ def template_link_html() -> str:
 
 class DataUpload:
     """A file picker for the team leader's own workbook or CSV files; ``on_accepted(path, register, problems)`` is
-    called when the data loads, ``on_refused(problems)`` when it does not.  The page observes the picker and
-    calls :meth:`receive` inside its own error guard (a refused file name is a message, never a traceback)."""
+    called when the data loads, ``on_refused(problems)`` when it does not.  Picked files go to ``on_picked``: the
+    page's own guarded method, which calls :meth:`receive` (a refused file name is a message, never a
+    traceback)."""
 
     def __init__(self, on_accepted: Callable[[Path, Register, list[Problem]], None],
-                 on_refused: Callable[[list[Problem]], None]) -> None:
+                 on_refused: Callable[[list[Problem]], None],
+                 on_picked: Callable[[list[tuple[str, bytes]]], object]) -> None:
         self.on_accepted, self.on_refused = on_accepted, on_refused
         self.picker = w.FileUpload(accept=",".join(ACCEPTED), multiple=True, description="Upload data",
                                    layout=w.Layout(width="auto"),
                                    icon="upload", button_style="")
         self.picker.add_class("tvaers-data-upload")
+        self.picker.observe(lambda change: on_picked([(f["name"], bytes(f["content"])) for f in change["new"]])
+                            if change["new"] else None, names="value")
         self.widget = self.picker
 
     def receive(self, files: list[tuple[str, bytes]]) -> Path | None:
