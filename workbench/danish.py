@@ -71,3 +71,11 @@ WEEKDAYS_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "s
 def danish_date(day: date) -> str:
     """'tirsdag 16. marts 2027'."""
     return f"{WEEKDAYS_DA[day.weekday()]} {day.day}. {MONTHS_DA[day.month - 1]} {day.year}"
+
+
+_SPELT_OUT = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+
+
+def spelt_out(text: str) -> str:
+    """æ, ø and å written as ae, oe and aa (file names; comparing headers typed either way)."""
+    return text.translate(_SPELT_OUT)

@@ -41,6 +41,7 @@ import icalendar
 
 from workbench import catalogue
 from workbench.attendance import meeting_place
+from workbench.danish import spelt_out
 from workbench.model import Assignment, Meeting, Plan, Register, clock
 
 TZID = "Europe/Copenhagen"
@@ -332,8 +333,7 @@ class CalendarSet:
 
 
 def _slug(text: str) -> str:
-    table = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
-    return re.sub(r"[^A-Za-z0-9]+", "_", text.translate(table)).strip("_")
+    return re.sub(r"[^A-Za-z0-9]+", "_", spelt_out(text)).strip("_")
 
 
 def staff_file_name(register: Register, staff_id: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable
 import pandas as pd
 import pandera.pandas as pa
 
-from workbench.danish import DATE_FORMS_DA, parse_day
+from workbench.danish import DATE_FORMS_DA, WEEKDAYS_DA, parse_day, spelt_out
 from workbench.io.safe_cells import XLSX_OPTIONS
 from workbench import catalogue
 from workbench.cpr import CPR_REFUSED_DA, looks_like_cpr, number_looks_like_cpr
@@ -101,9 +101,7 @@ def _not_empty_list() -> pa.Check:
     return pa.Check(lambda v: len(v) > 0, element_wise=True, error="skal have mindst én værdi")
 
 
-WEEKDAY_WORDS = {word: code for i, code in enumerate(WEEKDAY_CODES)
-                 for word in (code, WEEKDAY_DA[i], ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag",
-                                                    "søndag")[i])}
+WEEKDAY_WORDS = {word: code for i, code in enumerate(WEEKDAY_CODES) for word in (code, WEEKDAY_DA[i], WEEKDAYS_DA[i])}
 """Weekdays as a register may write them: mon, man or mandag (any letter case)."""
 
 
@@ -355,8 +353,7 @@ GUIDE_SHEETS = ("Vejledning", "Lister")
 def header_key(text: str) -> str:
     """A header or sheet name as compared: lower case, æ/ø/å spelt out, anything but letters and digits dropped
     ('Møder pr. dag (højst)' and 'moeder_pr_dag_hoejst' are the same)."""
-    text = str(text).strip().lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    return re.sub(r"[^a-z0-9]+", "", text)
+    return re.sub(r"[^a-z0-9]+", "", spelt_out(str(text).strip().lower()))
 
 
 def table_named(name: str) -> Table | None:
