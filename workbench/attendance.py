@@ -52,10 +52,9 @@ def meeting_place(register: Register, meeting: Meeting, assignment: Assignment |
     known (the invitation then says nothing about the place)."""
     family = register.family_by_id.get(meeting.family_id)
     family_place = family.meeting_place if family else ""
-    staff_places = [register.staff_by_id[p].meeting_place for p in meeting.attendees
-                    if p in register.staff_by_id and register.staff_by_id[p].meeting_place]
     if meeting.person_id:
-        return (staff_places[:1] or [family_place])[0]
+        return next((register.staff_by_id[p].meeting_place for p in meeting.attendees
+                     if p in register.staff_by_id and register.staff_by_id[p].meeting_place), family_place)
     coordinator = assignment.primary_coordinator if assignment else (family.primary_coordinator if family else None)
     coordinator_place = register.staff_by_id[coordinator].meeting_place if coordinator in register.staff_by_id else ""
     return family_place or coordinator_place

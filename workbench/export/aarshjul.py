@@ -15,6 +15,7 @@ Only the family's pseudonym id appears; family members are never named.
 from __future__ import annotations
 
 from collections import Counter
+from functools import cached_property
 
 import calendar as month_calendar
 import html
@@ -69,7 +70,7 @@ class Wheel:
     def place(self, meeting: Meeting) -> str:
         return dict(self.places).get(meeting.meeting_id, "")
 
-    @property
+    @cached_property
     def usual_place(self) -> str:
         """Where most of the family's team meetings are held (said once on the page; the others at their date)."""
         team = {m.meeting_id for m in self.meetings if not m.person_id}
@@ -147,6 +148,12 @@ def family_wheel(plan: Plan, register: Register, family_id: str) -> Wheel:
                                          f"{person.label if person and person.label else m.person_id}"))
     places = tuple((m.meeting_id, place) for m in meetings if (place := meeting_place(register, m, assignment)))
     return Wheel(family_id, first, meetings, tuple(team), cadence, source, tuple(titles), places)
+
+
+def _under_the_date(wheel: Wheel, meeting: Meeting) -> str:
+    """What stands under a meeting's date: whose own appointment it is, and the place if it is not the usual one."""
+    other = _other_place(wheel, meeting)
+    return " · ".join(x for x in (wheel.title(meeting), other) if x) if meeting.person_id or other else ""
 
 
 def _other_place(wheel: Wheel, meeting: Meeting) -> str:
@@ -295,8 +302,7 @@ def printable_html(wheel: Wheel, printed_on: date | None = None) -> str:
     rows = [
         f"<tr><td>{esc(WEEKDAYS_DA[m.day.weekday()].capitalize())} {m.day.day}. {MONTHS_DA[m.day.month - 1]}"
         f"{'' if m.day.year == wheel.first_month.year else f' {m.day.year}'}"
-        + (f'<br><span class="hvem">{esc(" · ".join(x for x in (wheel.title(m), _other_place(wheel, m)) if x))}'
-           f'</span>' if m.person_id or _other_place(wheel, m) else "")
+        + (f'<br><span class="hvem">{esc(note)}</span>' if (note := _under_the_date(wheel, m)) else "")
         + f'</td><td class="tid">{esc(_time_text(m))}</td></tr>' for m in wheel.meetings
     ] or ['<tr><td colspan="2">Der er ikke planlagt møder i perioden endnu.</td></tr>']
     team_rows = "".join(
