@@ -155,3 +155,39 @@ def test_a_file_where_a_folder_should_be_is_refused_and_kept(tmp_path):
     with pytest.raises(Refusal):
         write_folder_atomic(tmp_path / "ud", {"a.csv": "x"})
     assert (tmp_path / "ud").read_text("utf-8") == "mine data" and len(list(tmp_path.iterdir())) == 1
+
+
+INTERRUPTED_WHILE_DEFINING = textwrap.dedent("""
+    import sys
+    sys.argv = ["workbench", "validate", "--data", sys.argv[1]]
+    import workbench.cli as cli
+
+    def load_interrupted(data):
+        exec("raise KeyboardInterrupt")  # as a Ctrl+C landing while a module defines a dataclass
+
+    cli._load = load_interrupted
+    cli.main()
+""")
+
+
+def test_a_ctrl_c_while_a_module_defines_a_dataclass_still_exits_130_with_a_plain_line(small_data_dir, tmp_path):
+    """Python 3.11 remembers such a Ctrl+C as unhandled and, run with ``-m`` as the tests and the Makefile run the
+    commands, ends by SIGINT (exit -2) unless we leave ourselves."""
+    (tmp_path / "interrupted_cli.py").write_text(INTERRUPTED_WHILE_DEFINING, "utf-8")
+    done = subprocess.run([sys.executable, "-m", "interrupted_cli", str(small_data_dir)], capture_output=True,
+                          text=True, cwd=tmp_path, timeout=120, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.strip() == "Kommandoen blev afbrudt."
+
+
+def test_a_ctrl_c_wrapped_by_a_library_is_still_a_ctrl_c():
+    from workbench.cli import _caused_by_ctrl_c
+
+    try:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as interrupt:
+            raise ImportError("initialization failed") from interrupt
+    except ImportError as wrapped:
+        assert _caused_by_ctrl_c(wrapped)
+    assert not _caused_by_ctrl_c(ImportError("initialization failed"))

@@ -10,11 +10,15 @@ import signal
 import sys
 
 
-def _interrupted_while_starting(signum, frame) -> None:
-    """Ctrl+C while the command is still starting (importing): nothing has been read or written, so it stops at
-    once, in a plain line instead of a Python traceback."""
-    sys.stderr.write("Kommandoen blev afbrudt, før den gik i gang. Intet er ændret.\n")
-    raise SystemExit(130)
+_interrupt_pending = False
+
+
+def _interrupt_noted(signum, frame) -> None:
+    """Ctrl+C while the command is still starting is noted, not raised: an exception raised inside a compiled
+    library's import (OR-Tools) turns into "initialization failed" or kills Python with SIGINT after our own
+    message.  :func:`_started` acts on it once the imports are done."""
+    global _interrupt_pending
+    _interrupt_pending = True
 
 
 _said_interrupted = False
@@ -29,7 +33,7 @@ def _say_interrupted(message: str) -> None:
 
 
 if __name__ == "__main__" or sys.argv[0].endswith(("/workbench", "\\workbench.exe")):
-    signal.signal(signal.SIGINT, _interrupted_while_starting)
+    signal.signal(signal.SIGINT, _interrupt_noted)
 
 # the handler above is set before the slow imports below
 import json
@@ -149,12 +153,12 @@ def _accepted_teams(register) -> tuple:
 
 def _echo_plan(run, report, out: Path) -> None:
     """The plan in a few lines: counts, status, the independent check, the first 20 messages."""
-    from workbench.danish import PLAN_STATUS_DA, number
+    from workbench.danish import PLAN_STATUS_DA, count, number
 
     s = run.plan.summary
     typer.echo(
         f"{s['families']} familier, {s['meetings']} møder, {s['late_meetings']} for sent "
-        f"(højst {s['max_days_late']} dage); {PLAN_STATUS_DA.get(s['solver_status'], s['solver_status'])}; "
+        f"(højst {count(s['max_days_late'], 'dag', 'dage')}); {PLAN_STATUS_DA.get(s['solver_status'], s['solver_status'])}; "
         f"{number(s['solve_seconds'])} s. "
         f"Uafhængig kontrol: {'ingen brud' if report.ok else report.kinds()}. Skrevet til {out}/"
     )
@@ -254,6 +258,7 @@ def check(
 ) -> None:
     """Independently check a written plan for hard-constraint breaches and lateness; with --previous also that
     the frozen meetings of the announced plan are kept (or reported as conflicts)."""
+    from workbench.danish import count
     from workbench.io.plan_folder import PlanFolderError, read_plan
     from workbench.scheduling.baseline import BaselineError, read_baseline
     from workbench.scheduling.check import check_continuity, check_plan
@@ -273,7 +278,7 @@ def check(
         report.breaches += check_continuity(list(baseline.meetings), the_plan,
                                             date.fromisoformat(freeze) if freeze else None)
     typer.echo(f"{len(the_plan.meetings)} møder kontrolleret: {len(report.breaches)} brud på hårde krav, "
-               f"{report.late_meetings} for sene (højst {report.max_days_late} dage).")
+               f"{report.late_meetings} for sene (højst {count(report.max_days_late, 'dag', 'dage')}).")
     for breach in report.breaches[:50]:
         typer.echo(f"  - [{breach.kind}] {breach.family_id or breach.staff_id} {breach.meeting_id}: {breach.message}")
     if not report.ok:
@@ -651,29 +656,69 @@ def run_app(
                 server.kill()
 
 
+def _started() -> None:
+    """Import the compiled solver library while Ctrl+C is only noted, then stop plainly if it was pressed, and from
+    here on let each command handle Ctrl+C itself."""
+    signal.signal(signal.SIGINT, _interrupt_noted)
+    from ortools.sat.python import cp_model  # noqa: F401  (its import must not be interrupted half-way)
+
+    if _interrupt_pending:
+        sys.stderr.write("Kommandoen blev afbrudt, før den gik i gang. Intet er ændret.\n")
+        raise SystemExit(130)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _caused_by_ctrl_c(error: BaseException) -> bool:
+    """True when a Ctrl+C surfaced as another error (a library that wraps what interrupted it)."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _leave_interrupted() -> None:
+    """Exit 130 after a Ctrl+C, saying so unless the command already said what became of its work.
+
+    It leaves with ``os._exit`` once everything is unwound (files closed, nothing half-written): Python 3.11
+    remembers a Ctrl+C that landed while a module defined a dataclass (``exec`` inside ``dataclasses``) as
+    "unhandled" and would end the process by SIGINT instead of our exit code."""
+    import os
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # leaving anyway: a second Ctrl+C changes nothing
+    if not _said_interrupted:  # typer turns a Ctrl+C into a silent exit 130
+        typer.echo("Kommandoen blev afbrudt.", err=True)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(130)
+
+
 def main() -> None:
     """Console entry: unexpected errors become one plain line (set TVAERS_DEBUG=1 for the traceback)."""
     import os
 
     from workbench.errors import Refusal
 
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # started: each command handles Ctrl+C itself
+    _started()
     try:
         app(standalone_mode=True)
     except SystemExit as exit:
         if exit.code == 130:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # leaving anyway: a second Ctrl+C changes nothing
-            if not _said_interrupted:  # typer turns a Ctrl+C into a silent exit 130
-                typer.echo("Kommandoen blev afbrudt.", err=True)
+            _leave_interrupted()
         raise
     except KeyboardInterrupt:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        typer.echo("Kommandoen blev afbrudt.", err=True)
-        raise SystemExit(130) from None
+        _leave_interrupted()
     except Refusal as error:  # the user's to fix (a CPR number, an impossible choice): plain, exit 2
         typer.echo(str(error), err=True)
         raise SystemExit(2) from None
     except Exception as error:
+        if _caused_by_ctrl_c(error):
+            _leave_interrupted()
         if os.environ.get("TVAERS_DEBUG"):
             raise
         typer.echo(f"Uventet fejl: {error}. Kør igen med TVAERS_DEBUG=1 for detaljer.", err=True)

@@ -41,7 +41,7 @@ import icalendar
 
 from workbench import catalogue
 from workbench.attendance import meeting_place
-from workbench.danish import spelt_out
+from workbench.danish import count, spelt_out
 from workbench.model import Assignment, Meeting, Plan, Register, clock
 
 TZID = "Europe/Copenhagen"
@@ -146,7 +146,7 @@ def meeting_description(register: Register, meeting: Meeting, assignment: Assign
         purpose,
         f"Mødetype: {rule_text(register, meeting.rule_id)}",
         f"Seneste frist efter reglen: {meeting.deadline:%d.%m.%Y}"
-        + (f" (mødet holdes {meeting.days_late} dage efter fristen)" if meeting.days_late else ""),
+        + (f" (mødet holdes {count(meeting.days_late, 'dag', 'dage')} efter fristen)" if meeting.days_late else ""),
         "",
         "Deltagere:",
         *(f"- {line}" for line in attendee_lines(register, meeting, assignment)),

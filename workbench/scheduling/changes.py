@@ -12,12 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from workbench.hard_rules import HardRule
+from workbench.danish import count
 from workbench.model import WEEKDAY_DA, Assignment, Meeting
-
-
-def count(n: int, one: str, many: str) -> str:
-    """``1 møde``, ``3 møder``: a number with the Danish singular or plural."""
-    return f"{n} {one if n == 1 else many}"
 
 
 def _days(values) -> str:

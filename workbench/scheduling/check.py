@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 import holidays
 
+from workbench.danish import count
 from workbench.hard_rules import HardRule
 from workbench.model import CANCELLED, HELD, Meeting, Plan, Register
 from workbench.scheduling.check_rules import ExpectedChain, person_chains, team_chain
@@ -307,7 +308,7 @@ def _check_chain(chain: ExpectedChain, meetings: list[Meeting], family_id: str, 
                        family_id, meeting_id=m.meeting_id))
         if previous is not None and (m.day - previous).days < step:
             add(Breach(HardRule.MIN_INTERVAL,
-                       f"kun {(m.day - previous).days} dage siden sidste opfølgning (mindst {step})",
+                       f"kun {count((m.day - previous).days, 'dag', 'dage')} siden sidste opfølgning (mindst {step})",
                        family_id, meeting_id=m.meeting_id))
         if m.deadline != deadline or m.days_late != late:
             add(Breach(HardRule.DEADLINE, f"planen angiver frist {m.deadline}/{m.days_late} dage, korrekt er "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from workbench.danish import count
 from workbench.model import APPOINTMENTS, FollowupRule, HELD, Meeting
 
 DEADLINE_COLUMNS = ["family_id", "person_id", "rule_id", "kind", "source", "due", "status", "meeting_id", "date",
@@ -57,7 +58,7 @@ def overdue_text(row: dict) -> str:
         planned += " (udmeldt og fastfrosset)"
     what = row.get("what") or "opfølgningsmødet"
     return (f"Familie {row['family_id']}: {what} skulle have været holdt senest {deadline:%d.%m.%Y} – "
-            f"{row['days_overdue']} dage overskredet; {planned}.")
+            f"{count(row['days_overdue'], 'dag', 'dage')} overskredet; {planned}.")
 
 
 def deadline_rows(meetings: list[Meeting], missing: list[dict], rules: dict[str, FollowupRule], as_of: date) -> list[dict]:

@@ -200,7 +200,7 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
     messages += [overdue_text(row) for row in overdue_rows]
     messages += clock_problems(work, instance, start, end)
     for m in late:
-        messages.append(f"Møde {m.meeting_id} holdes {m.days_late} dage efter fristen: "
+        messages.append(f"Møde {m.meeting_id} holdes {count(m.days_late, 'dag', 'dage')} efter fristen: "
                         + why_late(work, instance, m, as_of))
     for chain, deadline in missing:
         messages.append(f"Familie {chain_label(work, chains[chain])} mangler et møde med frist "

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Iterable
 
+from workbench.danish import count
 from workbench.model import Register, ScreeningRating, TeamChange
 from workbench.screening.assessment import Assessment, CasePointsPolicy, DEFAULT_POINTS, assess
 from workbench.io.instrument import LEVEL_LABELS
@@ -99,7 +100,7 @@ def outcome_lines(outcome: ScreeningOutcome) -> list[str]:
     if a.rule:
         due = f"; næste opfølgning senest {a.next_followup:%d.%m.%Y}" if a.next_followup else ""
         if a.days_overdue:
-            due = f"; OVERSKREDET: fristen var {a.next_followup:%d.%m.%Y} ({a.days_overdue} dage siden)"
+            due = f"; OVERSKREDET: fristen var {a.next_followup:%d.%m.%Y} ({count(a.days_overdue, 'dag', 'dage')} siden)"
         lines.append(f"Opfølgning: højst {a.rule.max_interval_days} dage mellem møderne ({a.rule.rule_id}: "
                      f"{a.rule.description}; {a.rule.source}){due}")
     lines.append(f"Sagspoint: {a.case_points:g} (" + "; ".join(a.points_reasons) + ")")

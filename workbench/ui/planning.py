@@ -24,13 +24,13 @@ import plotly.colors
 import plotly.graph_objects as go
 
 from workbench.workdays import period_problem
-from workbench.danish import PLAN_STATUS_DA, monday_of, number, week_label
+from workbench.danish import PLAN_STATUS_DA, count, monday_of, number, week_label
 from workbench.caseload import caseload, children_per_caseworker
 from workbench.catalogue import role_label
 from workbench.io.store import Store
 from workbench.model import Plan, Register
 from workbench.scheduling.baseline import Baseline, register_snapshot
-from workbench.scheduling.changes import count, register_changes
+from workbench.scheduling.changes import register_changes
 from workbench.scheduling.deadlines import LATE, MET, OVERDUE, PLANNED_ON_TIME
 from workbench.scheduling.check import CheckReport, check_continuity, check_plan
 from workbench.scheduling.planner import PlanOptions, PlanRun, make_plan
@@ -89,7 +89,7 @@ def plan_summary_html(plan: Plan) -> str:
     late = s.get("late_meetings", 0)
     verdict = ("Alle opfølgninger holdes inden for fristen." if late == 0 else
                f"{count(late, 'opfølgning', 'opfølgninger')} kan ikke holdes til tiden "
-               f"(højst {s.get('max_days_late', 0)} dage for sent).")
+               f"(højst {count(s.get('max_days_late', 0), 'dag', 'dage')} for sent).")
     unavoidable = s.get("late_lower_bound", 0)
     rows = [
         ["Familier", s.get("families", 0)],

@@ -383,7 +383,7 @@ class ScreeningPanel:
             due = f"; næste opfølgning senest <b>{a.next_followup:%d.%m.%Y}</b>" if a.next_followup else ""
             if a.days_overdue:
                 due = (f"; <b class='tvaers-overdue' style='color:#c62828'>opfølgningen er overskredet: fristen var "
-                       f"{a.next_followup:%d.%m.%Y} ({a.days_overdue} dage siden)</b>")
+                       f"{a.next_followup:%d.%m.%Y} ({count(a.days_overdue, 'dag', 'dage')} siden)</b>")
             parts.append(f"<li><b>Opfølgning:</b> mindst hver {a.rule.max_interval_days}. dag "
                          f"(ca. hver {round(a.rule.max_interval_days / 7)}. uge){due}. {_esc(a.rule.description)} "
                          f"<span class='tvaers-src'>({_esc(a.rule.rule_id)}: {_esc(a.rule.source)})</span></li>")
