@@ -17,11 +17,13 @@ from typing import Any, Iterable
 
 from workbench.errors import Refusal
 from workbench.cpr import looks_like_cpr
+from workbench.family_plan import FamilyPlan, plan_from_json, plan_to_json, refuse_cpr
 from workbench.model import Assignment, CANCELLED, Meeting, Plan, ScreeningRating
 
 DEFAULT_PATH = Path.home() / ".tvaers" / "tvaers.sqlite3"
 SNAPSHOT_KIND = "plan_register"
 ANNOUNCED_KIND = "announced_plan"
+FAMILY_PLAN_KIND = "family_plan"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS screenings (
@@ -255,6 +257,21 @@ class Store:
             return None
         plan_id = int(current["plan_id"])
         return plan_id if any(p["plan_id"] == plan_id for p in self.plans()) else None
+
+    # ------------------------------------------------------------------ the family's own plan
+
+    def save_family_plan(self, plan: FamilyPlan) -> None:
+        """Save the family's plan (the newest version is the plan; each save is logged with the day and the goals'
+        count, never the text, so the history shows that the plan was worked on)."""
+        refuse_cpr(plan)
+        self.put(FAMILY_PLAN_KIND, plan.family_id, plan_to_json(plan))
+        self.log(FAMILY_PLAN_KIND, {"family_id": plan.family_id, "goals": len(plan.goals),
+                                    "reviews": len(plan.reviews)})
+
+    def family_plan(self, family_id: str) -> FamilyPlan:
+        """The family's saved plan, or an empty one to start from."""
+        payload = self.get(FAMILY_PLAN_KIND, family_id)
+        return plan_from_json(payload) if payload else FamilyPlan(family_id)
 
     # ------------------------------------------------------------------ documents and history
 

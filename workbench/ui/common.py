@@ -220,7 +220,8 @@ class RegisterLoader:
 
 
 PAGES = (("00_start.ipynb", "Start"), ("01_screening.ipynb", "Screening"), ("02_planlaegning.ipynb", "Planlægning"),
-         ("03_hvad_hvis.ipynb", "Hvad nu hvis"), ("04_eksport.ipynb", "Eksport"))
+         ("03_hvad_hvis.ipynb", "Hvad nu hvis"), ("04_eksport.ipynb", "Eksport"),
+         ("05_familieplan.ipynb", "Familiens plan"))
 """Every page of the app, in the order a team leader uses them."""
 
 

@@ -21,6 +21,9 @@ STEPS = (
                                               "hvor mange medarbejdere der skal til."),
     ("04_eksport.ipynb", "4. Eksport", "Kalendere til Outlook, Excel-oversigt, familiens årshjul til udskrift og "
                                        "arbejdsbyrde pr. medarbejder."),
+    ("05_familieplan.ipynb", "5. Familiens plan", "Skriv familiens mål med familiens egne ord, aftaler, barnets "
+                                                  "perspektiv og samarbejdskontrakten, og følg op på målene ved hvert "
+                                                  "møde. Udskriv planen med årshjulet."),
 )
 
 
