@@ -171,3 +171,17 @@ def test_printing_with_a_saved_meeting_plan_puts_the_familys_aarshjul_on_page_tw
     page = panel.printable()
     assert "Vores årshjul" in page and "3. marts" in page and page.index("Vores plan") < page.index("Vores årshjul")
     assert "årshjulet følger på side 2" in panel.messages.text
+
+
+def test_choosing_a_family_fills_whom_a_goal_is_for_and_the_children_to_hear(panel):
+    children = [p for p in panel.register.persons if p.kind == "barn"]
+    family = children[0].family_id
+    panel.family.value = family
+    assert panel.goal_for.value == "" and panel.goal_for.label == "Hele familien"  # not an empty dropdown
+    assert panel.view_child.value in {p.person_id for p in children if p.family_id == family}
+    panel.goal_for.value = panel.view_child.value
+    panel.goal_text.value = "Gå i skole hver dag"
+    panel.add_goal()
+    panel.view_text.value = "Jeg kan godt lide frikvarteret"
+    panel.add_child_view()
+    assert panel.plan.goals[0].person_id == panel.plan.child_views[0].person_id == panel.view_child.value

@@ -80,7 +80,7 @@ class FamilyPlanPanel:
                                              "have ro om morgenen, så Barn 1 kommer i skole'", layout=WIDE,
                                              style=LABELS), "tvaers-fp-goal-text")
         self.goal_for = _classes(w.Dropdown(description="For hvem:", options=[], style=LABELS), "tvaers-fp-goal-for")
-        self.add_goal_button = _classes(w.Button(description="Tilføj mål", icon="plus", button_style="primary"),
+        self.add_goal_button = _classes(w.Button(description="Tilføj mål", layout=w.Layout(width="auto"), icon="plus", button_style="primary"),
                                         "tvaers-fp-add-goal")
         self.remove_goal = _classes(w.Dropdown(description="Fjern mål:", options=[], style=LABELS, layout=WIDE),
                                     "tvaers-fp-remove-goal")
@@ -94,19 +94,19 @@ class FamilyPlanPanel:
         self.action_by = _classes(w.DatePicker(description="Senest:", style=LABELS), "tvaers-fp-action-by")
         self.action_goal = _classes(w.Dropdown(description="Til målet:", options=[("(intet bestemt mål)", "")],
                                                style=LABELS, layout=WIDE), "tvaers-fp-action-goal")
-        self.add_action_button = _classes(w.Button(description="Tilføj aftale", icon="plus", button_style="primary"),
+        self.add_action_button = _classes(w.Button(description="Tilføj aftale", layout=w.Layout(width="auto"), icon="plus", button_style="primary"),
                                           "tvaers-fp-add-action")
         self.done_action = _classes(w.Dropdown(description="Klaret:", options=[], style=LABELS, layout=WIDE),
                                     "tvaers-fp-done-action")
-        self.done_button = _classes(w.Button(description="Markér som klaret", icon="check"), "tvaers-fp-done-btn")
+        self.done_button = _classes(w.Button(description="Markér som klaret", layout=w.Layout(width="auto"), icon="check"), "tvaers-fp-done-btn")
 
         self.views_view = _classes(w.HTML(), "tvaers-fp-views")
         self.view_child = _classes(w.Dropdown(description="Barnet:", options=[], style=LABELS), "tvaers-fp-child")
-        self.view_text = _classes(w.Textarea(description="Med barnets ord:", layout=WIDE, style=LABELS),
+        self.view_text = _classes(w.Textarea(description="Barnets ord:", layout=WIDE, style=LABELS),
                                   "tvaers-fp-child-text")
         self.view_on = _classes(w.DatePicker(description="Samtalen:", value=self.today, style=LABELS),
                                 "tvaers-fp-child-date")
-        self.add_view_button = _classes(w.Button(description="Gem barnets ord", icon="comment", button_style="primary"),
+        self.add_view_button = _classes(w.Button(description="Gem barnets ord", layout=w.Layout(width="auto"), icon="comment", button_style="primary"),
                                         "tvaers-fp-add-view")
 
         self.consents_view = _classes(w.HTML(), "tvaers-fp-consents")
@@ -119,7 +119,7 @@ class FamilyPlanPanel:
         self.consent_on = _classes(w.DatePicker(description="Givet:", value=self.today, style=LABELS),
                                    "tvaers-fp-consent-on")
         self.consent_until = _classes(w.DatePicker(description="Gælder til:", style=LABELS), "tvaers-fp-consent-until")
-        self.add_consent_button = _classes(w.Button(description="Tilføj samtykke", icon="plus", button_style="primary"),
+        self.add_consent_button = _classes(w.Button(description="Tilføj samtykke", layout=w.Layout(width="auto"), icon="plus", button_style="primary"),
                                            "tvaers-fp-add-consent")
 
         self.contract_family = _classes(w.Textarea(description="Familien:", layout=WIDE, style=LABELS,
@@ -131,20 +131,20 @@ class FamilyPlanPanel:
                                              "tvaers-fp-contract-coordinator")
         self.contract_on = _classes(w.DatePicker(description="Aftalt:", value=self.today, style=LABELS),
                                     "tvaers-fp-contract-on")
-        self.contract_button = _classes(w.Button(description="Gem kontrakten", icon="save", button_style="primary"),
+        self.contract_button = _classes(w.Button(description="Gem kontrakten", layout=w.Layout(width="auto"), icon="save", button_style="primary"),
                                         "tvaers-fp-save-contract")
 
         self.review_on = _classes(w.DatePicker(description="Opfølgning:", value=self.today, style=LABELS),
                                   "tvaers-fp-review-date")
         self.review_scores = _classes(w.VBox([]), "tvaers-fp-review-scores")
         self.score_widgets: dict[str, w.IntSlider] = {}
-        self.review_note = _classes(w.Textarea(description="Det talte vi om:", layout=WIDE, style=LABELS),
+        self.review_note = _classes(w.Textarea(description="Vi talte om:", layout=WIDE, style=LABELS),
                                     "tvaers-fp-review-note")
-        self.review_button = _classes(w.Button(description="Gem opfølgningen", icon="save", button_style="success"),
+        self.review_button = _classes(w.Button(description="Gem opfølgningen", layout=w.Layout(width="auto"), icon="save", button_style="success"),
                                       "tvaers-fp-save-review")
         self.chart_output = _classes(w.Output(), "tvaers-fp-chart")
         self.screening_output = _classes(w.Output(), "tvaers-fp-screening-chart")
-        self.print_button = _classes(w.Button(description="Udskriv plan og årshjul", icon="print"), "tvaers-fp-print")
+        self.print_button = _classes(w.Button(description="Udskriv plan og årshjul", layout=w.Layout(width="auto"), icon="print"), "tvaers-fp-print")
         self.print_links = _classes(w.HTML(), "tvaers-fp-print-links")
 
         self.family.observe(lambda change: self.select_family(change["new"]), names="value")
@@ -165,16 +165,16 @@ class FamilyPlanPanel:
             _heading("Familiens mål"), self.goals_view, self.goal_text, w.HBox([self.goal_for, self.add_goal_button]),
             w.HBox([self.remove_goal, self.remove_goal_button]),
             _heading("Det har vi aftalt"), self.actions_view, self.action_what, self.action_who,
-            w.HBox([self.action_by, self.action_goal]), self.add_action_button,
+            w.HBox([self.action_by, self.action_goal]), w.HBox([self.add_action_button]),
             w.HBox([self.done_action, self.done_button]),
             _heading("Barnets perspektiv"),
             help_html("Skriv det, barnet selv har sagt i sin samtale, med barnets ord."),
-            self.views_view, w.HBox([self.view_child, self.view_on]), self.view_text, self.add_view_button,
+            self.views_view, w.HBox([self.view_child, self.view_on]), self.view_text, w.HBox([self.add_view_button]),
             _heading("Samtykke"),
             help_html("Hvad familien har sagt ja til, hvem der må få oplysningerne, og hvor længe. Et samtykke kan "
                       "altid trækkes tilbage."),
             self.consents_view, self.consent_what, self.consent_to, w.HBox([self.consent_by, self.consent_on]),
-            self.consent_until, self.add_consent_button,
+            self.consent_until, w.HBox([self.add_consent_button]),
             _heading("Samarbejdskontrakt"),
             help_html("Hvad familien, teamet og koordinatoren kan forvente af hinanden (Hedensted: "
                       "forventningsafstemning om roller og samarbejde)."),
@@ -182,7 +182,7 @@ class FamilyPlanPanel:
             w.HBox([self.contract_on, self.contract_button]),
             _heading("Opfølgning på målene"),
             help_html(f"Vurder hvert mål sammen med familien: {SCALE_TEXT}."),
-            self.review_on, self.review_scores, self.review_note, self.review_button,
+            self.review_on, self.review_scores, self.review_note, w.HBox([self.review_button]),
             self.chart_output, self.screening_output,
             _heading("Til familien"), w.HBox([self.print_button]), self.print_links,
         ]), "tvaers-family-plan-panel")
@@ -211,6 +211,8 @@ class FamilyPlanPanel:
         self.goal_for.options = [("Hele familien", WHOLE_FAMILY)] + [(p.label or p.person_id, p.person_id)
                                                                      for p in persons]
         self.view_child.options = [(p.label or p.person_id, p.person_id) for p in persons if p.kind == "barn"]
+        self.goal_for.index = 0  # new options leave a dropdown empty (ipywidgets 8): start at "Hele familien"
+        self.view_child.index = 0 if self.view_child.options else None
         team = self.register.team_by_family.get(family_id, ())
         staff = self.register.staff_by_id
         self.action_who.options = ["Familien", "Koordinatoren"] + sorted(
@@ -286,7 +288,8 @@ class FamilyPlanPanel:
     @guarded()
     def add_child_view(self) -> None:
         if not self.view_child.value:
-            self.messages.show("Familien har ingen børn i registret.", "warn")
+            self.messages.show("Vælg barnet først." if self.view_child.options else
+                               "Familien har ingen børn i registret.", "warn")
             return
         view = ChildView(self.view_child.value, self.view_text.value.strip(), self.view_on.value or self.today)
         if self._save(replace(self.plan, child_views=self.plan.child_views + (view,)), "Barnets ord er gemt."):
@@ -360,6 +363,7 @@ class FamilyPlanPanel:
             "Ingen mål endnu. Spørg familien: Hvad vil I gerne have, der er anderledes om et halvt år?")
         self.remove_goal.options = [("", "")] + [(short(g.text, 60), g.goal_id) for g in plan.goals]
         self.action_goal.options = [("(intet bestemt mål)", "")] + [(short(g.text, 60), g.goal_id) for g in plan.goals]
+        self.action_goal.index = 0
         overdue = {id(a) for a in plan.actions if not a.done and a.by_when and a.by_when < self.today}
         self.actions_view.value = _table(
             ("Hvad", "Hvem", "Senest", "Til målet", "Status"),
@@ -378,8 +382,11 @@ class FamilyPlanPanel:
               "gælder" if c.valid_on(self.today) else "udløbet") for c in plan.consents],
             "Ingen samtykker registreret.")
         self._score_rows()
-        if plan.family_id:
+        if plan.reviews:
             show_figure(self.chart_output, attainment_figure(plan))
+        else:
+            self.chart_output.clear_output()
+        if plan.family_id:
             snapshots = history(register, plan.family_id, self.store)
             if snapshots:
                 show_figure(self.screening_output, progress_figure(snapshots))
