@@ -436,6 +436,25 @@ def _screen_choices(register: Register, family: Family, needs: list[Need], on: d
     return frozenset(keep_in), frozenset(keep_out), notes
 
 
+OUTSIDE_TARGET_GROUP = "UDEN_FOR_MAALGRUPPEN"
+
+
+def no_team(register: Register, family: Family, needs: list[Need], on: date) -> TeamProposal:
+    """No team for a family outside the coordinated model's target group (Hedensted: not families with only
+    financial aid or short § 11 advice): the needs are shown, but nobody is added to the family and no follow-up
+    cadence is invented; the professionals already in contact go on as before."""
+    before = set(register.team_staff_ids(family.family_id)) | {
+        p for p in (family.primary_coordinator, family.secondary_coordinator) if p}
+    why = ("Familien er uden for målgruppen for den koordinerede indsats, så der foreslås intet team, ingen "
+           "koordinator og ingen faste opfølgningsmøder. Behovene nedenfor klares i almindelig sagsbehandling; "
+           "screen igen, hvis familien får en børnefaglig undersøgelse, en støttende indsats, en anbringelse eller "
+           "en handicapsag.")
+    return TeamProposal(family.family_id, on, OUTSIDE_TARGET_GROUP, contact_before=len(before),
+                        outside_target_group=why,
+                        need_reasons={n.label: [f"{r.text} ({r.source})" if r.source else r.text for r in n.reasons]
+                                      for n in needs})
+
+
 def _family_choice(register: Register, family: Family, needs: list[Need], on: date, points: float,
                    load: LoadWeights, exclude: frozenset[str]) -> tuple[str, list[str]]:
     """The coordinator the family has chosen, if that person can take the family on; else '' and why not.
