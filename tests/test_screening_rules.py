@@ -175,6 +175,46 @@ def test_statutory_services_are_covered_by_their_profession_not_by_a_tag():
     """Bostøtte (serviceloven § 85), rusmiddelbehandling (§ 101) and debt advice are services someone decides and
     delivers; a competence tag shows knowledge in the team (vold og traumer, netværksmøder), not the service."""
     rules = {r.rule_id: r for r in load_team_rules()}
-    for rule_id in ("T-PSY", "T-MIS", "T-OEK", "T-BOL"):
+    for rule_id in ("T-PSY", "T-MIS", "T-OEK", "T-BOL", "T-GAELD-AKUT", "T-MYN", "T-AFDAEK"):
+        assert rules[rule_id].kind == "ydelse", rule_id
         assert rules[rule_id].roles and rules[rule_id].competences == (), rule_id
-    assert rules["T-VOLD"].competences and not rules["T-VOLD"].roles  # knowledge, not a service
+    assert rules["T-VOLD"].kind == "viden" and rules["T-VOLD"].competences and not rules["T-VOLD"].roles
+    assert {rules[r].kind for r in ("T-FRI", "T-CIV", "T-FYS")} == {"opgave"}
+    assert all(not r.competences for r in rules.values() if r.kind != "viden")
+    needs = {n.need_id: n for n in needs_from(context([ADULT_WAGE], [rating(ADULT_WAGE, "V_PSY_1", 2)]))}
+    assert needs["psykiatri"].kind == "ydelse"
+
+
+def test_the_kind_column_is_checked_when_the_rules_load(tmp_path):
+    """Which needs are services is data, and data that lets a tag stand in for a service is refused."""
+    frame = pd.read_csv(data_path("team_rules.csv"), dtype=str, keep_default_na=False)
+    rows = {rule_id: i for i, rule_id in enumerate(frame["rule_id"])}
+    frame.loc[rows["T-OEK"], "competences"] = "gæld"           # a tag on a service
+    frame.loc[rows["T-PSY"], "kind"] = "tjeneste"              # not a kind
+    frame.loc[rows["T-VOLD"], "competences"] = ""              # knowledge nobody has
+    frame.loc[rows["T-FRI"], "roles"] = "koordinator"          # a coordinator task naming a role
+    frame.loc[rows["T-BOL"], "kind"] = "viden"                 # one need, two kinds (T-OEK says ydelse)
+    path = tmp_path / "team_rules.csv"
+    frame.to_csv(path, index=False)
+    with pytest.raises(RulesError) as error:
+        load_team_rules(str(path))
+    text = str(error.value)
+    for rule_id, column in (("T-OEK", "competences"), ("T-PSY", "kind"), ("T-VOLD", "competences"),
+                            ("T-FRI", "roles"), ("T-BOL", "kind")):
+        assert f"række {rows[rule_id] + 2}, kolonne '{column}'" in text, rule_id
+    frame.drop(columns=["kind"]).to_csv(path, index=False)
+    with pytest.raises(RulesError, match="kind"):
+        load_team_rules(str(path))
+
+
+def test_school_absence_without_a_child_case_is_the_school_social_workers():
+    """Sverigesmodellen: the school social worker takes school absence; a child caseworker with authority only
+    comes in with a child case (a BFU, support or a placement), not with an afdækning."""
+    teen = Person("F1-B3", "F1", "barn", 2011, "Barn 3")
+    absent = [rating(teen, "B_SKO_1", 2)]
+    needs = {n.need_id: n for n in needs_from(context([teen], absent, bases=("BL19",)))}
+    assert needs["fravaer"].roles == ("skolesocialraadgiver",)
+    assert "myndighed" not in needs and "skolesocialraadgiver" in needs["afdaekning"].roles
+    with_case = {n.need_id: n for n in needs_from(context([teen], absent, bases=("BL32",)))}
+    assert with_case["myndighed"].roles == ("familieraadgiver",) and "afdaekning" not in with_case
+    assert "familieraadgiver" in with_case["fravaer"].roles  # the child's own caseworker may take it

@@ -24,8 +24,10 @@ from tests.helpers import family, staff, tiny_register
 ON = date(2027, 3, 1)
 
 
-def need(need_id: str, roles=(), competences=()) -> Need:
-    return Need(need_id, f"Behov {need_id}", tuple(roles), tuple(competences), (Reason("T", f"grund {need_id}", "test"),))
+def need(need_id: str, roles=(), competences=(), kind="viden") -> Need:
+    """A need where a competence tag may stand in for the role (``viden``) unless a test says otherwise."""
+    return Need(need_id, f"Behov {need_id}", tuple(roles), tuple(competences), (Reason("T", f"grund {need_id}", "test"),),
+                kind=kind)
 
 
 def _solve(register: Register, needs, fam=None, disabled=frozenset()):
@@ -99,8 +101,8 @@ def test_short_absence_does_not_exclude():
 def test_coordinator_candidate_has_room_bites():
     # C1 fits a team share (1.0 of 2 points) but not a coordinator's full share (2.0)
     register = tiny_register(
-        [staff("C1", "familieraadgiver", points=10.0, base_caseload_points=8.5, district="Nord"),
-         staff("C2", "familieraadgiver", points=10.0, district="Syd")],
+        [staff("C1", "koordinator", points=10.0, base_caseload_points=8.5, district="Nord"),
+         staff("C2", "koordinator", points=10.0, district="Syd")],
         [family("F1", case_points=2.0)],
     )
     needs = [coordinator_need()]
@@ -173,7 +175,7 @@ def _random_instance(seed: int) -> tuple[Register, list[Need]]:
 def _brute_force_size(register: Register, needs: list[Need]) -> tuple[int, int]:
     """(smallest number of people in contact, number of needs nobody may cover) over all subsets."""
     fam = register.families[0]
-    needs = list(needs) + ([coordinator_need()] if not fam.primary_coordinator else [])
+    needs = list(needs) + ([coordinator_need(needs)] if not fam.primary_coordinator else [])
     candidates = candidates_for(register, fam, needs, ON, fam.case_points)
     forced = [c for c in candidates if c.coordinator]
 
@@ -241,7 +243,7 @@ def test_absence_is_named_in_the_explanation_but_not_its_reason():
 
 
 def test_family_without_coordinator_gets_a_possible_coordinator():
-    register = tiny_register([staff("P1", "ppr_psykolog", False), staff("C1", "familieraadgiver")], [family("F1")])
+    register = tiny_register([staff("P1", "ppr_psykolog", False), staff("C1", "koordinator")], [family("F1")])
     proposal = propose_team(register, register.families[0], [need("ppr", ["ppr_psykolog"])], ON)
     assert proposal.staff_ids() == {"P1", "C1"}
     coordinator = next(m for m in proposal.members if m.staff_id == "C1")
@@ -307,3 +309,61 @@ def test_the_proposal_says_how_many_were_in_contact_before():
     proposal = propose_team(register, register.families[0], [need("ppr", ["ppr_psykolog"])], ON)
     assert proposal.contact_before == 4 and proposal.contact_count == 2  # the coordinator and one psychologist
     assert proposal.size_change() == "i dag 4"
+
+
+# ------------------------------------------------------------------ services, knowledge and the coordinator
+
+
+def test_a_tag_never_makes_someone_cover_a_service():
+    """Debt advice is a service: a family therapist tagged 'gæld' knows about debt but does not give the advice.
+    The same tag does cover a knowledge need, so this fails if can_cover ignores the kind."""
+    tagged = staff("X1", "familiebehandler", False, competences=frozenset({"gæld"}))
+    adviser = staff("O1", "oekonomiraadgiver", False)
+    service = need("oek", ["oekonomiraadgiver"], ["gæld"], kind="ydelse")
+    knowledge = need("oek", ["oekonomiraadgiver"], ["gæld"], kind="viden")
+    assert not can_cover(tagged, service) and can_cover(tagged, knowledge)
+    assert can_cover(adviser, service)
+    alone = tiny_register([tagged, staff("C1")], [family("F1", primary="C1")])
+    proposal = propose_team(alone, alone.families[0], [service], ON)
+    assert proposal.staff_ids() == {"C1"} and [u.need_id for u in proposal.unstaffed] == ["oek"]
+    assert "kompetencen" not in proposal.unstaffed[0].explanation  # only the role is offered as the way to cover it
+    both = tiny_register([tagged, adviser, staff("C1")], [family("F1", primary="C1")], team=[("F1", "X1", "familiebehandler")])
+    proposal = propose_team(both, both.families[0], [service], ON)
+    assert proposal.staff_ids() == {"C1", "O1"}  # the known face with the tag is not enough
+
+
+def test_a_caseworker_with_authority_coordinates_only_where_the_family_has_a_case_of_theirs():
+    """An eviction risk and no child case: the coordinator candidate is a coordinator, not the child caseworker with
+    authority who happens to be nearer and less busy."""
+    register = tiny_register(
+        [staff("O1", "oekonomiraadgiver", False, district="Nord"),
+         staff("FR1", "familieraadgiver", district="Nord"),
+         staff("HR1", "handicapraadgiver", district="Nord"),
+         staff("K1", "koordinator", district="Syd", points=10.0, base_caseload_points=6.0)],
+        [family("F1", primary=None, district="Nord")])
+    eviction = [need("oek", ["oekonomiraadgiver"], kind="ydelse")]
+    proposal = propose_team(register, register.families[0], eviction, ON)
+    assert proposal.staff_ids() == {"O1", "K1"}
+    with_case = eviction + [need("myndighed", ["familieraadgiver"], kind="ydelse")]
+    proposal = propose_team(register, register.families[0], with_case, ON)
+    assert proposal.staff_ids() == {"O1", "FR1"}  # the child's caseworker is in contact anyway and may coordinate
+    no_coordinator = tiny_register(register.staff[:3], register.families)
+    gap = propose_team(no_coordinator, no_coordinator.families[0], eviction, ON).unstaffed
+    assert [u.need_id for u in gap] == ["koordinator"] and "kun som koordinator" in gap[0].explanation
+
+
+def test_the_family_chosen_coordinator_covers_the_coordinator_need_or_the_refusal_is_explained():
+    """Hedensted: the family chooses its coordinator whatever the profession, within the hard limits."""
+    people = [staff("J1", "jobkonsulent", False), staff("K1", "koordinator")]
+    register = tiny_register(people, [family("F1", primary=None, preferred_coordinator="J1")])
+    proposal = propose_team(register, register.families[0], [], ON)
+    assert proposal.staff_ids() == {"J1"}
+    assert proposal.members[0].covers == ["Koordinator (familiens eget valg)"]
+    assert "Familien har valgt Test J1 (J1, Beskæftigelsesrådgiver) som koordinator" in proposal.family_choices[0]
+    away = register.replace(absences=(Absence("J1", date(2027, 2, 1), date(2027, 6, 30), "privat"),))
+    proposal = propose_team(away, away.families[0], [], ON)
+    assert proposal.staff_ids() == {"K1"}
+    assert "men Test J1 er fraværende til 30.06.2027" in proposal.family_choices[0]
+    full = tiny_register([staff("J1", "jobkonsulent", False, points=10.0, base_caseload_points=9.5), people[1]],
+                         [family("F1", primary=None, preferred_coordinator="J1", case_points=2.0)])
+    assert "har ikke plads" in propose_team(full, full.families[0], [], ON).family_choices[0]

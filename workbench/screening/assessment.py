@@ -207,13 +207,16 @@ def assess(register: Register, family: Family, ratings: Iterable[ScreeningRating
     needs = needs_from(Context(persons, ratings, on, bases))
     areas = areas_of(ratings, persons, on)
     points, points_reasons = case_points(areas, policy)
-    rule, due, missing_rule = cadence(register, family, bases, on)
-    if missing_rule:
-        warnings.append(missing_rule)
+    target_group = check_target_group(bases)
+    rule, due = None, None
+    if target_group.in_model:  # outside the target group there is no coordinated follow-up to schedule
+        rule, due, missing_rule = cadence(register, family, bases, on)
+        if missing_rule:
+            warnings.append(missing_rule)
     return Assessment(
         family=family, on=on, ratings=ratings, needs=tuple(needs), areas=tuple(areas),
         existing_case_basis=family.case_basis, suggested_case_basis=tuple(suggestions),
-        target_group=check_target_group(bases), rule=rule, next_followup=due,
+        target_group=target_group, rule=rule, next_followup=due,
         case_points=points, points_reasons=tuple(points_reasons),
         strengths=tuple(strengths_of(ratings, persons, on)), warnings=tuple(warnings),
     )

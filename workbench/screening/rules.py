@@ -148,6 +148,16 @@ def render_reason(template: str, hits: list[Hit], context: Context, bases: Itera
 
 # --------------------------------------------------------------------------- rule tables
 
+SERVICE, KNOWLEDGE, TASK = "ydelse", "viden", "opgave"
+KINDS = {
+    SERVICE: "en ydelse eller myndighedsopgave, som kun fagpersonen med rollen kan give",
+    KNOWLEDGE: "viden i teamet, som også en anden fagperson med kompetencen kan bidrage med",
+    TASK: "en opgave for koordinatoren uden en fagperson mere",
+}
+"""What a team rule asks for (column ``kind`` of team_rules.csv).  A competence tag says someone *knows* about
+violence or network meetings; it never makes them the one who grants bostøtte, debt advice, rusmiddelbehandling or
+a børnefaglig undersøgelse - that takes the profession whose service it is."""
+
 
 @dataclass(frozen=True)
 class TeamRule:
@@ -159,6 +169,7 @@ class TeamRule:
     condition: Condition
     reason_da: str
     source: str
+    kind: str = SERVICE
 
 
 @dataclass(frozen=True)
@@ -243,13 +254,15 @@ class _Rows:
 def load_team_rules(path: str | None = None) -> tuple[TeamRule, ...]:
     """Rules from ratings and legal triggers to the needs a team must cover."""
     rows = _Rows(Path(path) if path else Path(str(data_path("team_rules.csv"))),
-                 ("rule_id", "need", "need_label", "roles", "competences", "items", "reason_da", "source"))
+                 ("rule_id", "need", "need_label", "kind", "roles", "competences", "items", "reason_da", "source"))
     rules = []
+    kind_of_need: dict[str, str] = {}
     for row, values in rows.rows():
         roles = _split(values["roles"])
         for role in roles:
             if role not in catalogue.roles():
                 rows.problem(row, "roles", f"ukendt rolle '{role}'", "unknown role")
+        kind = _check_kind(rows, row, values, roles, kind_of_need)
         condition = rows.condition(row, values, "case_basis")
         if condition.is_empty:
             rows.problem(row, "items", "reglen har ingen betingelse (items, income eller case_basis)", "rule has no condition")
@@ -257,9 +270,33 @@ def load_team_rules(path: str | None = None) -> tuple[TeamRule, ...]:
             if not values[column]:
                 rows.problem(row, column, "feltet må ikke være tomt", "must not be blank")
         rules.append(TeamRule(values["rule_id"], values["need"], values["need_label"], roles,
-                              _split(values["competences"]), condition, values["reason_da"], values["source"]))
+                              _split(values["competences"]), condition, values["reason_da"], values["source"], kind))
     rows.raise_if_errors()
     return tuple(rules)
+
+
+def _check_kind(rows: _Rows, row: int, values: dict, roles: tuple[str, ...], kind_of_need: dict[str, str]) -> str:
+    """The row's kind, checked against who may cover it: a service names roles and no competence (a tag must not
+    stand in for it), knowledge names a competence, a coordinator task names nobody; one need has one kind."""
+    kind, competences = values["kind"].lower(), _split(values["competences"])
+    if kind not in KINDS:
+        rows.problem(row, "kind", f"'{values['kind']}' skal være {', '.join(KINDS)}", "must be ydelse, viden or opgave")
+        return kind
+    if kind == SERVICE and not roles:
+        rows.problem(row, "roles", "en ydelse skal have mindst én rolle, der giver den", "a service needs a role")
+    if kind == SERVICE and competences:
+        rows.problem(row, "competences", "en ydelse dækkes kun af rollen; en kompetence kan ikke træde i stedet "
+                     "(brug 'viden', hvis det er viden i teamet, der er brug for)", "a service is covered by its role only")
+    if kind == KNOWLEDGE and not competences:
+        rows.problem(row, "competences", "viden skal have mindst én kompetence", "knowledge needs a competence")
+    if kind == TASK and (roles or competences):
+        rows.problem(row, "roles", "en opgave for koordinatoren har hverken rolle eller kompetence",
+                     "a coordinator task names nobody")
+    earlier = kind_of_need.setdefault(values["need"], kind)
+    if earlier != kind:
+        rows.problem(row, "kind", f"behovet '{values['need']}' er '{earlier}' i en tidligere række; et behov har én "
+                     "slags", "one need, one kind")
+    return kind
 
 
 @lru_cache(maxsize=None)
@@ -316,6 +353,13 @@ class Need:
     act_now: bool = False
     coordinator: bool = False
     """Covered by anyone who can coordinate (the family chooses its coordinator among the team)."""
+    kind: str = SERVICE
+    """``ydelse`` (only the role covers it), ``viden`` (a competence may) or ``opgave`` (the coordinator's task)."""
+    not_roles: tuple[str, ...] = ()
+    """Roles that may not take this need (for the coordinator need: a caseworker with authority in a family that
+    has no case of theirs)."""
+    chosen: str = ""
+    """For the coordinator need: the staff id the family has chosen; then only that person covers it."""
 
     @property
     def staffed(self) -> bool:
@@ -326,7 +370,8 @@ class Need:
         if self.coordinator:
             return "en medarbejder, der kan være koordinator"
         parts = [catalogue.role_label(r) for r in self.roles]
-        parts += [f"kompetencen '{c}'" for c in self.competences]
+        if self.kind == KNOWLEDGE:
+            parts += [f"kompetencen '{c}'" for c in self.competences]
         return " eller ".join(parts) if parts else "koordinatoren"
 
 
@@ -339,7 +384,7 @@ def needs_from(context: Context, rules: Iterable[TeamRule] | None = None) -> lis
             continue
         bases = tuple(b for b in context.case_basis if b in rule.condition.case_basis)
         entry = merged.setdefault(rule.need, {"label": rule.need_label, "roles": [], "competences": [],
-                                               "reasons": [], "act_now": False})
+                                               "reasons": [], "act_now": False, "kind": rule.kind})
         entry["roles"] += [r for r in rule.roles if r not in entry["roles"]]
         entry["competences"] += [c for c in rule.competences if c not in entry["competences"]]
         entry["reasons"].append(Reason(rule.rule_id, render_reason(rule.reason_da, hits, context, bases),
@@ -348,7 +393,7 @@ def needs_from(context: Context, rules: Iterable[TeamRule] | None = None) -> lis
         entry["act_now"] |= any(h.score is not None and h.item_id in items and items[h.item_id].is_act_now(h.score)
                                 for h in hits)
     return _one_caseworker([Need(need_id, e["label"], tuple(e["roles"]), tuple(e["competences"]),
-                                 tuple(e["reasons"]), e["act_now"]) for need_id, e in merged.items()])
+                                 tuple(e["reasons"]), e["act_now"], kind=e["kind"]) for need_id, e in merged.items()])
 
 
 ONE_CASEWORKER = Reason(
@@ -368,7 +413,8 @@ def _one_caseworker(needs: list[Need]) -> list[Need]:
     both = Need("myndighed", "Sagsbehandler for barnets sag (støtte og handicap)",
                 tuple(dict.fromkeys(disability.roles + support.roles)),
                 tuple(dict.fromkeys(disability.competences + support.competences)),
-                support.reasons + disability.reasons + (ONE_CASEWORKER,), support.act_now or disability.act_now)
+                support.reasons + disability.reasons + (ONE_CASEWORKER,), support.act_now or disability.act_now,
+                kind=SERVICE)
     return [both if n is support else n for n in needs if n is not disability]
 
 

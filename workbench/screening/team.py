@@ -26,10 +26,11 @@ from workbench.solver import new_solver
 from workbench.soft_terms import SoftTerm, objective
 
 from workbench import catalogue
+from workbench.attendance import CASEWORKER_ROLES
 from workbench.caseload import caseload, shares
 from workbench.hard_rules import HardRule, add_constraints, constrains
 from workbench.model import Family, Register, Staff
-from workbench.screening.rules import Need, Reason
+from workbench.screening.rules import KNOWLEDGE, TASK, Need, Reason
 from workbench.settings import DEFAULT_LOAD, LoadWeights
 
 SCALE = 100
@@ -60,19 +61,36 @@ CONSTRAINTS = (
 """The rules this model enforces, in the order their constraints are added."""
 
 
-def coordinator_need() -> Need:
-    """A family without a coordinator chooses one among its team (Hedensted: the family chooses)."""
+def coordinator_need(needs: tuple[Need, ...] | list[Need] = (), chosen: str = "", chosen_name: str = "") -> Need:
+    """A family without a coordinator chooses one among its team (Hedensted: the family chooses).
+
+    A caseworker with authority (børne- og familierådgiver, børnehandicaprådgiver) is a possible coordinator only
+    when one of the family's needs can be met by no one else (the child's case is theirs): otherwise a family with, say, only an eviction risk would
+    get a child caseworker with authority just because one can coordinate.  ``chosen``: the family has already
+    chosen (any profession, Hedensted: "uanset faglig baggrund"); then only that person covers the need."""
+    called_for = {role for n in needs if n.roles and set(n.roles) <= set(CASEWORKER_ROLES) for role in n.roles}
+    if chosen:
+        return Need(COORDINATOR_NEED, "Koordinator (familiens eget valg)", (), (),
+                    (Reason("T-KOORD-VALGT", f"Familien har selv valgt {chosen_name or chosen} som sin koordinator",
+                            "Hedensted, Familier på vej: familien vælger koordinator uanset faglig baggrund"),),
+                    coordinator=True, kind=TASK, chosen=chosen)
     return Need(COORDINATOR_NEED, "Mulig koordinator (familien vælger)", (), (),
                 (Reason("T-KOORD", "Familien har ingen koordinator endnu og vælger selv sin koordinator blandt "
                                    "teamets medlemmer", "Hedensted, Familier på vej"),),
-                coordinator=True)
+                coordinator=True, kind=TASK, not_roles=tuple(r for r in CASEWORKER_ROLES if r not in called_for))
 
 
 def can_cover(person: Staff, need: Need) -> bool:
-    """Role match, or a listed competence; the coordinator need takes anyone who can coordinate."""
+    """The role covers any need; a competence tag only a knowledge need (``viden``), never a statutory service.
+    The coordinator need takes the family's chosen person, or else anyone who can coordinate and is not a
+    caseworker with authority the family has no case for."""
     if need.coordinator:
-        return person.can_coordinate
-    return person.role in need.roles or bool(set(need.competences) & person.competences)
+        if need.chosen:
+            return person.staff_id == need.chosen
+        return person.can_coordinate and person.role not in need.not_roles
+    if person.role in need.roles:
+        return True
+    return need.kind == KNOWLEDGE and bool(set(need.competences) & person.competences)
 
 
 def _by_role_only(person: Staff, need: Need) -> bool:
@@ -294,6 +312,10 @@ class TeamProposal:
     """need label -> the Danish reasons (with source) that called for it."""
     choices: list[str] = field(default_factory=list)
     """The caseworker's own choices (on or off the team), and any that could not be honoured, in Danish."""
+    family_choices: list[str] = field(default_factory=list)
+    """The family's own choice of coordinator: honoured, or why it cannot be (Danish)."""
+    outside_target_group: str = ""
+    """Why no team is proposed: the family is outside the coordinated model's target group (Danish)."""
 
     contact_before: int = 0
     """Professionals in contact with the family before the proposal (its team and coordinators): the models
@@ -342,10 +364,13 @@ def explain_unstaffed(register: Register, model: TeamModel, need: Need) -> str:
     """Why nobody covers ``need``: nobody with the role or competence, or each one named with the limit that stops them."""
     able = [c for c in model.candidates if can_cover(c.staff, need)]
     if not able and need.coordinator:
-        return "Ingen medarbejder i registret kan være koordinator (can_coordinate = ja i staff.csv)."
+        held_back = (" En børne- og familierådgiver eller børnehandicaprådgiver foreslås kun som koordinator, når "
+                     "familien har en sag hos dem." if need.not_roles else "")
+        return "Ingen medarbejder i registret kan være koordinator (can_coordinate = ja i staff.csv)." + held_back
     if not able:
+        what = "rollen eller kompetencen" if need.kind == KNOWLEDGE else "rollen"
         return (f"Ingen medarbejder i registret er {need.who_can_cover()}. Overvej at købe ydelsen eksternt "
-                f"eller at registrere rollen eller kompetencen på en medarbejder i staff.csv.")
+                f"eller at registrere {what} på en medarbejder i staff.csv.")
     reasons = [_why_excluded(c, need, model.exclude) for c in able]
     shown = "; ".join(reasons[:8]) + (f"; og {len(reasons) - 8} flere" if len(reasons) > 8 else "")
     return f"Alle {len(able)} mulige ({need.who_can_cover()}) er optaget: {shown}."
@@ -411,6 +436,56 @@ def _screen_choices(register: Register, family: Family, needs: list[Need], on: d
     return frozenset(keep_in), frozenset(keep_out), notes
 
 
+OUTSIDE_TARGET_GROUP = "UDEN_FOR_MAALGRUPPEN"
+
+
+def no_team(register: Register, family: Family, needs: list[Need], on: date) -> TeamProposal:
+    """No team for a family outside the coordinated model's target group (Hedensted: not families with only
+    financial aid or short § 11 advice): the needs are shown, but nobody is added to the family and no follow-up
+    cadence is invented; the professionals already in contact go on as before."""
+    before = set(register.team_staff_ids(family.family_id)) | {
+        p for p in (family.primary_coordinator, family.secondary_coordinator) if p}
+    why = ("Familien er uden for målgruppen for den koordinerede indsats, så der foreslås intet team, ingen "
+           "koordinator og ingen faste opfølgningsmøder. Behovene nedenfor klares i almindelig sagsbehandling; "
+           "screen igen, hvis familien får en børnefaglig undersøgelse, en støttende indsats, en anbringelse eller "
+           "en handicapsag.")
+    return TeamProposal(family.family_id, on, OUTSIDE_TARGET_GROUP, contact_before=len(before),
+                        outside_target_group=why,
+                        need_reasons={n.label: [f"{r.text} ({r.source})" if r.source else r.text for r in n.reasons]
+                                      for n in needs})
+
+
+def _family_choice(register: Register, family: Family, needs: list[Need], on: date, points: float,
+                   load: LoadWeights, exclude: frozenset[str]) -> tuple[str, list[str]]:
+    """The coordinator the family has chosen, if that person can take the family on; else '' and why not.
+
+    The family's choice counts whatever the person's profession (Hedensted); only the hard limits can stop it:
+    a long absence, no room for a coordinator's caseload share, or the caseworker taking the person off."""
+    chosen = family.preferred_coordinator
+    if not chosen:
+        return "", []
+    person = register.staff_by_id.get(chosen)
+    if person is None:
+        return "", [f"Familien har valgt '{chosen}' som koordinator, men personen findes ikke i registret; "
+                    "familien vælger en anden blandt teamets medlemmer."]
+    who = f"{person.name} ({chosen}, {catalogue.role_label(person.role)})"
+    c = next(c for c in candidates_for(register, family, [], on, points, load, frozenset({chosen}))
+             if c.staff.staff_id == chosen)
+    why = ""
+    if chosen in exclude:
+        why = "er fravalgt af sagsbehandleren"
+    elif c.absent_until and not c.attached:
+        why = f"er fraværende til {c.absent_until:%d.%m.%Y}"
+    elif c.extra_as_coordinator > c.room + 1e-9:
+        why = (f"bruger {_fmt(c.used)} af {_fmt(person.max_caseload_points)} sagspoint og har ikke plads til "
+               f"{_fmt(c.extra_as_coordinator)} point mere som koordinator")
+    if why:
+        return "", [f"Familien har valgt {who} som koordinator, men {person.name} {why}. Tal med familien om et "
+                    "andet valg; forslaget har en mulig koordinator med i teamet."]
+    return chosen, [f"Familien har valgt {who} som koordinator: {person.name} er med i teamet og dækker "
+                    "koordinatoropgaven."]
+
+
 def propose_team(register: Register, family: Family, needs: list[Need], on: date, case_points: float | None = None,
                  load: LoadWeights = DEFAULT_LOAD, time_limit: float = 10.0, include: frozenset[str] = frozenset(),
                  exclude: frozenset[str] = frozenset(), deterministic_time: float | None = None) -> TeamProposal:
@@ -423,9 +498,18 @@ def propose_team(register: Register, family: Family, needs: list[Need], on: date
     long.
     """
     needs = list(needs)
-    if not family.primary_coordinator and not any(n.coordinator for n in needs):
-        needs.append(coordinator_need())
     points = family.case_points if case_points is None else case_points
+    family_notes: list[str] = []
+    if not family.primary_coordinator and not any(n.coordinator for n in needs):
+        chosen, family_notes = _family_choice(register, family, needs, on, points, load, frozenset(exclude))
+        name = register.staff_by_id[chosen].name if chosen else ""
+        needs.append(coordinator_need(needs, chosen, f"{name} ({chosen})" if chosen else ""))
+    elif family.preferred_coordinator and family.preferred_coordinator not in (
+            family.primary_coordinator, family.secondary_coordinator):
+        person = register.staff_by_id.get(family.preferred_coordinator)
+        who = f"{person.name} ({person.staff_id})" if person else family.preferred_coordinator
+        family_notes.append(f"Familien har valgt {who} som koordinator; koordinatorplanen giver {who} rollen, "
+                            "når der planlægges næste gang (forslaget her bygger på den nuværende koordinator).")
     staffed = [n for n in needs if n.staffed]
     include, exclude, notes = _screen_choices(register, family, staffed, on, points, load,
                                               frozenset(include), frozenset(exclude))
@@ -434,7 +518,7 @@ def propose_team(register: Register, family: Family, needs: list[Need], on: date
     before = set(register.team_staff_ids(family.family_id)) | {
         p for p in (family.primary_coordinator, family.secondary_coordinator) if p}
     proposal = TeamProposal(family.family_id, on, solver.status_name(status), choices=notes,
-                            contact_before=len(before))
+                            family_choices=family_notes, contact_before=len(before))
     proposal.need_reasons = {n.label: [f"{r.text} ({r.source})" if r.source else r.text for r in n.reasons]
                              for n in needs}
     proposal.coordinator_tasks = [f"{n.label}: " + "; ".join(r.text for r in n.reasons) for n in needs if not n.staffed]

@@ -7,10 +7,11 @@ from datetime import date
 from typing import TYPE_CHECKING, Iterable
 
 from workbench.danish import count
+from workbench.errors import Refusal
 from workbench.model import Register, ScreeningRating, TeamChange
 from workbench.screening.assessment import Assessment, CasePointsPolicy, DEFAULT_POINTS, assess
 from workbench.io.instrument import LEVEL_LABELS
-from workbench.screening.team import TeamProposal, propose_team
+from workbench.screening.team import TeamProposal, no_team, propose_team
 from workbench.settings import DEFAULT_LOAD, LoadWeights
 
 if TYPE_CHECKING:  # the store is passed in by the caller
@@ -48,6 +49,8 @@ def screen(register: Register, family_id: str, ratings: Iterable[ScreeningRating
     if not ratings:
         raise ScreeningInputError(f"Ingen punkter er vurderet for familie {family_id}; vurder mindst ét punkt.")
     assessment = assess(register, family, ratings, on, policy)
+    if not assessment.target_group.in_model:
+        return ScreeningOutcome(assessment, no_team(register, family, list(assessment.needs), on))
     proposal = propose_team(register, assessment.family_with_points(), list(assessment.needs), on,
                             assessment.case_points, load, time_limit, frozenset(include), frozenset(exclude))
     return ScreeningOutcome(assessment, proposal)
@@ -112,7 +115,11 @@ def outcome_lines(outcome: ScreeningOutcome) -> list[str]:
     for need in a.needs:
         lines.append(f"  * {need.label}" + (" (HANDLING NU)" if need.act_now else ""))
         lines += [f"      {r.text} [{r.rule_id}; {r.source}]" for r in need.reasons]
-    lines.append(f"Foreslået team ({p.contact_count} fagpersoner i kontakt med familien, {p.size_change()}):")
+    if p.outside_target_group:
+        lines.append(f"Intet team: {p.outside_target_group}")
+    else:
+        lines.append(f"Foreslået team ({p.contact_count} fagpersoner i kontakt med familien, {p.size_change()}):")
+    lines += [f"  Familiens valg: {note}" for note in p.family_choices]
     for m in p.members:
         covers = ", ".join(m.covers) or "ingen særskilte behov"
         lines.append(f"  - {m.name} ({m.staff_id}, {m.role_label}): dækker {covers}; " + "; ".join(m.reasons))
@@ -136,6 +143,9 @@ def accept_outcome(store: Store, outcome: ScreeningOutcome, register: Register, 
     The family's coordinators are not written into the team (they attend anyway and may change).  Returns the
     change and Danish lines saying who joins and who leaves, compared with ``current_team`` (default: the
     register's team)."""
+    if outcome.proposal.outside_target_group:
+        raise Refusal(f"Familie {outcome.family_id} er uden for målgruppen; der er intet team at acceptere, og "
+                      "familiens nuværende team ændres ikke.")
     family = register.family_by_id[outcome.family_id]
     coordinators = {family.primary_coordinator, family.secondary_coordinator} - {None}
     members = tuple(sorted(outcome.proposal.staff_ids() - coordinators))
