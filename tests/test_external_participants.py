@@ -162,3 +162,18 @@ def test_the_excel_overview_names_them_beside_the_team():
                                                 "Lars Testrup (egen læge, Lægehuset Tværby)")
     assert table.loc["F0002", "Med udefra"] == ""
     assert list(table.columns).index("Med udefra") == list(table.columns).index("Team") + 1
+
+
+def test_with_many_meetings_the_guests_are_said_once_above_the_dates():
+    from dataclasses import replace
+    from datetime import timedelta
+
+    plan = dst_plan()
+    own = [m for m in plan.meetings if m.family_id == "F0001"]
+    more = [replace(m, meeting_id=f"{m.meeting_id}x{i}", day=m.day + timedelta(days=2 * (i + 1)))
+            for i, m in enumerate(own * 3)]
+    wheel = family_wheel(replace(plan, meetings=plan.meetings + more), _register(TEACHER), "F0001")
+    assert len(wheel.meetings) == 16  # the dates go under the wheel in columns
+    page = printable_html(wheel)
+    assert "Også med" not in page
+    assert page.count("Til opfølgningsmøderne kommer også: Hanne Fiktivsen (lærer)") == 1
