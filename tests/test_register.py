@@ -82,6 +82,8 @@ def test_every_problem_is_reported_at_once(small_data_dir):
     ("families", "family_id", "010203-1234"),
     ("screenings", "note", "cpr 0102031234 nævnt"),
     ("staff", "name", "Anna 010203-1234"),
+    ("external_participants", "name", "Hanne 010203-1234"),
+    ("civil_society", "contact", "ring 0102031234"),
 ])
 def test_cpr_like_numbers_are_refused_anywhere(small_data_dir, table, column, value):
     _edit(small_data_dir, table, 0, column, value)

@@ -4,7 +4,7 @@ professional whose role the appointment asks for."""
 from __future__ import annotations
 
 from workbench.catalogue import role_label
-from workbench.model import Assignment, Meeting, Register
+from workbench.model import Assignment, ExternalParticipant, Meeting, Register
 
 
 def attendees_of(register: Register, assignment: Assignment | None, family_id: str) -> tuple[str, ...]:
@@ -17,6 +17,15 @@ def attendees_of(register: Register, assignment: Assignment | None, family_id: s
     chosen = set(family.meeting_attendees) if family is not None and family.meeting_attendees else None
     people += [p for p in register.team_staff_ids(family_id) if chosen is None or p in chosen]
     return tuple(dict.fromkeys(p for p in people if p))
+
+
+def invited_externals(register: Register, meeting: Meeting) -> tuple[ExternalParticipant, ...]:
+    """The people from outside the staff invited to this meeting: those the family's register says come to its team
+    follow-ups; none at a person's own appointment (a teacher has no place at a jobsamtale). They never constrain
+    the plan, so they are looked up here, where the meeting is shown, not when it is planned."""
+    if meeting.person_id:
+        return ()
+    return tuple(p for p in register.externals_by_family.get(meeting.family_id, ()) if p.invited)
 
 
 CASEWORKER_ROLES = ("familieraadgiver", "handicapraadgiver")

@@ -510,7 +510,7 @@ def screen(
         outcome = screen_family(register, family, snapshot.ratings, day)
     except ScreeningInputError as error:
         _fail(str(error))
-    for line in outcome_lines(outcome):
+    for line in outcome_lines(outcome, register):
         typer.echo(line)
     if save or accept_from:
         store.put(PROPOSAL_KIND, family, outcome_json(outcome))

@@ -245,6 +245,62 @@ class ClosedDay:
     reason: str = ""
 
 
+EXTERNAL_ROLES: tuple[str, ...] = ("lærer", "pædagog", "egen læge", "regionspsykiatri", "terapeut", "netværksperson",
+                                   "frivillig", "andet")
+"""What an external participant is to the family (the register's drop-down list)."""
+HEALTH_ROLES: frozenset[str] = frozenset({"egen læge", "regionspsykiatri", "terapeut"})
+"""External roles that tell about a family member's health: never written where colleagues may read along (a
+calendar invitation)."""
+
+
+@dataclass(frozen=True)
+class ExternalParticipant:
+    """Someone outside the municipality's staff who takes part in the family's work: a teacher, the day care, the
+    family's own doctor, a volunteer who walks along (Thisted's "gå-med"). Named on the family's papers and
+    invitations; never planned around (no capacity, no workdays), so the plan is the same with or without them."""
+
+    family_id: str
+    name: str
+    organisation: str
+    contact_role: str
+    invited: bool = False
+    """Invited to the family's team follow-ups (not to a person's own appointment)."""
+    phone: str = ""
+    email: str = ""
+
+    @property
+    def about_health(self) -> bool:
+        return self.contact_role in HEALTH_ROLES
+
+
+OFFER_TAGS: dict[str, str] = {"fritid": "en fritidsaktivitet", "civilsamfund": "kontakt til foreninger og frivillige",
+                              "netvaerk": "et større netværk"}
+"""The needs a civil-society offer can answer (the screening's needs of the same names) and what it gives."""
+
+
+@dataclass(frozen=True)
+class CivilSocietyOffer:
+    """A local association's or volunteer group's offer a coordinator can bridge a family to (Thisted: leisure and
+    network outside the municipality carry part of the work)."""
+
+    name: str
+    offer: str
+    tags: tuple[str, ...]
+    """Needs it answers: keys of :data:`OFFER_TAGS`."""
+    for_whom: str = ""
+    """Who it is for in the association's words, e.g. 'børn 6-12 år' or 'forældre'."""
+    min_age: int | None = None
+    max_age: int | None = None
+    contact: str = ""
+
+    def fits_age(self, age: int) -> bool:
+        return (self.min_age is None or age >= self.min_age) and (self.max_age is None or age <= self.max_age)
+
+    @property
+    def has_ages(self) -> bool:
+        return self.min_age is not None or self.max_age is not None
+
+
 def _group(items: Iterable, key: str) -> dict[str, tuple]:
     grouped: dict[str, list] = {}
     for item in items:
@@ -266,6 +322,8 @@ class Register:
     persons: tuple[Person, ...] = ()
     closed_days: tuple[ClosedDay, ...] = ()
     cases: tuple[Case, ...] = ()
+    external_participants: tuple[ExternalParticipant, ...] = ()
+    civil_society: tuple[CivilSocietyOffer, ...] = ()
     source: str = field(default="", compare=False)
 
     @cached_property
@@ -308,6 +366,10 @@ class Register:
     @cached_property
     def cases_by_family(self) -> Mapping[str, tuple[Case, ...]]:
         return _group(self.cases, "family_id")
+
+    @cached_property
+    def externals_by_family(self) -> Mapping[str, tuple[ExternalParticipant, ...]]:
+        return _group(self.external_participants, "family_id")
 
     def team_staff_ids(self, family_id: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(m.staff_id for m in self.team_by_family.get(family_id, ())))

@@ -9,7 +9,10 @@ Two forms are made here from one :class:`Wheel`:
   the wheel drawn as inline SVG (prints sharply, needs no script, works offline), the dates, the team and
   what a follow-up meeting is for.  :mod:`workbench.export.pdf` turns it into a PDF.
 
-Only the family's pseudonym id appears; family members are never named.
+Only the family's pseudonym id appears; family members are never named. People from outside the staff who are
+with the family (a teacher, the family's own doctor, a volunteer) are listed with their invitations, and where
+the family's screening shows a leisure or network need, the local offers that fit (:mod:`workbench.screening.
+civil_society`).
 """
 
 from __future__ import annotations
@@ -27,9 +30,10 @@ import plotly.graph_objects as go
 
 from workbench import catalogue
 from workbench.danish import MONTHS_DA, WEEKDAYS_DA, danish_date
-from workbench.attendance import meeting_place
+from workbench.attendance import invited_externals, meeting_place
 from workbench.clocks import rule_for
 from workbench.model import Meeting, Plan, Register
+from workbench.screening.civil_society import OFFERS_SHOWN, OfferMatch, family_offers
 
 MONTH_SHORT_DA = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 SEGMENT_COLOURS = ("#e3f2fd", "#f1f8e9")
@@ -44,6 +48,17 @@ class TeamEntry:
     task: str
     """'Primær koordinator', 'Sekundær koordinator' or 'I teamet'."""
     email: str = ""
+
+
+@dataclass(frozen=True)
+class ExternalEntry:
+    """Someone from outside the staff on the family's page: the family's own papers may say who they are."""
+
+    name: str
+    role: str
+    organisation: str
+    invited: bool
+    contact: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,6 +78,14 @@ class Wheel:
     for one of the parents."""
     places: tuple[tuple[str, str], ...] = ()
     """(meeting id, where it is held) for meetings with a known place (attendance.meeting_place)."""
+    externals: tuple[ExternalEntry, ...] = ()
+    guests: tuple[tuple[str, str], ...] = ()
+    """(meeting id, who from outside is invited: 'Hanne Hansen (lærer)') for meetings with someone from outside."""
+    offers: tuple[OfferMatch, ...] = ()
+    """Local offers that fit the family's leisure or network need (empty if it has none)."""
+
+    def guests_at(self, meeting: Meeting) -> str:
+        return dict(self.guests).get(meeting.meeting_id, "")
 
     def title(self, meeting: Meeting) -> str:
         return dict(self.titles).get(meeting.meeting_id, "Opfølgningsmøde")
@@ -108,8 +131,9 @@ class Wheel:
         return [m for m in self.meetings if (m.day.year, m.day.month) == (month.year, month.month)]
 
 
-def family_wheel(plan: Plan, register: Register, family_id: str) -> Wheel:
-    """The årshjul of one family from a plan (twelve months from the plan's first month)."""
+def family_wheel(plan: Plan, register: Register, family_id: str, store=None) -> Wheel:
+    """The årshjul of one family from a plan (twelve months from the plan's first month); ``store`` lets a screening
+    saved in the workbench decide which local offers fit."""
     family = register.family_by_id.get(family_id)
     if family is None:
         raise KeyError(f"Familie {family_id} findes ikke i data")
@@ -147,13 +171,23 @@ def family_wheel(plan: Plan, register: Register, family_id: str) -> Wheel:
             titles.append((m.meeting_id, f"{register.appointment_title(m.rule_id)} – "
                                          f"{person.label if person and person.label else m.person_id}"))
     places = tuple((m.meeting_id, place) for m in meetings if (place := meeting_place(register, m, assignment)))
-    return Wheel(family_id, first, meetings, tuple(team), cadence, source, tuple(titles), places)
+    externals = tuple(ExternalEntry(p.name, p.contact_role, p.organisation, p.invited,
+                                    " · ".join(x for x in (p.phone, p.email) if x))
+                      for p in register.externals_by_family.get(family_id, ()))
+    guests = tuple((m.meeting_id, ", ".join(f"{p.name} ({p.contact_role})" for p in people))
+                   for m in meetings if (people := invited_externals(register, m)))
+    offers = tuple(family_offers(register, family_id, plan.start, store))
+    return Wheel(family_id, first, meetings, tuple(team), cadence, source, tuple(titles), places, externals,
+                 guests, offers)
 
 
-def _under_the_date(wheel: Wheel, meeting: Meeting) -> str:
-    """What stands under a meeting's date: whose own appointment it is, and the place if it is not the usual one."""
+def _under_the_date(wheel: Wheel, meeting: Meeting, with_guests: bool = True) -> str:
+    """What stands under a meeting's date: whose own appointment it is, the place if it is not the usual one, and
+    who comes from outside the staff (left out when the dates must fit in columns; then said once above them)."""
     other = _other_place(wheel, meeting)
-    return " · ".join(x for x in (wheel.title(meeting), other) if x) if meeting.person_id or other else ""
+    guests = f"Også med: {wheel.guests_at(meeting)}" if with_guests and wheel.guests_at(meeting) else ""
+    title = wheel.title(meeting) if meeting.person_id or other else ""
+    return " · ".join(x for x in (title, other, guests) if x)
 
 
 def _other_place(wheel: Wheel, meeting: Meeting) -> str:
@@ -191,7 +225,9 @@ def wheel_figure(wheel: Wheel) -> go.Figure:
         marker={"size": 30, "color": DOT_COLOUR, "line": {"color": "white", "width": 1}},
         text=[f"{m.day.day}/{m.day.month}" for m in wheel.meetings], textposition="middle center",
         textfont={"size": 10, "color": "white"},
-        hovertext=[f"{wheel.title(m)}<br>{danish_date(m.day)}<br>{_time_text(m)}" for m in wheel.meetings],
+        hovertext=[f"{wheel.title(m)}<br>{danish_date(m.day)}<br>{_time_text(m)}"
+                   + (f"<br>Også med: {html.escape(wheel.guests_at(m))}" if wheel.guests_at(m) else "")
+                   for m in wheel.meetings],
         hoverinfo="text", name="Møder", showlegend=False,
     ))
     figure.update_layout(
@@ -281,6 +317,9 @@ table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 1mm 2mm; font-size: 9.5pt; border-bottom: 0.3mm solid #cfd8dc; vertical-align: top; }
 th { background: #e3f2fd; }
 .noter { border: 0.3mm dashed #90a4ae; height: 14mm; margin-top: 1mm; }
+.kort .noter { height: 9mm; }
+.tilbud { margin: 0; padding-left: 5mm; }
+.tilbud li { margin: 0.4mm 0; line-height: 1.25; }
 .fod { margin-top: 3mm; font-size: 8.5pt; color: #607d8b; }
 .knap { margin: 4mm 0; }
 @media print { .knap { display: none; } }
@@ -298,11 +337,12 @@ def printable_html(wheel: Wheel, printed_on: date | None = None) -> str:
     Mostly the page's HTML and CSS, kept in one place so the printed page reads top to bottom like the code."""
     printed_on = printed_on or date.today()
     esc = html.escape
+    many = len(wheel.meetings) > MEETINGS_BESIDE_WHEEL  # then the dates go under the wheel, in two columns
     coordinator = next((t for t in wheel.team if t.task == "Primær koordinator"), None)
     rows = [
         f"<tr><td>{esc(WEEKDAYS_DA[m.day.weekday()].capitalize())} {m.day.day}. {MONTHS_DA[m.day.month - 1]}"
         f"{'' if m.day.year == wheel.first_month.year else f' {m.day.year}'}"
-        + (f'<br><span class="hvem">{esc(note)}</span>' if (note := _under_the_date(wheel, m)) else "")
+        + (f'<br><span class="hvem">{esc(note)}</span>' if (note := _under_the_date(wheel, m, not many)) else "")
         + f'</td><td class="tid">{esc(_time_text(m))}</td></tr>' for m in wheel.meetings
     ] or ['<tr><td colspan="2">Der er ikke planlagt møder i perioden endnu.</td></tr>']
     team_rows = "".join(
@@ -321,12 +361,13 @@ def printable_html(wheel: Wheel, printed_on: date | None = None) -> str:
 næste gang. Hele jeres team er med, så I kun skal fortælle tingene én gang, og så de voksne omkring jer
 trækker i samme retning. I er med til at bestemme, hvad vi taler om – skriv gerne ned, hvad I vil tage op.</p>
 {others}{cadence}"""
-    many = len(rows) > MEETINGS_BESIDE_WHEEL  # then the dates go under the wheel, in two columns
     columns = 1 if not many else 2 if len(rows) <= 2 * MEETINGS_PER_COLUMN else 3
     per_column = -(-len(rows) // columns)
     halves = [rows[i:i + per_column] for i in range(0, len(rows), per_column)]
     where = f' <small class="sted">· {esc(wheel.usual_place)}</small>' if wheel.usual_place else ""
-    dates = f"<h2>Vores møder{where}</h2>" + (f'<div class="to-kolonner{" tre" if columns == 3 else ""}">' if many else "") + "".join(
+    everyone = ", ".join(dict.fromkeys(g for _, g in wheel.guests))
+    also = f'<p class="hvem">Til opfølgningsmøderne kommer også: {esc(everyone)}</p>' if many and everyone else ""
+    dates = f"<h2>Vores møder{where}</h2>{also}" + (f'<div class="to-kolonner{" tre" if columns == 3 else ""}">' if many else "") + "".join(
         f'<table class="datoer"><thead><tr><th>Dato</th><th>Tid</th></tr></thead><tbody>{"".join(half)}</tbody></table>'
         for half in halves) + ("</div>" if many else "")
     return f"""<!DOCTYPE html>
@@ -337,7 +378,7 @@ trækker i samme retning. I er med til at bestemme, hvad vi taler om – skriv g
 <style>{PRINT_CSS}</style>
 </head>
 <body>
-<div class="side{' mange' if many else ''}">
+<div class="side{' mange' if many else ''}{' kort' if wheel.externals or wheel.offers else ''}">
 <button class="knap" type="button" onclick="window.print()">Udskriv</button>
 <h1>Vores årshjul {esc(wheel.title_years)}</h1>
 <p class="intro">Familie {esc(wheel.family_id)}. Her kan I se, hvornår vi mødes i løbet af året, og hvem der er med.
@@ -353,7 +394,7 @@ Hæng det gerne op, så I altid ved, hvad der skal ske hvornår.</p>
 <table><thead><tr><th>Navn</th><th>Fagperson</th><th>Opgave</th><th>E-mail</th></tr></thead>
 <tbody>{team_rows}</tbody></table>
 <p>{contact}</p>
-<h2>Det vil vi tage op næste gang</h2>
+{_externals_html(wheel)}{_offers_html(wheel)}<h2>Det vil vi tage op næste gang</h2>
 <div class="noter"></div>
 <p class="fod">Udskrevet {printed_on:%d.%m.%Y} fra Tværs. Årshjulet bygger på modellen "Sammen om familien"
 (Socialstyrelsen). Tider kan blive flyttet – jeres koordinator giver besked.</p>
@@ -361,3 +402,30 @@ Hæng det gerne op, så I altid ved, hvad der skal ske hvornår.</p>
 </body>
 </html>
 """
+
+
+def _externals_html(wheel: Wheel) -> str:
+    """'Med i familiens team udefra': who they are, where from, whether they come to the meetings, how to reach them."""
+    if not wheel.externals:
+        return ""
+    esc = html.escape
+    rows = "".join(f"<tr><td>{esc(e.name)}</td><td>{esc(e.role.capitalize())}</td><td>{esc(e.organisation)}</td>"
+                   f"<td>{'ja' if e.invited else 'nej'}</td><td>{esc(e.contact)}</td></tr>" for e in wheel.externals)
+    return ('<h2>Med i familiens team udefra</h2><table class="udefra"><thead><tr><th>Navn</th><th>Hvem</th>'
+            '<th>Fra</th><th>Med til møderne</th><th>Kontakt</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table>\n")
+
+
+def _offers_html(wheel: Wheel) -> str:
+    """'Foreninger og tilbud, I kan bruge': the best few local offers for the family's leisure or network need."""
+    if not wheel.offers:
+        return ""
+    esc = html.escape
+    items = []
+    for match in wheel.offers[:OFFERS_SHOWN]:
+        o = match.offer
+        what = esc(o.offer) + (f" ({esc(o.for_whom)})" if o.for_whom else "")
+        contact = f" Kontakt: {esc(o.contact)}." if o.contact else ""
+        items.append(f"<li><b>{esc(o.name)}</b>: {what}.{contact} <span class=\"hvem\">{esc(match.reason)}</span></li>")
+    return ('<h2>Foreninger og tilbud, I kan bruge</h2><p>Spørg jeres koordinator, hvis I vil have hjælp til at '
+            f'komme i gang.</p><ul class="tilbud">{"".join(items)}</ul>\n')

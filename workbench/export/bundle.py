@@ -95,7 +95,7 @@ def export_all(plan: Plan, register: Register, folder: str | Path, store=None, s
         pdf_set = set(pdf_families)
         for number, family_id in enumerate(families, start=1):
             check()
-            page = printable_html(family_wheel(plan, register, family_id), printed_on)
+            page = printable_html(family_wheel(plan, register, family_id, store), printed_on)
             path = wheels_dir / wheel_file_name(family_id)
             path.write_text(page, "utf-8")
             wheels.append(path)

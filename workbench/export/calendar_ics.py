@@ -22,7 +22,10 @@ EU summer-time rule with ``RRULE`` (last Sunday of March / October), which is wh
 meetings correctly on both sides of a summer-time change.
 
 Data protection: titles and texts name the family only by its pseudonym id and never mention family
-members; the staff's names and roles are shown, because that is who meets.  Events are ``CLASS:PRIVATE``
+members; the staff's names and roles are shown, because that is who meets. People from outside the staff invited to
+a team follow-up (a teacher, a volunteer) are listed in the text as optional participants - not as ``ATTENDEE``s,
+which would turn a published calendar into meeting requests - and someone from the health side (the family's own
+doctor, psychiatry, a therapist) only by name, since their role would tell about a family member's health.  Events are ``CLASS:PRIVATE``
 so colleagues who can see a shared Outlook calendar see "Privat" instead of the family.
 """
 
@@ -40,9 +43,9 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from workbench import catalogue
-from workbench.attendance import meeting_place
+from workbench.attendance import invited_externals, meeting_place
 from workbench.danish import count, spelt_out
-from workbench.model import Assignment, Meeting, Plan, Register, clock
+from workbench.model import Assignment, ExternalParticipant, Meeting, Plan, Register, clock
 
 TZID = "Europe/Copenhagen"
 COPENHAGEN = ZoneInfo(TZID)
@@ -131,6 +134,21 @@ def attendee_lines(register: Register, meeting: Meeting, assignment: Assignment 
     return lines
 
 
+def external_line(person: ExternalParticipant) -> str:
+    """'Hanne Hansen, Tværby Skole (lærer)'; for the health side only 'Navn (fagperson udefra)'."""
+    if person.about_health:
+        return f"{person.name} (fagperson udefra)"
+    return ", ".join(x for x in (person.name, person.organisation) if x) + f" ({person.contact_role})"
+
+
+def guests_digest(lines: list[str]) -> str:
+    """Who from outside is invited, as a short digest in letters only (ten digits in a row would look like a CPR
+    number to the store): a change of guests is a change Outlook must see, without keeping their names."""
+    if not lines:
+        return ""
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:12].translate(_LETTERS_FOR_HEX)
+
+
 def rule_text(register: Register, rule_id: str) -> str:
     rule = next((r for r in register.rules if r.rule_id == rule_id), None)
     return f"{rule_id}: {rule.description}" if rule and rule.description else rule_id
@@ -142,6 +160,7 @@ def meeting_description(register: Register, meeting: Meeting, assignment: Assign
                if not meeting.person_id else
                f"{register.appointment_title(meeting.rule_id)} i familie {meeting.family_id} (efter sagens egen frist; "
                f"kun den fagperson, loven nævner, deltager).")
+    guests = [external_line(p) for p in invited_externals(register, meeting)]
     lines = [
         purpose,
         f"Mødetype: {rule_text(register, meeting.rule_id)}",
@@ -150,6 +169,7 @@ def meeting_description(register: Register, meeting: Meeting, assignment: Assign
         "",
         "Deltagere:",
         *(f"- {line}" for line in attendee_lines(register, meeting, assignment)),
+        *(["", "Inviteret udefra (deltager, hvis de kan):"] + [f"- {line}" for line in guests] if guests else []),
         "",
         "Planlagt med Tværs. Familien nævnes kun med sit pseudonym.",
     ]
@@ -174,15 +194,18 @@ class ExportedEvent:
     status: str = "CONFIRMED"
     location: str = ""
     """Where the meeting is held (attendance.meeting_place); a new place is a change Outlook must see."""
+    guests: str = ""
+    """Digest of who from outside is invited (:func:`guests_digest`); blank if nobody."""
 
     def fingerprint(self) -> tuple:
         return (self.day, self.start_minute, self.end_minute, tuple(sorted(self.attendees)), self.summary,
-                self.status, self.location)
+                self.status, self.location, self.guests)
 
     def to_json(self) -> dict:
-        return {"family_id": self.family_id, "day": self.day.isoformat(), "start": clock(self.start_minute),
+        data = {"family_id": self.family_id, "day": self.day.isoformat(), "start": clock(self.start_minute),
                 "end": clock(self.end_minute), "attendees": list(self.attendees), "summary": self.summary,
                 "sequence": self.sequence, "status": self.status, "location": self.location}
+        return data | {"guests": self.guests} if self.guests else data
 
     @classmethod
     def from_json(cls, uid: str, data: Mapping) -> "ExportedEvent":
@@ -192,7 +215,7 @@ class ExportedEvent:
 
         return cls(uid, data["family_id"], date.fromisoformat(data["day"]), minute(data["start"]),
                    minute(data["end"]), tuple(data["attendees"]), data["summary"], int(data["sequence"]),
-                   data.get("status", "CONFIRMED"), data.get("location", ""))
+                   data.get("status", "CONFIRMED"), data.get("location", ""), data.get("guests", ""))
 
 
 @dataclass
@@ -225,18 +248,19 @@ class ExportHistory:
                 entry = ExportedEvent(
                     uid, str(event.get("X-TVAERS-FAMILY", "")), start.date(), start.hour * 60 + start.minute,
                     end.hour * 60 + end.minute, tuple(a for a in str(event.get("X-TVAERS-TEAM", "")).split(",") if a),
-                    str(event.get("SUMMARY", "")), int(event.get("SEQUENCE", 0)), str(event.get("STATUS", "CONFIRMED")))
+                    str(event.get("SUMMARY", "")), int(event.get("SEQUENCE", 0)), str(event.get("STATUS", "CONFIRMED")),
+                    str(event.get("LOCATION", "")), str(event.get("X-TVAERS-GUESTS", "")))
                 known = history.events.get(uid)
                 if known is None or (entry.sequence, entry.status != "CANCELLED") > \
                         (known.sequence, known.status != "CANCELLED"):
                     history.events[uid] = entry
         return history
 
-    def record(self, meeting: Meeting, summary: str, location: str = "") -> ExportedEvent:
+    def record(self, meeting: Meeting, summary: str, location: str = "", guests: str = "") -> ExportedEvent:
         """The event to export now for ``meeting``: same SEQUENCE if unchanged, one higher if changed."""
         uid = meeting_uid(meeting.meeting_id, self.series, meeting.person_id)
         entry = ExportedEvent(uid, meeting.family_id, meeting.day, meeting.start_minute, meeting.end_minute,
-                              tuple(meeting.attendees), summary, 0, location=location)
+                              tuple(meeting.attendees), summary, 0, location=location, guests=guests)
         known = self.events.get(uid)
         if known is not None:
             entry.sequence = known.sequence + (known.fingerprint() != entry.fingerprint())
@@ -284,6 +308,8 @@ def _event(entry: ExportedEvent, description: str, stamp: datetime) -> icalendar
     event.add("X-MICROSOFT-CDO-BUSYSTATUS", "BUSY" if entry.status != "CANCELLED" else "FREE")
     event.add("X-TVAERS-FAMILY", entry.family_id)
     event.add("X-TVAERS-TEAM", ",".join(entry.attendees))
+    if entry.guests:
+        event.add("X-TVAERS-GUESTS", entry.guests)
     return event
 
 
@@ -370,7 +396,8 @@ def build_calendars(plan: Plan, register: Register, history: ExportHistory | Non
     per_family: dict[str, list[icalendar.Event]] = defaultdict(list)
     for meeting in sorted(plan.meetings, key=lambda m: (m.day, m.start_minute, m.family_id)):
         entry = history.record(meeting, meeting_summary(meeting, register),
-                               meeting_place(register, meeting, assignments.get(meeting.family_id)))
+                               meeting_place(register, meeting, assignments.get(meeting.family_id)),
+                               guests_digest([external_line(p) for p in invited_externals(register, meeting)]))
         description = meeting_description(register, meeting, assignments.get(meeting.family_id))
         event = _event(entry, description, stamp)
         per_family[meeting.family_id].append(event)
@@ -379,7 +406,8 @@ def build_calendars(plan: Plan, register: Register, history: ExportHistory | Non
         # someone who was on this meeting at the last export but no longer is: cancel it in their calendar
         for staff_id in sorted(previous_attendees.get(entry.uid, set()) - set(meeting.attendees)):
             removed = ExportedEvent(entry.uid, entry.family_id, entry.day, entry.start_minute, entry.end_minute,
-                                    entry.attendees, entry.summary, entry.sequence, "CANCELLED", entry.location)
+                                    entry.attendees, entry.summary, entry.sequence, "CANCELLED", entry.location,
+                                    entry.guests)
             per_staff[staff_id].append(_event(removed, f"Du er ikke længere med i dette møde for familie "
                                                        f"{meeting.family_id}.", stamp))
     cancelled = 0

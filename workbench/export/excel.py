@@ -23,7 +23,7 @@ from workbench.clocks import anchor, rule_for
 from workbench.caseload import caseload
 from workbench.danish import WEEKDAYS_DA
 from workbench.export.calendar_ics import rule_text
-from workbench.model import Plan, Register, STATUS_DA
+from workbench.model import ExternalParticipant, Plan, Register, STATUS_DA
 from workbench.scheduling.deadlines import DEADLINE_STATUS_DA, LATE, MET, OVERDUE, PLANNED_ON_TIME
 
 SHEETS = ("Møder", "Koordinatorer", "Arbejdsbyrde", "For sene", "Overskredne frister", "Frister", "Om planen")
@@ -37,6 +37,12 @@ def _name(register: Register, staff_id: str | None) -> str:
         return ""
     person = register.staff_by_id.get(staff_id)
     return person.name if person else staff_id
+
+
+def _external(person: ExternalParticipant) -> str:
+    """'Hanne Hansen (lærer, Tværby Skole, til møderne)': someone from outside the staff beside the family's team."""
+    details = [person.contact_role, person.organisation, "til møderne" if person.invited else ""]
+    return f"{person.name} ({', '.join(x for x in details if x)})"
 
 
 def meetings_table(plan: Plan, register: Register) -> pd.DataFrame:
@@ -69,10 +75,11 @@ def assignments_table(plan: Plan, register: Register) -> pd.DataFrame:
             "Sekundær koordinator": _name(register, a.secondary_coordinator),
             "Sekundær id": a.secondary_coordinator or "",
             "Team": "; ".join(f"{_name(register, t.staff_id)} ({catalogue.role_label(t.role)})" for t in team),
+            "Med udefra": "; ".join(_external(p) for p in register.externals_by_family.get(a.family_id, ())),
             "Begrundelse": a.reason,
         })
     columns = ["Familie", "Distrikt", "Sagspoint", "Primær koordinator", "Primær id", "Sekundær koordinator",
-               "Sekundær id", "Team", "Begrundelse"]
+               "Sekundær id", "Team", "Med udefra", "Begrundelse"]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -29,14 +29,18 @@ from workbench.model import (
     CADENCE,
     COUNT,
     DEADLINE,
+    EXTERNAL_ROLES,
     LOVKRAV,
     MODELKRAV,
+    OFFER_TAGS,
     TEAM,
     WEEKDAY_CODES,
     WEEKDAY_DA,
     Absence,
     Case,
+    CivilSocietyOffer,
     ClosedDay,
+    ExternalParticipant,
     Family,
     FamilyUnavailability,
     FollowupRule,
@@ -133,6 +137,21 @@ file names (calendars, årshjul) and calendar UIDs, so nothing that could change
 def _safe_id() -> pa.Check:
     return pa.Check.str_matches(rf"^{SAFE_ID}$", error="må kun indeholde bogstaverne a-z, tal, '-' og '_' "
                                                     "(højst 40 tegn, uden æ, ø, å, mellemrum, punktum og skråstreg)")
+
+
+def offer_tag(word: str) -> str:
+    """A tag as the register may write it ('Netværk', 'netvaerk') in the form the screening's needs use."""
+    return spelt_out(word.strip().lower())
+
+
+def _offer_tags() -> pa.Check:
+    return pa.Check(lambda v: all(offer_tag(word) in OFFER_TAGS for word in v), element_wise=True,
+                    error="skal være fritid, civilsamfund eller netværk (flere adskilt med ;)")
+
+
+def _email_or_blank() -> pa.Check:
+    return pa.Check(lambda v: not v or re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", v) is not None,
+                    element_wise=True, error="ligner ikke en e-mailadresse (fx navn@skole.dk)")
 
 
 def _one_of(values: Iterable[str]) -> pa.Check:
@@ -298,6 +317,41 @@ TABLES: tuple[Table, ...] = (
         description="Kommunens egne lukkedage ud over helligdage.",
         columns=(Col("date", "date"), Col("reason", blank_ok=True, default="")),
     ),
+    Table(
+        "external_participants",
+        required=False,
+        key=("family_id", "name"),
+        description="Folk uden for kommunens medarbejdere, der er med i familiens arbejde (lærer, pædagog, egen "
+                    "læge, frivillig). De står på familiens årshjul og invitationer, men planlægges ikke efter.",
+        columns=(
+            Col("family_id"),
+            Col("name", description="Navn, fx Hanne Hansen"),
+            Col("organisation", blank_ok=True, default="", description="Fx Tværby Skole eller Røde Kors"),
+            Col("contact_role", choices=EXTERNAL_ROLES, description="Hvad personen er for familien"),
+            Col("invited", "bool", blank_ok=True, default=False,
+                description="ja = inviteres til familiens opfølgningsmøder"),
+            Col("phone", required=False, blank_ok=True, default=""),
+            Col("email", required=False, blank_ok=True, default="", checks=(_email_or_blank(),)),
+        ),
+    ),
+    Table(
+        "civil_society",
+        required=False,
+        key=("name", "offer"),
+        description="Foreninger og frivillige tilbud, koordinatoren kan bygge bro til (fritid og netværk).",
+        columns=(
+            Col("name", description="Foreningens navn"),
+            Col("offer", description="Hvad tilbuddet er, fx Fodbold for børn"),
+            Col("for_whom", blank_ok=True, default="", description="For hvem, med foreningens ord, fx børn 6-12 år"),
+            Col("min_age", "int", required=False, blank_ok=True, default=None, checks=(_between(0, 120),),
+                description="Fra alder (tom = ingen nedre grænse)"),
+            Col("max_age", "int", required=False, blank_ok=True, default=None, checks=(_between(0, 120),),
+                description="Til alder (tom = ingen øvre grænse)"),
+            Col("contact", blank_ok=True, default="", description="Kontaktperson, telefon eller e-mail"),
+            Col("tags", "list", checks=(_not_empty_list(), _offer_tags()),
+                description="Hvilke behov tilbuddet passer til: fritid, civilsamfund, netværk (flere med ;)"),
+        ),
+    ),
 )
 
 DANISH_NAMES: dict[str, tuple[str, dict[str, str]]] = {
@@ -336,6 +390,12 @@ DANISH_NAMES: dict[str, tuple[str, dict[str, str]]] = {
     "persons": ("Personer", {"person_id": "Person-id", "family_id": "Familie-id", "kind": "Barn eller voksen",
                              "birth_year": "Fødselsår", "label": "Betegnelse", "income": "Forsørgelse"}),
     "closed_days": ("Lukkedage", {"date": "Dato", "reason": "Årsag"}),
+    "external_participants": ("Eksterne deltagere", {
+        "family_id": "Familie-id", "name": "Navn", "organisation": "Organisation", "contact_role": "Rolle for familien",
+        "invited": "Med til opfølgningsmøder", "phone": "Telefon", "email": "E-mail"}),
+    "civil_society": ("Foreninger", {
+        "name": "Forening", "offer": "Tilbud", "for_whom": "For hvem", "min_age": "Fra alder", "max_age": "Til alder",
+        "contact": "Kontakt", "tags": "Passer til behov"}),
 }
 """The Danish names of every table and column: the template's sheets and headers, read as well as the English
 ones (a team leader's own workbook may use either, in any letter case)."""
@@ -724,6 +784,7 @@ def _cross_checks(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], pro
         ("screenings", "family_id", family_ids, "familie"),
         ("persons", "family_id", family_ids, "familie"),
         ("cases", "family_id", family_ids, "familie"),
+        ("external_participants", "family_id", family_ids, "familie"),
     ):
         if name in typed:
             _check_reference(raws[name], typed[name], owner, known, what, problems)
@@ -736,6 +797,17 @@ def _cross_checks(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], pro
         _check_cases(raws["cases"], typed["cases"], typed.get("persons"), bases, problems)
     if "screenings" in typed:
         _check_screenings(raws["screenings"], typed["screenings"], typed.get("persons"), staff_ids, problems)
+    if "civil_society" in typed:
+        _check_offer_ages(raws["civil_society"], typed["civil_society"], problems)
+
+
+def _check_offer_ages(raw: RawTable, frame: pd.DataFrame, problems: list[Problem]) -> None:
+    """An offer's age range runs from low to high (else it would fit nobody)."""
+    for index, row in frame.iterrows():
+        low, high = row["min_age"], row["max_age"]
+        if low is not None and high is not None and low > high:
+            problems.append(Problem(raw.label, raw.row_of(index), "max_age",
+                                    f"til alder {high} er lavere end fra alder {low}", "max age below min age"))
 
 
 def _check_rules(raw: RawTable, frame: pd.DataFrame, problems: list[Problem]) -> None:
@@ -880,6 +952,9 @@ def _build(typed: dict[str, pd.DataFrame], source: str) -> Register:
         persons=_records(rows("persons"), Person),
         closed_days=_records(closed, ClosedDay),
         cases=_records(rows("cases"), Case),
+        external_participants=_records(rows("external_participants"), ExternalParticipant),
+        civil_society=_records(rows("civil_society"), CivilSocietyOffer,
+                               tags=lambda tags: tuple(dict.fromkeys(offer_tag(t) for t in tags))),
         source=source,
     )
 
@@ -966,6 +1041,8 @@ def register_frames(register: Register) -> dict[str, pd.DataFrame]:
         "persons": register.persons,
         "closed_days": register.closed_days,
         "cases": register.cases,
+        "external_participants": register.external_participants,
+        "civil_society": register.civil_society,
     }
     frames = {}
     for name, records in items.items():

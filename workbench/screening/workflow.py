@@ -10,6 +10,7 @@ from workbench.danish import count
 from workbench.errors import Refusal
 from workbench.model import Register, ScreeningRating, TeamChange
 from workbench.screening.assessment import Assessment, CasePointsPolicy, DEFAULT_POINTS, assess
+from workbench.screening.civil_society import assessment_offers, offer_line
 from workbench.io.instrument import LEVEL_LABELS
 from workbench.screening.team import TeamProposal, no_team, propose_team
 from workbench.settings import DEFAULT_LOAD, LoadWeights
@@ -90,8 +91,9 @@ def save_outcome(store: Store, outcome: ScreeningOutcome) -> int:
     return saved
 
 
-def outcome_lines(outcome: ScreeningOutcome) -> list[str]:
-    """The whole result as plain Danish lines (for the command line and for logs)."""
+def outcome_lines(outcome: ScreeningOutcome, register: Register | None = None) -> list[str]:
+    """The whole result as plain Danish lines (for the command line and for logs); with the ``register``, also the
+    local offers that fit the family's leisure or network need."""
     a, p = outcome.assessment, outcome.proposal
     lines = [f"Familie {outcome.family_id}, screening {a.on:%d.%m.%Y}"]
     lines.append("Målgruppe: " + ("i den koordinerede model" if a.target_group.in_model else
@@ -130,6 +132,8 @@ def outcome_lines(outcome: ScreeningOutcome) -> list[str]:
         lines.append(f"  - {text}")
     for task in p.coordinator_tasks:
         lines.append(f"  Opgave for koordinatoren: {task}")
+    for match in assessment_offers(register, a) if register is not None else ():
+        lines.append(f"  Forening eller tilbud: {offer_line(match)}")
     if a.strengths:
         lines.append("Styrker at bygge på: " + "; ".join(a.strengths))
     lines += [f"Bemærk: {w}" for w in a.warnings]

@@ -32,6 +32,7 @@ from workbench.clocks import team_rule
 from workbench.attendance import CASEWORKER_ROLES, ROLES_OF_APPOINTMENT
 from workbench.io.instrument import FAMILY_PERSON_ID, load_instrument
 from workbench.settings import DEFAULT_LOAD, LoadWeights
+from workbench.synth.outside import OFFERS, generated_externals
 
 DISTRICTS = ("Nord", "Syd", "Øst", "Vest")
 FIRST_NAMES = (
@@ -549,5 +550,8 @@ def generate_municipality(spec: MunicipalitySpec = MunicipalitySpec()) -> Regist
         persons=tuple(persons),
         closed_days=closed,
         cases=tuple(cases),
+        external_participants=tuple(generated_externals(families, screenings, spec.seed,
+                                                        (FIRST_NAMES, SYNTHETIC_SURNAMES))),
+        civil_society=OFFERS,
         source=f"Tværby Kommune (syntetisk, seed {spec.seed})",
     )

@@ -430,7 +430,7 @@ class ExportPanel:
         if not family_id or self.plan is None or self.calendars is None:
             return
         register = self._need_register()
-        wheel = family_wheel(self.plan, register, family_id)
+        wheel = family_wheel(self.plan, register, family_id, self.store)
         name = self.calendars.family_files[family_id]
         self.family_links.value = (
             download_link(name, self.calendars.files[name], f"Familiens kalender ({len(wheel.meetings)} møder)",
@@ -447,7 +447,7 @@ class ExportPanel:
         if not family_id or self.plan is None:
             self.family_messages.show("Vælg en familie først.", "warn")
             return
-        wheel = family_wheel(self.plan, self._need_register(), family_id)
+        wheel = family_wheel(self.plan, self._need_register(), family_id, self.store)
         target = Path(self.out.value.strip()) / "aarshjul" / f"aarshjul_{family_id}.pdf"
         try:
             html_to_pdf(printable_html(wheel), target)

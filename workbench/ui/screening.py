@@ -20,6 +20,7 @@ from workbench.cpr import looks_like_cpr
 from workbench.io.store import Store
 from workbench.model import Register, ScreeningRating
 from workbench.screening.assessment import family_persons
+from workbench.screening.civil_society import assessment_offers, offer_line
 from workbench.io.instrument import FAMILY_PERSON_ID, LEVEL_LABELS, LEVELS, Item, items_for
 from workbench.screening.progress import changes, history
 from workbench.ui.screening_charts import profile_figure, progress_figure
@@ -412,6 +413,10 @@ class ScreeningPanel:
         if p.coordinator_tasks:
             parts.append("<h3>Opgaver for koordinatoren</h3><ul>"
                          + "".join(f"<li>{_esc(t)}</li>" for t in p.coordinator_tasks) + "</ul>")
+        offers = assessment_offers(self.register, a) if self.register is not None else []
+        if offers:
+            parts.append("<h3>Foreninger og tilbud, familien kan bruge</h3><ul class='tvaers-offers'>"
+                         + "".join(f"<li>{_esc(offer_line(m))}</li>" for m in offers) + "</ul>")
         parts.append("<h3>Behov og begrundelser</h3><ul>")
         for need in a.needs:
             urgent = " <b style='color:#c62828'>(handling nu)</b>" if need.act_now else ""
