@@ -129,3 +129,34 @@ def test_the_bound_never_exceeds_the_best_plan(inst):
     assert exact.proven
     assert bound.days_late <= exact.days_late
     assert bound.late <= fewest_late(inst)
+
+
+def test_a_plan_says_which_late_meetings_a_full_week_forces():
+    from tests.helpers import family, rule, staff, tiny_register
+    from workbench.scheduling.planner import PlanOptions, make_plan
+    from workbench.ui.planning import plan_summary_html
+
+    # six families meet C1 (one meeting a day) in 01.-05.03., C1 is away 08.-19.03. and Easter closes 25.-29.03.:
+    # to stay within 21 days every family needs C1 on 22.-24.03. - three meetings for six families
+    register = tiny_register([staff("C1", cap=1, points=100)],
+                             [family(f"F{k}", primary="C1", last=date(2027, 2, 22)) for k in range(6)],
+                             rules=[rule(max_days=21, min_days=1)],
+                             absences=[("C1", date(2027, 3, 8), date(2027, 3, 19))])
+    run = make_plan(register, START, date(2027, 4, 16), PlanOptions(time_limit=5))
+    s = run.plan.summary
+    assert s["late_bound"]["capacity"] == [3, 12] and s["late_bound"]["absence"] == [0, 0]
+    assert (s["late_lower_bound"], s["late_days_lower_bound"]) == (3, 12)
+    assert s["late_lower_bound"] <= s["late_meetings"] and s["late_days_lower_bound"] <= s["total_days_late"]
+    [group] = s["late_bound"]["groups"]
+    assert (group["staff_id"], group["from"], group["to"], group["followups"], group["room"]) == \
+        ("C1", "2027-03-22", "2027-03-24", 6, 3)
+    late = [m for m in run.plan.messages if m.startswith("Møde ")]
+    forced = [m for m in late if "Kunne ikke undgås for dem alle: 6 opfølgninger skulle holdes med Test C1 mellem "
+                                 "22.03. og 24.03.2027 (uge 12)" in m and "mindst 3 må blive for sene" in m]
+    assert len(forced) == s["late_forced"]
+    assert all("Kunne muligvis undgås" in m and "ikke undgås" not in m for m in late if m not in forced)
+    assert s["late_forced"] + s["late_not_proven"] == s["late_meetings"]
+    page = plan_summary_html(run.plan)
+    assert "Mindst 3 opfølgninger må blive for sene i enhver plan, i alt mindst 12 dage" in page
+    assert "Test C1 (C1) i uge 12" in page and "først det samlede antal dage for sent" in page
+    assert "uundgåelige" not in page

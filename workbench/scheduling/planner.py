@@ -92,7 +92,7 @@ def _name(register: Register, person: str) -> str:
 
 def _blocked(register: Register, instance: PackingInstance, family, first: date, last: date) -> Counter:
     """(person, reason) -> open days in ``first..last`` it kept the whole team and the family from meeting
-    (an absence is only "fravær": its reason stays private)."""
+    (an absence is only HardRule.NOT_ABSENT: its reason stays private)."""
     calendar = WorkCalendar(register, instance.start, instance.end)
     blocked: Counter = Counter()
     day = first
@@ -130,18 +130,18 @@ def _busiest(register: Register, instance: PackingInstance, family, first: int, 
 def explain_late(register: Register, instance: PackingInstance, chain: str, deadline: date, cause: LateCause,
                  busy: Counter, as_of: date | None = None, days_late: int | None = None) -> str:
     """Why a follow-up of a chain (a family id, or ``person:rule``) is late, in Danish - the one place this is
-    worded.  Only a cause bounds.py proves may say it could not be avoided: the team's or the family's absence
-    (by name, "fravær", never the reason), the chain's own calendar, or a person's full week; anything else says
-    honestly that another plan might have held it on time, and who was busy."""
+    worded.  Only a cause bounds.py proves may say it could not be avoided: absences (by name, an absence only as
+    HardRule.NOT_ABSENT), the chain's own calendar, or a person's full week; anything else says honestly that
+    another plan might have held it on time, and who was busy."""
     family = next(f for f in instance.families if f.chain_id == chain)
     shortfall = count(cause.shortfall, "dag", "dage")
-    more = f"; planen har {days_late}" if days_late is not None and days_late > cause.shortfall else ""
+    more = (f"; planen har {count(days_late, 'dag', 'dage')}" if days_late is not None and days_late > cause.shortfall
+            else "")
     if cause.kind == "absence":
-        begins = max(0, cause.first, instance.number(as_of) if as_of else 0)
-        if begins > cause.last:
-            return (f"Kunne ikke undgås: fristen lå før planens første dag, så mødet bliver mindst {shortfall} for "
-                    f"sent{more}.")
-        first, last = instance.day(begins), instance.day(cause.last)
+        if cause.first < max(0, instance.number(as_of) if as_of else 0):  # the stretch began before the plan
+            return (f"Kunne ikke undgås: den første dag i planen, hvor hele teamet og familien kan mødes, er "
+                    f"{instance.day(cause.last + 1):%d.%m.%Y}; derfor mindst {shortfall} for sent{more}.")
+        first, last = instance.day(cause.first), instance.day(cause.last)
         who = _who_was_away(register, _blocked(register, instance, family, first, last)) or "ingen åbne dage"
         return (f"Kunne ikke undgås: fra {first:%d.%m.} til {last:%d.%m.%Y} er der ingen dag, hvor hele teamet og "
                 f"familien kan mødes ({who}); derfor mindst {shortfall} for sent{more}.")
@@ -155,7 +155,7 @@ def explain_late(register: Register, instance: PackingInstance, chain: str, dead
                  f"{last:%d.%m.%Y} ({_weeks(first, last)}) for at holde fristerne, men der er kun plads til "
                  f"{group.capacity}; mindst {group.late} må blive for sene")
         if cause.kind == "capacity":
-            return f"Kunne ikke undgås for dem alle: {crowd} (denne mindst {shortfall}{more})."
+            return f"Kunne ikke undgås for dem alle: {crowd} (denne mindst {shortfall} for sent{more})."
         return (f"Kunne muligvis undgås: planlæggeren fandt ikke plads til det inden fristen {deadline:%d.%m.%Y} "
                 f"(travlt for {name}: {crowd}, og planen har flere).")
     clock = family.clock
