@@ -131,6 +131,8 @@ def test_forced_lateness_is_the_lower_bound_and_explained():
     )
     run = make_plan(register, START, date(2027, 4, 30), PlanOptions(time_limit=5))
     assert run.plan.summary["late_meetings"] == 1 and run.plan.summary["late_lower_bound"] == 1
+    assert run.plan.summary["late_days_lower_bound"] == run.plan.summary["total_days_late"] == 16
+    assert run.plan.summary["late_bound"]["absence"] == [1, 16] and run.plan.summary["late_forced"] == 1
     assert run.plan.summary["solver_status"] == "OPTIMAL"
     assert any("fravær" in message for message in run.plan.messages)
 
@@ -173,6 +175,8 @@ def test_a_late_meeting_names_who_was_away_by_name_and_once():
         team=[("F1", "P1", "ppr_psykolog")],
         absences=[("C1", date(2027, 3, 1), date(2027, 3, 19)), ("P1", date(2027, 3, 1), date(2027, 3, 19))])
     run = make_plan(register, START, date(2027, 4, 30), PlanOptions(time_limit=5))
-    [message] = [m for m in run.plan.messages if "Ingen fælles ledig dag" in m]
+    [message] = [m for m in run.plan.messages if "Kunne ikke undgås" in m]
+    assert "fra 08.03. til 21.03.2027 er der ingen dag, hvor hele teamet og familien kan mødes" in message
+    assert "mindst 16 dage for sent" in message and "test" not in message  # the absence's reason stays private
     assert "Test C1 (fravær, ikke arbejdsdag (deltid))" in message and "Test P1 (fravær)" in message
     assert "C1:" not in message and message.count("Test C1") == 1

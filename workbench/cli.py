@@ -154,6 +154,7 @@ def _accepted_teams(register) -> tuple:
 def _echo_plan(run, report, out: Path) -> None:
     """The plan in a few lines: counts, status, the independent check, the first 20 messages."""
     from workbench.danish import PLAN_STATUS_DA, count, number
+    from workbench.scheduling.repair import OBJECTIVE_DA
 
     s = run.plan.summary
     typer.echo(
@@ -162,6 +163,10 @@ def _echo_plan(run, report, out: Path) -> None:
         f"{number(s['solve_seconds'])} s. "
         f"Uafhængig kontrol: {'ingen brud' if report.ok else report.kinds()}. Skrevet til {out}/"
     )
+    if s["late_meetings"] and "late_bound" in s:
+        typer.echo(s["late_bound"]["text"] + f" Af planens forsinkelser kunne {s['late_forced']} ikke undgås, "
+                   f"{s['late_not_proven']} kunne måske.")
+    typer.echo(OBJECTIVE_DA)
     if run.changes is not None:
         for line in run.changes.lines()[:1]:
             typer.echo(line)

@@ -38,7 +38,7 @@ def count(n: int, singular: str, plural: str) -> str:
 
 
 PLAN_STATUS_DA = {
-    "OPTIMAL": "bedst mulige: ingen plan kan have færre forsinkede møder",
+    "OPTIMAL": "bedst mulige: ingen plan kan have færre forsinkede møder eller færre dage for sent",
     "FEASIBLE": "god plan; nogle forsinkelser kan måske undgås med mere tid eller Genoptimér",
     "STOPPED": "stoppet af brugeren: bedste plan indtil da",
     "EMPTY": "ingen møder at planlægge",

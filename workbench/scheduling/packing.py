@@ -10,11 +10,13 @@
 3. Repair (repair.py): CP-SAT re-places the neighbourhood of any follow-up that
    is still late, exactly, keeping a change only if the whole plan improves.
 
-Priorities throughout, strongest first: no late meeting (then fewest days
-late), keep announced meetings (re-planning), fewest meetings (each as late as
-the rules allow, so the next deadline stays far away), then balance.  The
-status says whether lateness is proven minimal: it is when every late meeting
-is forced by absences alone (no plan could hold it on time).
+Priorities throughout, strongest first: lateness as ``repair.score`` orders it
+(fewest days late in total, then fewest late follow-ups), keep announced
+meetings (re-planning), fewest meetings (each as late as the rules allow, so the
+next deadline stays far away), then balance.  The status says whether lateness
+is proven minimal: it is when the plan is no later than a proven lower bound
+(here the follow-ups absences alone force; the planner adds bounds.py's
+stronger one after the search, outside its time).
 """
 
 from __future__ import annotations
@@ -73,7 +75,9 @@ class PackingResult:
     stopped: bool = False
     seconds: float = 0.0
     lower_bound: int = 0
-    """Late follow-ups that absences alone force: no plan can have fewer."""
+    """Late follow-ups that no plan can avoid (absences alone in the search; the planner raises it to bounds.py's)."""
+    days_lower_bound: int | None = None
+    """Days late no plan can avoid (None: not computed, then the status looks at the count only)."""
     phases: dict = field(default_factory=dict)
 
     @property
@@ -90,7 +94,8 @@ class PackingResult:
     def status(self) -> str:
         if self.stopped:
             return "STOPPED"
-        return "OPTIMAL" if self.late <= self.lower_bound else "FEASIBLE"
+        proven_days = self.days_lower_bound is None or self.days_late <= self.days_lower_bound
+        return "OPTIMAL" if self.late <= self.lower_bound and proven_days else "FEASIBLE"
 
     @property
     def gap(self) -> float:

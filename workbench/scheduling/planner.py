@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from workbench.danish import count
-from workbench.hard_rules import HardRule
 from workbench.model import HELD, PLANNED, Assignment, Meeting, Plan, Register, TeamChange
 from workbench.clocks import undecided_cadences
 from workbench.scheduling.baseline import Baseline, Conflict, Prepared, prepare
+from workbench.scheduling.bounds import LateBound, LateCause, late_bound, late_causes
 from workbench.scheduling.changes import PlanChanges, plan_changes
 from workbench.scheduling.coordinators import AssignmentResult, assign_coordinators
 from workbench.scheduling.deadlines import LATE, OVERDUE, deadline_rows, overdue, overdue_text
@@ -81,45 +81,91 @@ def _who_was_away(register: Register, blocked: Counter) -> str:
         if not person:
             parts.extend(whys)
             continue
-        staff = register.staff_by_id.get(person)
-        parts.append(f"{staff.name if staff else person} ({', '.join(whys)})")
+        parts.append(f"{_name(register, person)} ({', '.join(whys)})")
     return "; ".join(parts)
 
 
-def explain_late(register: Register, instance: PackingInstance, chain: str, deadline: date,
-                 as_of: date | None = None) -> str:
-    """Why a follow-up of a chain (a family id, or ``person:rule``) could not be held by its deadline, in
-    Danish; for one already overdue at ``as_of``: the days from ``as_of`` until it is held."""
-    family = next(f for f in instance.families if f.chain_id == chain)
+def _name(register: Register, person: str) -> str:
+    staff = register.staff_by_id.get(person)
+    return staff.name if staff else person
+
+
+def _blocked(register: Register, instance: PackingInstance, family, first: date, last: date) -> Counter:
+    """(person, reason) -> open days in ``first..last`` it kept the whole team and the family from meeting
+    (an absence is only HardRule.NOT_ABSENT: its reason stays private)."""
     calendar = WorkCalendar(register, instance.start, instance.end)
-    first = max(instance.start, deadline - timedelta(days=family.max_gap - family.min_gap))
-    if as_of is not None and deadline < as_of:
-        first, deadline = as_of, as_of + timedelta(days=7)
     blocked: Counter = Counter()
-    free_days = 0
     day = first
-    while day <= min(deadline, instance.end):
+    while day <= last:
         if calendar.is_open(day):
-            reasons = [(p, calendar.why_unavailable(p, day)) for p in family.attendees
-                       if calendar.why_unavailable(p, day)]
+            blocked.update((p, calendar.why_unavailable(p, day)) for p in family.attendees
+                           if calendar.why_unavailable(p, day))
             if not calendar.family_available(family.family_id, day):
-                reasons.append(("", "familien er ikke til rådighed"))
-            if reasons:
-                blocked.update(reasons)
-            else:
-                free_days += 1
+                blocked[("", "familien er ikke til rådighed")] += 1
         day += timedelta(days=1)
-    if free_days == 0:
-        top = _who_was_away(register, blocked) or "ingen åbne dage"
-        return f"Ingen fælles ledig dag fra {first:%d.%m.} til fristen {deadline:%d.%m.%Y} ({top})."
-    if len(family.attendees) == 1:  # a person's own appointment: the one professional's free days
-        staff = register.staff_by_id.get(family.attendees[0])
-        who = f"{staff.name if staff else family.attendees[0]} havde {count(free_days, 'ledig dag', 'ledige dage')}"
-    else:
-        who = f"Teamet havde {count(free_days, 'fælles ledig dag', 'fælles ledige dage')}"
-    when = f"i ugen fra {as_of:%d.%m.}" if as_of is not None and first == as_of else f"før fristen {deadline:%d.%m.%Y}"
-    busy = 'den var' if free_days == 1 else 'de var'
-    return f"{who} {when}, men {busy} optaget af andre møder ({HardRule.DAILY_CAP})."
+    return blocked
+
+
+def _weeks(first: date, last: date) -> str:
+    """'uge 25' or 'uge 25-26'."""
+    a, b = first.isocalendar()[1], last.isocalendar()[1]
+    return f"uge {a}" if a == b else f"uge {a}-{b}"
+
+
+def _busiest(register: Register, instance: PackingInstance, family, first: int, last: int,
+             busy: Counter) -> str:
+    """'travlt for Navn i uge 25': the attendee with the most fully booked days in ``first..last`` (day numbers)."""
+    full: Counter = Counter()
+    for person in family.attendees:
+        cap = instance.staff_cap.get(person, 0)
+        for day in range(max(0, first), min(instance.n_days - 1, last) + 1):
+            if day in instance.staff_days.get(person, ()) and busy[(person, day)] >= cap:
+                full[(person, instance.day(day).isocalendar()[1])] += 1
+    if not full:
+        return ""
+    (person, week), _ = full.most_common(1)[0]
+    return f"travlt for {_name(register, person)} i uge {week}"
+
+
+def explain_late(register: Register, instance: PackingInstance, chain: str, deadline: date, cause: LateCause,
+                 busy: Counter, as_of: date | None = None, days_late: int | None = None) -> str:
+    """Why a follow-up of a chain (a family id, or ``person:rule``) is late, in Danish - the one place this is
+    worded.  Only a cause bounds.py proves may say it could not be avoided: absences (by name, an absence only as
+    HardRule.NOT_ABSENT), the chain's own calendar, or a person's full week; anything else says honestly that
+    another plan might have held it on time, and who was busy."""
+    family = next(f for f in instance.families if f.chain_id == chain)
+    shortfall = count(cause.shortfall, "dag", "dage")
+    more = (f"; planen har {count(days_late, 'dag', 'dage')}" if days_late is not None and days_late > cause.shortfall
+            else "")
+    if cause.kind == "absence":
+        if cause.first < max(0, instance.number(as_of) if as_of else 0):  # the stretch began before the plan
+            return (f"Kunne ikke undgås: den første dag i planen, hvor hele teamet og familien kan mødes, er "
+                    f"{instance.day(cause.last + 1):%d.%m.%Y}; derfor mindst {shortfall} for sent{more}.")
+        first, last = instance.day(cause.first), instance.day(cause.last)
+        who = _who_was_away(register, _blocked(register, instance, family, first, last)) or "ingen åbne dage"
+        return (f"Kunne ikke undgås: fra {first:%d.%m.} til {last:%d.%m.%Y} er der ingen dag, hvor hele teamet og "
+                f"familien kan mødes ({who}); derfor mindst {shortfall} for sent{more}.")
+    if cause.kind == "alone":
+        return ("Kunne ikke undgås: fravær, lukkedage og mindsteintervallet gør, at denne opfølgning ikke kan holdes "
+                "til tiden, heller ikke hvis ingen andre familier havde møder.")
+    group = cause.group
+    if group is not None:
+        name, first, last = _name(register, group.person), instance.day(group.first), instance.day(group.last)
+        crowd = (f"{len(group.windows)} opfølgninger skulle holdes med {name} mellem {first:%d.%m.} og "
+                 f"{last:%d.%m.%Y} ({_weeks(first, last)}) for at holde fristerne, men der er kun plads til "
+                 f"{group.capacity}; mindst {group.late} må blive for sene")
+        if cause.kind == "capacity":
+            return f"Kunne ikke undgås for dem alle: {crowd} (denne mindst {shortfall} for sent{more})."
+        return (f"Kunne muligvis undgås: planlæggeren fandt ikke plads til det inden fristen {deadline:%d.%m.%Y} "
+                f"(travlt for {name}: {crowd}, og planen har flere).")
+    clock = family.clock
+    hint = _busiest(register, instance, family, clock.earliest(cause.first, True), clock.deadline(cause.first), busy)
+    if not hint:
+        band = (instance.day(max(0, clock.earliest(cause.first, True))), min(deadline, instance.end))
+        who = _who_was_away(register, _blocked(register, instance, family, *band)) if band[0] <= band[1] else ""
+        hint = f"ingen fælles ledig tid efter det forrige møde: {who}" if who else ""
+    return (f"Kunne muligvis undgås: planlæggeren fandt ikke plads til det inden fristen {deadline:%d.%m.%Y}"
+            + (f" ({hint})." if hint else "."))
 
 
 def chain_label(register: Register, demand) -> str:
@@ -149,17 +195,71 @@ def clock_problems(register: Register, instance: PackingInstance, start: date, e
     return lines
 
 
-def why_late(register: Register, instance: PackingInstance, meeting: Meeting, as_of: date) -> str:
-    """Why this meeting is late, in Danish: frozen as announced, already overdue, or the team's days were taken."""
+def why_late(register: Register, instance: PackingInstance, meeting: Meeting, as_of: date, cause: LateCause,
+             busy: Counter) -> str:
+    """Why this meeting is late, in Danish: held, frozen as announced, else ``explain_late`` (after the note that
+    the deadline had passed already when the plan was made)."""
     if meeting.status == HELD:
         return f"det blev holdt {meeting.day:%d.%m.%Y}."
     if meeting.frozen:
         return (f"det er udmeldt og fastfrosset til {meeting.day:%d.%m.%Y}. Skal det holdes før, så flyt det "
                 f"manuelt (Registrér hvad der skete) eller vælg en tidligere frysedato.")
+    why = explain_late(register, instance, meeting.chain_id, meeting.deadline, cause, busy, as_of, meeting.days_late)
     if meeting.deadline < as_of:
         return (f"fristen {meeting.deadline:%d.%m.%Y} var allerede overskredet pr. {as_of:%d.%m.%Y}, da planen blev "
-                f"lagt. " + explain_late(register, instance, meeting.chain_id, meeting.deadline, as_of))
-    return explain_late(register, instance, meeting.chain_id, meeting.deadline)
+                f"lagt. " + why)
+    return why
+
+
+def _late_followups(instance: PackingInstance, meetings: list[Meeting],
+                    unplaced: list[tuple[str, int]]) -> list[tuple[int, int, int | None, Meeting | None]]:
+    """(chain, previous day, day held or None, the meeting) for every late follow-up the planner chose (not held,
+    not frozen) and every one missing at the end."""
+    index = instance.family_index
+    by_chain: dict[int, list[Meeting]] = {}
+    for m in meetings:
+        if m.chain_id in index:
+            by_chain.setdefault(index[m.chain_id], []).append(m)
+    out: list[tuple[int, int, int | None, Meeting | None]] = []
+    last: dict[int, int] = {}
+    for i, chain in by_chain.items():
+        prev = instance.families[i].prev_day
+        for m in sorted(chain, key=lambda m: (m.day, m.start_minute)):
+            day = instance.number(m.day)
+            if m.days_late and not m.frozen and m.status != HELD:
+                out.append((i, prev, day, m))
+            prev = day
+        last[i] = prev
+    for chain_id, _ in unplaced:
+        i = index[chain_id]
+        out.append((i, last.get(i, instance.families[i].prev_day), None, None))
+    return out
+
+
+def late_bound_text(register: Register, instance: PackingInstance, bound: LateBound, unstaffed: int = 0,
+                    unstaffed_days: int = 0) -> str:
+    """The proven bound in one Danish sentence: how many follow-ups (and days) every plan has late, and why."""
+    total = bound.late + unstaffed
+    if total == 0:
+        return "Ingen opfølgning behøver at blive for sen: alle kan i princippet holdes til tiden."
+    parts = []
+    if bound.absence_late:
+        parts.append(f"{bound.absence_late} på grund af fravær, lukkedage eller frister, der var overskredet før "
+                     f"planen")
+    if bound.capacity_late:
+        busy = [f"{_name(register, g.person)} ({g.person}) i {_weeks(instance.day(g.first), instance.day(g.last))}"
+                for g in sorted(bound.groups, key=lambda g: (-g.late, g.first))]
+        names = ", ".join(busy[:3]) + (f" og {len(busy) - 3} andre" if len(busy) > 3 else "")
+        if len(busy) in (2, 3):
+            names = ", ".join(busy[:-1]) + " og " + busy[-1]
+        parts.append(f"{bound.capacity_late} fordi {names} ikke har plads til alle de møder, der skal holdes der")
+    if bound.frozen_late:
+        parts.append(f"{bound.frozen_late} fordi fastfrosne møder ligger efter fristen")
+    if unstaffed:
+        parts.append(f"{unstaffed} fordi ingen i familiens team kan holde mødet")
+    days = bound.days_late + unstaffed_days
+    return (f"Mindst {count(total, 'opfølgning', 'opfølgninger')} må blive for sene i enhver plan"
+            + (f", i alt mindst {count(days, 'dag', 'dage')}" if days else "") + ": " + "; ".join(parts) + ".")
 
 
 def make_plan(register: Register, start: date, end: date, options: PlanOptions = PlanOptions(),
@@ -187,6 +287,14 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
                            lambda share, text: progress(0.1 + 0.9 * share, text), stop, clock, **extra).run()
     meetings = packing.meetings
     late = [m for m in meetings if m.days_late > 0]
+    bound = late_bound(instance)  # after the search, outside its counted time
+    packing.lower_bound = max(packing.lower_bound, bound.late)
+    packing.days_lower_bound = bound.days_late
+    followups = _late_followups(instance, meetings, packing.unplaced)
+    causes = late_causes(instance, bound, [(i, prev, day) for i, prev, day, _ in followups])
+    by_meeting = {m.meeting_id: cause for (_, _, _, m), cause in zip(followups, causes) if m is not None}
+    by_missing = {instance.families[i].chain_id: cause for (i, _, _, m), cause in zip(followups, causes) if m is None}
+    busy: Counter = Counter((person, instance.number(m.day)) for m in meetings for person in m.attendees)
     messages = [conflict.text() for conflict in _with_replacements(prepared.conflicts, meetings)]
     messages += prepared.team_changes
     messages += list(coordinators.problems)
@@ -200,11 +308,13 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
     messages += [overdue_text(row) for row in overdue_rows]
     messages += clock_problems(work, instance, start, end)
     for m in late:
+        cause = by_meeting.get(m.meeting_id, LateCause(""))
         messages.append(f"Møde {m.meeting_id} holdes {count(m.days_late, 'dag', 'dage')} efter fristen: "
-                        + why_late(work, instance, m, as_of))
+                        + why_late(work, instance, m, as_of, cause, busy))
     for chain, deadline in missing:
         messages.append(f"Familie {chain_label(work, chains[chain])} mangler et møde med frist "
-                        f"{deadline:%d.%m.%Y}: " + explain_late(work, instance, chain, deadline))
+                        f"{deadline:%d.%m.%Y}: " + explain_late(work, instance, chain, deadline, by_missing[chain],
+                                                                 busy, as_of))
     changes = None
     if baseline is not None:
         changes, notes = _continuity(baseline, prepared, work, meetings, assignments, coordinators, packing, options,
@@ -212,6 +322,7 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
         messages[:0] = notes
     summary = _summary(work, start, end, options, meetings, late, missing, unstaffed, missing_followups, overdue_rows,
                        as_of, packing, coordinators, changes, prepared, baseline, stop, clock, began)
+    summary.update(_bound_summary(work, instance, bound, unstaffed, end, followups, causes))
     team = {f.family_id: work.team_staff_ids(f.family_id) for f in work.families}
     rows = deadline_rows(prepared.history + meetings, missing_followups, rules, as_of)
     summary["deadlines"] = dict(Counter(row["status"] for row in rows))
@@ -277,7 +388,6 @@ def _summary(work: Register, start: date, end: date, options: PlanOptions, meeti
         "gap": round(packing.gap, 4),
         "coordinator_status": coordinators.status,
         "unassigned_families": sum(1 for a in coordinators.assignments if not a.primary_coordinator),
-        "late_lower_bound": packing.lower_bound,
         "phases": packing.phases,
         "moved_meetings": len(changes.moved) if changes else 0,
         "conflicts": [c.to_json() for c in prepared.conflicts],
@@ -293,6 +403,33 @@ def _summary(work: Register, start: date, end: date, options: PlanOptions, meeti
         "solve_seconds": round(time.perf_counter() - began, 2),
         "horizon": [start.isoformat(), end.isoformat()],
         "held_before_start": len(prepared.history),
+    }
+
+
+def _bound_summary(work: Register, instance: PackingInstance, bound: LateBound, unstaffed: list, end: date,
+                   followups: list, causes: list[LateCause]) -> dict:
+    """The proven lower bound (``late_lower_bound``, ``late_days_lower_bound``, comparable with ``late_meetings``
+    and ``total_days_late``), its parts, and which late follow-ups it proves forced."""
+    unstaffed_days = sum(max(0, (end - d).days + 1) for _, d in unstaffed)
+    kinds = Counter(cause.kind or "not_proven" for cause in causes)
+    return {
+        "late_lower_bound": bound.late + len(unstaffed),
+        "late_days_lower_bound": bound.days_late + unstaffed_days,
+        "late_bound": {
+            "absence": [bound.absence_late, bound.absence_days],
+            "capacity": [bound.capacity_late, bound.capacity_days],
+            "frozen": [bound.frozen_late, bound.frozen_days],
+            "unstaffed": [len(unstaffed), unstaffed_days],
+            "groups": [{"staff_id": g.person, "from": instance.day(g.first).isoformat(),
+                        "to": instance.day(g.last).isoformat(), "followups": len(g.windows), "room": g.capacity,
+                        "late": g.late, "days": g.days} for g in bound.groups],
+            "seconds": round(bound.seconds, 2),
+            "text": late_bound_text(work, instance, bound, len(unstaffed), unstaffed_days),
+        },
+        "late_forced": sum(n for kind, n in kinds.items() if kind != "not_proven"),
+        "late_not_proven": kinds.get("not_proven", 0),
+        "late_causes": [{"chain": instance.families[i].chain_id, "meeting_id": m.meeting_id if m else "",
+                         "cause": cause.kind or "not_proven"} for (i, _, _, m), cause in zip(followups, causes)],
     }
 
 

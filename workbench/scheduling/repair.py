@@ -4,8 +4,9 @@ The construction leaves a few follow-ups late where families compete for the
 same people on the same days.  For each late follow-up we free it, its
 neighbours in the family's chain, and the meetings that hold the same people
 on nearby days, and let CP-SAT re-place them exactly (chain_model.py).  A
-change is kept only if the plan as a whole gets fewer late meetings (or, with
-as many, fewer days late).  Neighbourhoods grow when a small one does not help.
+change is kept only if the plan as a whole gets better by ``score``: fewer days
+late in total (or, with as many, fewer late follow-ups).  Neighbourhoods grow
+when a small one does not help.
 
 The hard rules are the chain model's (ChainModel.CONSTRAINTS: HardRule.ONE_PLACE_PER_MEETING, MIN_INTERVAL,
 DEADLINE, DAILY_CAP, NO_DOUBLE_BOOKING); the book (construct.py's SlotBook) keeps DAILY_CAP and NO_DOUBLE_BOOKING
@@ -67,8 +68,16 @@ def lateness(instance: PackingInstance, chains: dict[int, list[Booking]]) -> lis
 
 
 def score(items: list[tuple[int, int, int]]) -> tuple[int, int]:
-    """What the plan minimises, in order: total days late, then the number of late follow-ups."""
+    """What the plan minimises, in order: total days late, then the number of late follow-ups.
+
+    The one statement of the objective's order: the packer, the repair, the stable re-plan and the exact model
+    (its soft terms) all follow it, and ``OBJECTIVE_DA`` says it to the team leader."""
     return sum(days for *_, days in items), len(items)
+
+
+OBJECTIVE_DA = ("Planlæggeren gør først det samlede antal dage for sent så lille som muligt og derefter antallet "
+                "af for sene opfølgninger.")
+"""``score``'s order in one plain Danish sentence (the planning page and the command line)."""
 
 
 class Repairer:

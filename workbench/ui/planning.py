@@ -34,6 +34,7 @@ from workbench.scheduling.changes import register_changes
 from workbench.scheduling.deadlines import LATE, MET, OVERDUE, PLANNED_ON_TIME
 from workbench.scheduling.check import CheckReport, check_continuity, check_plan
 from workbench.scheduling.planner import PlanOptions, PlanRun, make_plan
+from workbench.scheduling.repair import OBJECTIVE_DA
 from workbench.settings import CHILDREN_PER_CASEWORKER
 from workbench.screening.workflow import accepted_team_changes
 from workbench.ui.background import BackgroundJob
@@ -90,12 +91,17 @@ def plan_summary_html(plan: Plan) -> str:
     verdict = ("Alle opfølgninger holdes inden for fristen." if late == 0 else
                f"{count(late, 'opfølgning', 'opfølgninger')} kan ikke holdes til tiden "
                f"(højst {count(s.get('max_days_late', 0), 'dag', 'dage')} for sent).")
-    unavoidable = s.get("late_lower_bound", 0)
+    bound = s.get("late_lower_bound", 0)
+    bound_days = s.get("late_days_lower_bound")
     rows = [
         ["Familier", s.get("families", 0)],
         ["Møder i perioden", s.get("meetings", 0)],
         ["Forsinkede opfølgninger", late],
-        ["Heraf uundgåelige (fravær, lukkedage eller frist overskredet før planen)", unavoidable],
+        ["Dage for sent i alt", s.get("total_days_late", 0)],
+        ["Mindst for sene i enhver plan (bevist)",
+         bound if bound_days is None else f"{bound} ({count(bound_days, 'dag', 'dage')})"],
+        *([["Forsinkelser, der ikke kunne undgås (fravær eller en fuld uge)", s["late_forced"]],
+           ["Forsinkelser, der måske kunne undgås", s["late_not_proven"]]] if "late_forced" in s else []),
         ["Overskredne frister, der ikke er holdt", len(s.get("overdue", []))],
         *([["Frister i perioden: holdt / planlagt til tiden / for sent / overskredet",
             " / ".join(str(s["deadlines"].get(k, 0)) for k in (MET, PLANNED_ON_TIME, LATE, OVERDUE))],
@@ -108,7 +114,10 @@ def plan_summary_html(plan: Plan) -> str:
         ["Beregningstid", f"{str(s.get('solve_seconds', 0)).replace('.', ',')} s"
                           + ("" if s.get("reproducible", True) else " (afbrudt: kan ikke gentages præcist)")],
     ]
-    return (f'{TABLE_STYLE}<div class="tvaers-plan"><h3>{_esc(verdict)}</h3>'
+    said = [s["late_bound"]["text"]] if late and "late_bound" in s else []
+    said.append(OBJECTIVE_DA)
+    lines = "".join(f'<div class="tvaers-help tvaers-bound">{_esc(line)}</div>' for line in said)
+    return (f'{TABLE_STYLE}<div class="tvaers-plan"><h3>{_esc(verdict)}</h3>{lines}'
             f'{_table(["Nøgletal", "Værdi"], rows, "tvaers-summary")}</div>')
 
 
