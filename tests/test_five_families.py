@@ -179,3 +179,20 @@ def test_the_planned_meetings_keep_each_familys_choice_of_who_comes():
             assert set(meeting.attendees) == expected[fid], (fid, meeting.attendees)
             assert meeting.days_late == 0
     assert check_plan(register, run.plan).ok  # the independent checker reads the accepted teams from the plan
+
+
+@pytest.mark.parametrize("builder, shown, not_shown", [
+    (advice_only_family, "Intet team foreslået", "tvaers-team"),
+    (single_mother_with_debt_and_a_son_with_adhd, "Familiens eget valg", "tvaers-outside"),
+])
+def test_the_screening_page_says_no_team_for_a_family_outside_and_shows_the_familys_own_choice(
+        tmp_path, builder, shown, not_shown):
+    from workbench.io.store import Store
+    from workbench.ui.screening import ScreeningPanel
+
+    register, outcome = _screen(builder())
+    panel = ScreeningPanel(store=Store(tmp_path / "s.sqlite3"), autoload=False)
+    panel.register = register
+    page = panel.render(outcome)
+    assert shown in page and not_shown not in page
+    assert "FEASIBLE" not in page and "UDEN_FOR" not in page

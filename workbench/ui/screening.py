@@ -390,11 +390,19 @@ class ScreeningPanel:
                          f"<span class='tvaers-src'>({_esc(a.rule.rule_id)}: {_esc(a.rule.source)})</span></li>")
         parts.append(f"<li><b>Sagspoint:</b> {number(a.case_points)} – {_esc('; '.join(a.points_reasons))}</li></ul>")
 
+        if p.outside_target_group:
+            parts.append("<h3>Intet team foreslået</h3><div class='tvaers-msg tvaers-warn tvaers-outside'>"
+                         f"{_esc(p.outside_target_group)}</div>")
+            return "".join(parts)
         parts.append(f"<h3>Foreslået team: {p.contact_count} fagpersoner i kontakt med familien "
                      f"({p.size_change()})</h3>")
         parts.append("<div class='tvaers-help'>Det mindste antal fagpersoner, der tilsammen dækker alle behov "
                      "(beregnet eksakt), inden for sagsloftet; kendte ansigter, familiens sprog og distrikt foretrækkes."
-                     + ("" if p.optimal else f" Bemærk: løsningen er ikke bevist optimal ({_esc(p.status)}).") + "</div>")
+                     + ("" if p.optimal else " Bemærk: tiden slap op, før det var bevist, at teamet ikke kan være "
+                                             "mindre.") + "</div>")
+        if p.family_choices:
+            parts.append("<div class='tvaers-msg tvaers-ok tvaers-family-choices'><b>Familiens eget valg:</b><ul>"
+                         + "".join(f"<li>{_esc(t)}</li>" for t in p.family_choices) + "</ul></div>")
         parts.append("<table class='tvaers-team'><tr><th>Fagperson</th><th>Rolle</th><th>Dækker</th><th>Begrundelse</th></tr>")
         for m in p.members:
             parts.append(f"<tr class='tvaers-member'><td>{_esc(m.name)} ({_esc(m.staff_id)})</td><td>{_esc(m.role_label)}</td>"
