@@ -25,6 +25,12 @@ def test_only_the_chosen_team_members_are_planned_and_required():
     run = make_plan(register, date(2027, 3, 1), date(2027, 4, 30), PlanOptions(time_limit=5))
     assert run.plan.meetings and all(m.attendees == ("C1", "P1") for m in run.plan.meetings)
     assert check_plan(register, run.plan).ok
+    n = len(run.plan.meetings)
+    minutes = sum(m.end_minute - m.start_minute for m in run.plan.meetings)
+    assert run.plan.summary["attendance_saving"] == {"families": 1, "person_meetings": n,  # P2 stays home each time
+                                                     "hours": round(minutes / 60, 1)}
+    from workbench.ui.planning import plan_summary_html
+    assert f"{n} mødedeltagelser" in plan_summary_html(run.plan) and "hos 1 familie<" in plan_summary_html(run.plan)
     without_p1 = replace(run.plan, meetings=[replace(run.plan.meetings[0], attendees=("C1",))]
                          + run.plan.meetings[1:])
     assert {b.kind for b in check_plan(register, without_p1).breaches} == {HardRule.ATTENDEES}
@@ -34,6 +40,7 @@ def test_without_a_choice_the_whole_team_comes():
     register = _register(chosen=())
     run = make_plan(register, date(2027, 3, 1), date(2027, 4, 30), PlanOptions(time_limit=5))
     assert all(set(m.attendees) == {"C1", "P1", "P2"} for m in run.plan.meetings)
+    assert run.plan.summary["attendance_saving"]["person_meetings"] == 0
     fewer = replace(run.plan, meetings=[replace(m, attendees=("C1", "P1")) for m in run.plan.meetings])
     assert HardRule.ATTENDEES in {b.kind for b in check_plan(register, fewer).breaches}
 

@@ -19,6 +19,27 @@ def attendees_of(register: Register, assignment: Assignment | None, family_id: s
     return tuple(dict.fromkeys(p for p in people if p))
 
 
+def attendance_saving(register: Register, assignments: dict[str, Assignment], meetings) -> dict[str, float]:
+    """What the families' own choice of who attends saves: at each team follow-up of a family that has chosen
+    (``meeting_attendees``), the team members who would otherwise have come.  Returns the families that chose, the
+    person-meetings saved and the hours (each meeting's own length)."""
+    families, saved, minutes = set(), 0, 0
+    for m in meetings:
+        family = register.family_by_id.get(m.family_id)
+        if m.person_id or family is None or not family.meeting_attendees:
+            continue
+        assignment = assignments.get(m.family_id)
+        everyone = [p for p in (assignment.primary_coordinator, assignment.secondary_coordinator) if p] \
+            if assignment else []
+        everyone = set(everyone) | set(register.team_staff_ids(m.family_id))
+        spared = len(everyone - set(m.attendees))
+        if spared:
+            families.add(m.family_id)
+            saved += spared
+            minutes += spared * (m.end_minute - m.start_minute)
+    return {"families": len(families), "person_meetings": saved, "hours": round(minutes / 60, 1)}
+
+
 def invited_externals(register: Register, meeting: Meeting) -> tuple[ExternalParticipant, ...]:
     """The people from outside the staff invited to this meeting: those the family's register says come to its team
     follow-ups; none at a person's own appointment (a teacher has no place at a jobsamtale). They never constrain

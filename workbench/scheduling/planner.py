@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from workbench.attendance import attendance_saving
 from workbench.danish import count
 from workbench.model import HELD, PLANNED, Assignment, Meeting, Plan, Register, TeamChange
 from workbench.clocks import undecided_cadences
@@ -327,6 +328,7 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
     rows = deadline_rows(prepared.history + meetings, missing_followups, rules, as_of)
     summary["deadlines"] = dict(Counter(row["status"] for row in rows))
     summary["late_by_kind"] = dict(Counter(row["kind"] or "ukendt" for row in rows if row["status"] in (LATE, OVERDUE)))
+    summary["attendance_saving"] = attendance_saving(work, {a.family_id: a for a in assignments}, meetings)
     plan = Plan(start, end, assignments, prepared.history + meetings, summary, messages, team=team, deadlines=rows)
     return PlanRun(plan, coordinators, packing, instance, prepared, changes)
 

@@ -107,6 +107,10 @@ def plan_summary_html(plan: Plan) -> str:
             " / ".join(str(s["deadlines"].get(k, 0)) for k in (MET, PLANNED_ON_TIME, LATE, OVERDUE))],
            ["Heraf lovkrav (lovens egne frister) for sent eller overskredet", s.get("late_by_kind", {}).get("lovkrav", 0)]]
           if "deadlines" in s else []),
+        *([["Sparet, fordi familien selv vælger, hvem der kommer",
+            f"{count(saving['person_meetings'], 'mødedeltagelse', 'mødedeltagelser')} ({number(saving['hours'])} timer) "
+            f"hos {count(saving['families'], 'familie', 'familier')}"]]
+          if (saving := s.get("attendance_saving")) and saving.get("person_meetings") else []),
         ["Familier uden koordinator", s.get("unassigned_families", 0)],
         ["Flyttede udmeldte møder", s.get("moved_meetings", 0)],
         ["Fastfrosne møder, der ikke kan holdes", len(s.get("conflicts", []))],
