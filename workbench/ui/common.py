@@ -107,6 +107,18 @@ def problems_html(problems: list[Problem], limit: int = 30) -> str:
     return STYLE + "".join(parts)
 
 
+def offer_and_pick_first(dropdown: w.Dropdown, options: list, pick: Callable[[object], None]) -> None:
+    """New options in a dropdown with the first one picked and shown: ``pick`` runs even when the first option is
+    the one already picked (setting the same value again fires no change, and the page would keep stale data)."""
+    dropdown.options = options
+    if not options:
+        return
+    if dropdown.value == options[0][1]:
+        pick(options[0][1])
+    else:
+        dropdown.value = options[0][1]
+
+
 class MessageArea:
     """Where a panel tells the user what happened; tests read ``.text`` and ``.kind``."""
 

@@ -24,7 +24,8 @@ from workbench.family_plan import (SCALE_HIGH, SCALE_LOW, SCALE_TEXT, WHOLE_FAMI
 from workbench.io.store import Store
 from workbench.model import Plan, Register
 from workbench.screening.progress import history
-from workbench.ui.common import STYLE, MessageArea, RegisterLoader, guarded, help_html, page_links, show_figure
+from workbench.ui.common import (STYLE, MessageArea, RegisterLoader, guarded, help_html, offer_and_pick_first,
+                                 page_links, show_figure)
 from workbench.ui.common import with_classes as _classes
 from workbench.ui.export import download_link
 from workbench.ui.goal_chart import attainment_figure, short
@@ -195,12 +196,7 @@ class FamilyPlanPanel:
     def _on_loaded(self, register: Register) -> None:
         self.register = register
         options = [(f"{f.family_id} – {f.district or 'uden distrikt'}", f.family_id) for f in register.families]
-        self.family.options = options
-        if options:
-            if self.family.value == options[0][1]:
-                self.select_family(options[0][1])
-            else:
-                self.family.value = options[0][1]
+        offer_and_pick_first(self.family, options, self.select_family)
 
     @guarded()
     def select_family(self, family_id: str | None) -> None:

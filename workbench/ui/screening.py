@@ -26,7 +26,8 @@ from workbench.screening.progress import changes, history
 from workbench.ui.screening_charts import profile_figure, progress_figure
 from workbench.screening.rules import describe_person
 from workbench.screening.workflow import ScreeningOutcome, accept_outcome, save_outcome, screen
-from workbench.ui.common import STYLE, MessageArea, RegisterLoader, guarded, help_html, page_links, show_figure
+from workbench.ui.common import (STYLE, MessageArea, RegisterLoader, guarded, help_html, offer_and_pick_first,
+                                 page_links, show_figure)
 from workbench.ui.common import with_classes as _classes
 
 NOT_RATED = None
@@ -186,12 +187,7 @@ class ScreeningPanel:
             members = f"{count(adults, 'voksen', 'voksne')}, {count(children, 'barn', 'børn')}"
             options.append((f"{f.family_id} – {f.district or 'uden distrikt'} – {members} – "
                             f"{';'.join(f.case_basis)}", f.family_id))
-        self.family.options = options
-        if options:
-            if self.family.value == options[0][1]:
-                self.select_family(options[0][1])
-            else:
-                self.family.value = options[0][1]
+        offer_and_pick_first(self.family, options, self.select_family)
 
     @guarded()
     def select_family(self, family_id: str | None) -> None:
