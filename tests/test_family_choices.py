@@ -53,3 +53,30 @@ def test_the_choice_is_a_column_of_families(tmp_path):
     (folder / "families.csv").write_text(text, "utf-8")
     register, problems = read_register(folder)
     assert register is None and any(p.column == "meeting_attendees" and "P9" in p.message for p in problems)
+
+
+def test_choices_made_on_the_family_plan_page_replace_the_register_columns_and_the_checker_reads_them(tmp_path):
+    from workbench.family_plan import FamilyPlan
+    from workbench.io.store import Store
+
+    register = _register(chosen=())  # families.csv: the whole team comes, no chosen coordinator
+    store = Store(tmp_path / "s.sqlite3")
+    store.save_family_plan(FamilyPlan("F1", attendees=("P2",), coordinator="P1"))
+    assert store.family_choices() == {"F1": {"attendees": ["P2"], "coordinator": "P1"}}
+    run = make_plan(register, date(2027, 3, 1), date(2027, 4, 30),
+                    PlanOptions(time_limit=5, family_choices=store.family_choices()))
+    assert run.plan.assignments[0].primary_coordinator == "P1"  # a PPR psychologist: any profession, if chosen
+    assert run.plan.meetings and all(set(m.attendees) == {"P1", "P2"} for m in run.plan.meetings)
+    assert check_plan(register, run.plan).ok  # the checker reads the choices the plan was made with
+    forgotten = replace(run.plan, summary={**run.plan.summary, "settings": {}})
+    assert not check_plan(register, forgotten).ok
+
+
+def test_a_choice_of_someone_who_left_is_left_out_and_said():
+    from workbench.attendance import with_family_choices
+
+    register = _register(chosen=())
+    changed, notes = with_family_choices(register, {"F1": {"attendees": ["P9"], "coordinator": "S999"}})
+    assert changed.families[0].preferred_coordinator is None and changed.families[0].meeting_attendees == ()
+    assert any("S999" in n and "findes ikke længere" in n for n in notes)
+    assert any("P9" in n and "inviteres ikke" in n for n in notes)

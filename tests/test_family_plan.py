@@ -185,3 +185,20 @@ def test_choosing_a_family_fills_whom_a_goal_is_for_and_the_children_to_hear(pan
     panel.view_text.value = "Jeg kan godt lide frikvarteret"
     panel.add_child_view()
     assert panel.plan.goals[0].person_id == panel.plan.child_views[0].person_id == panel.view_child.value
+
+
+def test_the_family_chooses_its_coordinator_and_who_comes_on_the_page(panel, tmp_path):
+    team = panel.choice_attendees.options
+    assert team, "the family's team is offered"
+    anyone = panel.choice_coordinator.options[-1][1]
+    panel.choice_coordinator.value = anyone
+    panel.choice_attendees.value = (team[0][1],)
+    panel.save_choices()
+    assert "Familiens valg er gemt" in panel.messages.text
+    family = panel.family.value
+    assert Store(tmp_path / "s.sqlite3").family_choices() == {family: {"attendees": [team[0][1]],
+                                                                         "coordinator": anyone}}
+    panel.choice_attendees.value = ()
+    panel.choice_coordinator.value = ""
+    panel.save_choices()
+    assert Store(tmp_path / "s.sqlite3").family_choices() == {}

@@ -3,6 +3,9 @@ professional whose role the appointment asks for."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Mapping
+
 from workbench.catalogue import role_label
 from workbench.model import Assignment, ExternalParticipant, Meeting, Register
 
@@ -17,6 +20,35 @@ def attendees_of(register: Register, assignment: Assignment | None, family_id: s
     chosen = set(family.meeting_attendees) if family is not None and family.meeting_attendees else None
     people += [p for p in register.team_staff_ids(family_id) if chosen is None or p in chosen]
     return tuple(dict.fromkeys(p for p in people if p))
+
+
+def with_family_choices(register: Register, choices: Mapping[str, Mapping]) -> tuple[Register, list[str]]:
+    """The register with what families chose on their family plan page: who of the team comes to the follow-ups
+    (``attendees``) and their own coordinator (``coordinator``), in place of ``families.csv``'s columns.  A choice of
+    someone no longer in the register (or not on the family's team) is left out and said (Danish)."""
+    if not choices:
+        return register, []
+    families, notes = [], []
+    for family in register.families:
+        chosen = choices.get(family.family_id)
+        if not chosen:
+            families.append(family)
+            continue
+        team = set(register.team_staff_ids(family.family_id))
+        attendees = tuple(p for p in chosen.get("attendees", ()) if p in team)
+        gone = [p for p in chosen.get("attendees", ()) if p not in team]
+        coordinator = chosen.get("coordinator") or None
+        if coordinator is not None and coordinator not in register.staff_by_id:
+            notes.append(f"Familie {family.family_id} har valgt {coordinator} som koordinator, men vedkommende findes "
+                         "ikke længere i data; valget bruges ikke.")
+            coordinator = None
+        if gone:
+            notes.append(f"Familie {family.family_id} ønskede {', '.join(gone)} med til møderne, men de er ikke i "
+                         "familiens team; de inviteres ikke.")
+        families.append(replace(family,
+                                meeting_attendees=attendees if chosen.get("attendees") else family.meeting_attendees,
+                                preferred_coordinator=coordinator or family.preferred_coordinator))
+    return register.replace(families=tuple(families)), notes
 
 
 def attendance_saving(register: Register, assignments: dict[str, Assignment], meetings) -> dict[str, float]:

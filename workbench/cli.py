@@ -138,6 +138,18 @@ def _announced_plan(previous: Path, register):
     return baseline
 
 
+def _family_choices(register) -> dict:
+    """What families chose on their family plan page (who attends, their coordinator), for families in the data."""
+    from workbench.io.store import Store
+
+    store = Store()
+    choices = {f: c for f, c in store.family_choices().items() if f in register.family_by_id}
+    if choices:
+        typer.echo(f"{len(choices)} familiers egne valg fra familieplanen bruges (lageret {store.path}; "
+                   f"--ignore-accepted lader dem ude).")
+    return choices
+
+
 def _accepted_teams(register) -> tuple:
     """Teams accepted from screenings in the local store, for families still in the register."""
     from workbench.io.store import Store
@@ -210,8 +222,9 @@ def plan(
                                                                "færre dage for sent"),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="I dag: overskredne frister opgøres pr. denne dag, og "
                                                               "intet nyt lægges før den (standard: --start)"),
-    ignore_accepted: bool = typer.Option(False, "--ignore-accepted", help="Brug kun team.csv, ikke teams accepteret "
-                                                                          "fra screeninger"),
+    ignore_accepted: bool = typer.Option(False, "--ignore-accepted", help="Brug kun team.csv og families.csv, ikke "
+                                                                          "teams accepteret fra screeninger eller "
+                                                                          "familiernes valg fra familieplanen"),
     quiet: bool = typer.Option(False, "--quiet", help="Ingen fremdriftslinje"),
 ) -> None:
     """Assign coordinators and pack every family's follow-up meetings over the horizon; with --previous, continue
@@ -228,8 +241,10 @@ def plan(
     baseline = _announced_plan(previous, register) if previous is not None else None
     freeze = _date(freeze_until, "--freeze-until") if freeze_until else None
     team_changes = () if ignore_accepted else _accepted_teams(register)
+    choices = {} if ignore_accepted else _family_choices(register)
     options = PlanOptions(time_limit=time_limit, baseline=baseline, freeze_until=freeze, reoptimize=reoptimize,
-                          as_of=_date(as_of, "--as-of") if as_of else None, team_changes=team_changes)
+                          as_of=_date(as_of, "--as-of") if as_of else None, team_changes=team_changes,
+                          family_choices=choices)
     bar = tqdm(total=100, desc="Planlægger", unit="%", disable=quiet, file=sys.stderr,
                bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}")
 

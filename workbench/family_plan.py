@@ -104,6 +104,20 @@ class FamilyPlan:
     consents: tuple[Consent, ...] = ()
     contract: Contract = field(default_factory=Contract)
     reviews: tuple[Review, ...] = ()
+    attendees: tuple[str, ...] = ()
+    """Who of the team the family wants at its follow-ups besides the coordinators (staff ids); empty = the whole
+    team.  Saved here, it replaces ``families.csv``'s *Med til møderne* for the next plan."""
+    coordinator: str = ""
+    """The coordinator the family has chosen (a staff id, any profession); replaces ``preferred_coordinator``."""
+
+    def choices(self) -> dict[str, Any]:
+        """The family's own choices for the planner, or an empty dict when it has made none here."""
+        out: dict[str, Any] = {}
+        if self.attendees:
+            out["attendees"] = list(self.attendees)
+        if self.coordinator:
+            out["coordinator"] = self.coordinator
+        return out
 
     def goal(self, goal_id: str) -> Goal | None:
         return next((g for g in self.goals if g.goal_id == goal_id), None)
@@ -219,6 +233,8 @@ def plan_to_json(plan: FamilyPlan) -> dict[str, Any]:
                      "coordinator_part": plan.contract.coordinator_part, "agreed_on": day(plan.contract.agreed_on)},
         "reviews": [{"held_on": day(r.held_on), "ratings": [[g, s] for g, s in r.ratings], "note": r.note}
                     for r in plan.reviews],
+        "attendees": list(plan.attendees),
+        "coordinator": plan.coordinator,
     }
 
 
@@ -241,4 +257,6 @@ def plan_from_json(payload: dict[str, Any]) -> FamilyPlan:
                           day(c.get("agreed_on", ""))),
         reviews=tuple(Review(day(r["held_on"]), tuple((g, int(s)) for g, s in r.get("ratings", [])),
                              r.get("note", "")) for r in payload.get("reviews", [])),
+        attendees=tuple(payload.get("attendees", [])),
+        coordinator=payload.get("coordinator", ""),
     )

@@ -273,6 +273,16 @@ class Store:
         payload = self.get(FAMILY_PLAN_KIND, family_id)
         return plan_from_json(payload) if payload else FamilyPlan(family_id)
 
+    def family_choices(self) -> dict[str, dict]:
+        """What families have chosen on the family plan page (who attends, their coordinator), by family id: the
+        next plan uses it instead of ``families.csv``'s columns."""
+        out = {}
+        for family_id in self.keys(FAMILY_PLAN_KIND):
+            chosen = self.family_plan(family_id).choices()
+            if chosen:
+                out[family_id] = chosen
+        return out
+
     # ------------------------------------------------------------------ documents and history
 
     def put(self, kind: str, key: str, payload: Any) -> None:

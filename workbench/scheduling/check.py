@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 import holidays
 
+from workbench.attendance import with_family_choices
 from workbench.danish import count
 from workbench.hard_rules import HardRule
 from workbench.model import CANCELLED, HELD, Meeting, Plan, Register
@@ -130,7 +131,9 @@ def check_assignments(register: Register, plan: Plan, load: LoadWeights = DEFAUL
 
 def check_plan(register: Register, plan: Plan, hours: MeetingHours = DEFAULT_HOURS,
                load: LoadWeights = DEFAULT_LOAD) -> CheckReport:
-    """Every hard rule the plan must keep, checked from the register and the plan alone (no solver code)."""
+    """Every hard rule the plan must keep, checked from the register and the plan alone (no solver code).  The
+    families' own choices the plan was made with (who attends, their coordinator) are read from the plan."""
+    register, _ = with_family_choices(register, plan.summary.get("settings", {}).get("family_choices") or {})
     report = CheckReport(check_assignments(register, plan, load))
     seen = _Seen(register, plan, hours)
     per_person_day: dict[tuple[str, date], list[Meeting]] = defaultdict(list)

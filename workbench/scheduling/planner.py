@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from workbench.attendance import attendance_saving
+from workbench.attendance import attendance_saving, with_family_choices
 from workbench.danish import count
 from workbench.model import HELD, PLANNED, Assignment, Meeting, Plan, Register, TeamChange
 from workbench.clocks import undecided_cadences
@@ -43,6 +43,10 @@ class PlanOptions:
     """"Genoptimér": let announced meetings move where it takes days off the lateness (and say what it cost)."""
     team_changes: tuple[TeamChange, ...] = ()
     """Teams accepted from screenings (each from its own date); they replace ``team.csv`` for those families."""
+    family_choices: dict = field(default_factory=dict)
+    """What families chose on their family plan page (who attends, their coordinator), by family id; it replaces
+    ``families.csv``'s columns (:func:`workbench.attendance.with_family_choices`) and is kept in the summary so the
+    checker reads the same."""
     as_of: date | None = None
     """Today: follow-ups due before it and not held are overdue, and nothing new is planned before it
     (default: the first day of the plan)."""
@@ -271,6 +275,7 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
     clock = WorkClock(options.deterministic)
     stop = stop or StopToken()
     baseline = options.baseline or (Baseline(tuple(options.previous)) if options.previous else None)
+    register, choice_notes = with_family_choices(register, options.family_choices)
     prepared = prepare(register, baseline, start, end, options.freeze_until, options.hours, list(options.team_changes))
     work = prepared.register
     progress(0.0, "Fordeler koordinatorer")
@@ -298,6 +303,7 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
     busy: Counter = Counter((person, instance.number(m.day)) for m in meetings for person in m.attendees)
     messages = [conflict.text() for conflict in _with_replacements(prepared.conflicts, meetings)]
     messages += prepared.team_changes
+    messages += choice_notes
     messages += list(coordinators.problems)
     as_of = options.as_of or start
     chains = {f.chain_id: f for f in instance.families}
@@ -399,6 +405,7 @@ def _summary(work: Register, start: date, end: date, options: PlanOptions, meeti
                      "reoptimize": options.reoptimize, "deterministic": options.deterministic,
                      "previous": baseline.label if baseline else "", "workers": options.workers,
                      "seed": _packing_options(options, 1.0).seed,
+                     "family_choices": options.family_choices,
                      "team_changes": [{"family_id": c.family_id, "members": list(c.members),
                                        "from": c.from_date.isoformat()} for c in options.team_changes]},
         "work_seconds": round(clock.now(), 2),

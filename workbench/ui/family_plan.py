@@ -17,6 +17,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
+from workbench.catalogue import role_label
 from workbench.export.aarshjul import family_wheel, printable_html
 from workbench.export.family_plan import person_label, printable_plan_html
 from workbench.family_plan import (SCALE_HIGH, SCALE_LOW, SCALE_TEXT, WHOLE_FAMILY, Action, ChildView, Consent,
@@ -135,6 +136,13 @@ class FamilyPlanPanel:
         self.contract_button = _classes(w.Button(description="Gem kontrakten", layout=w.Layout(width="auto"), icon="save", button_style="primary"),
                                         "tvaers-fp-save-contract")
 
+        self.choice_coordinator = _classes(w.Dropdown(description="Koordinator:", options=[("(intet ønske)", "")],
+                                                      style=LABELS, layout=WIDE), "tvaers-fp-coordinator")
+        self.choice_attendees = _classes(w.SelectMultiple(description="Med til møderne:", options=[], rows=5,
+                                                          style=LABELS, layout=WIDE), "tvaers-fp-attendees")
+        self.choice_button = _classes(w.Button(description="Gem familiens valg", icon="save", button_style="primary",
+                                               layout=w.Layout(width="auto")), "tvaers-fp-save-choices")
+
         self.review_on = _classes(w.DatePicker(description="Opfølgning:", value=self.today, style=LABELS),
                                   "tvaers-fp-review-date")
         self.review_scores = _classes(w.VBox([]), "tvaers-fp-review-scores")
@@ -153,6 +161,7 @@ class FamilyPlanPanel:
                                (self.add_action_button, self.add_action), (self.done_button, self.mark_done),
                                (self.add_view_button, self.add_child_view), (self.add_consent_button, self.add_consent),
                                (self.contract_button, self.save_contract), (self.review_button, self.save_review),
+                               (self.choice_button, self.save_choices),
                                (self.print_button, self.printable)):
             button.on_click(lambda _, method=method: method())
 
@@ -181,6 +190,12 @@ class FamilyPlanPanel:
                       "forventningsafstemning om roller og samarbejde)."),
             self.contract_family, self.contract_team, self.contract_coordinator,
             w.HBox([self.contract_on, self.contract_button]),
+            _heading("Familiens valg"),
+            help_html("Familien vælger selv sin koordinator – uanset fag – og hvem fra teamet der kommer til "
+                      "opfølgningsmøderne ud over koordinatoren (vælg ingen: hele teamet kommer). Næste planlægning "
+                      "bruger valget; kan det ikke lade sig gøre, siger planen hvorfor. Hold Ctrl nede for at vælge "
+                      "flere."),
+            self.choice_coordinator, self.choice_attendees, w.HBox([self.choice_button]),
             _heading("Opfølgning på målene"),
             help_html(f"Vurder hvert mål sammen med familien: {SCALE_TEXT}."),
             self.review_on, self.review_scores, self.review_note, w.HBox([self.review_button]),
@@ -213,6 +228,13 @@ class FamilyPlanPanel:
         staff = self.register.staff_by_id
         self.action_who.options = ["Familien", "Koordinatoren"] + sorted(
             {staff[t.staff_id].name for t in team if t.staff_id in staff})
+        names = {s.staff_id: f"{s.name} ({role_label(s.role).lower()})" for s in self.register.staff}
+        self.choice_coordinator.options = [("(intet ønske)", "")] + sorted(((n, i) for i, n in names.items()),
+                                                                           key=lambda o: o[0])
+        self.choice_coordinator.value = self.plan.coordinator if self.plan.coordinator in names else ""
+        members = [t.staff_id for t in team if t.staff_id in names]
+        self.choice_attendees.options = [(names[i], i) for i in dict.fromkeys(members)]
+        self.choice_attendees.value = tuple(i for i in self.plan.attendees if i in members)
         contract = self.plan.contract
         self.contract_family.value, self.contract_team.value = contract.family_part, contract.team_part
         self.contract_coordinator.value = contract.coordinator_part
@@ -307,6 +329,15 @@ class FamilyPlanPanel:
             self.messages.show("Skriv mindst én del af kontrakten, før du gemmer den.", "warn")
             return
         self._save(replace(self.plan, contract=contract), "Samarbejdskontrakten er gemt.")
+
+    @guarded()
+    def save_choices(self) -> None:
+        chosen = replace(self.plan, coordinator=self.choice_coordinator.value or "",
+                         attendees=tuple(self.choice_attendees.value))
+        who = self.choice_coordinator.label if chosen.coordinator else "intet ønske om koordinator"
+        comes = (f"{len(chosen.attendees)} fra teamet med til møderne ud over koordinatoren" if chosen.attendees
+                 else "hele teamet med til møderne")
+        self._save(chosen, f"Familiens valg er gemt: {who}; {comes}. Næste planlægning bruger det.")
 
     @guarded()
     def save_review(self) -> None:

@@ -420,7 +420,10 @@ class PlanningPanel:
         if self.register is None:
             return []
         return [f"Familie {c.family_id}: accepteret teamforslag fra screening gælder fra {c.from_date:%d.%m.%Y}"
-                for c in accepted_team_changes(self.store) if c.family_id in self.register.family_by_id]
+                for c in accepted_team_changes(self.store) if c.family_id in self.register.family_by_id] + [
+            f"Familie {f}: familiens eget valg fra familieplanen ("
+            + " og ".join(w for w, k in (("hvem der kommer til møderne", "attendees"), ("koordinator", "coordinator"))
+                          if k in c) + ")" for f, c in self._family_choices().items()]
 
     # ------------------------------------------------------------------ planning
 
@@ -442,7 +445,13 @@ class PlanningPanel:
         return PlanOptions(time_limit=float(self.seconds.value), baseline=self.baseline,
                            freeze_until=self.freeze.value if self.baseline else None,
                            reoptimize=bool(self.reoptimize.value), as_of=as_of,
-                           team_changes=tuple(accepted_team_changes(self.store)))
+                           team_changes=tuple(accepted_team_changes(self.store)),
+                           family_choices=self._family_choices())
+
+    def _family_choices(self) -> dict:
+        """What families chose on their family plan page, for families in the data."""
+        known = self.register.family_by_id if self.register is not None else {}
+        return {f: c for f, c in self.store.family_choices().items() if f in known}
 
     @guarded()
     def plan(self, background: bool = True) -> None:
