@@ -21,6 +21,7 @@ VERIFIED = {
     # (law, paragraph): where the text was read before the rule was written (December 2026)
     ("Barnets lov", "§ 95 stk. 2-3"): "lovguiden.dk/loven/bekendtgørelse-af-barnets-lov/95 (LBK 282/2025)",
     ("Barnets lov", "§ 20 stk. 3"): "lovguiden.dk/loven/bekendtgørelse-af-barnets-lov/20 (LBK 282/2025)",
+    ("Barnets lov", "§ 91 stk. 2"): "lovguiden.dk/loven/bekendtgørelse-af-barnets-lov/91 (LBK 282/2025)",
     ("Barnets lov", "§ 156 stk. 5"): "lovguiden.dk/loven/bekendtgørelse-af-barnets-lov/156 (LBK 282/2025)",
     ("Lov om en aktiv beskæftigelsesindsats", "§ 31 stk. 3 og 5"): "elov.dk LAB § 31 (LBK 280/2024)",
     ("Lov om sygedagpenge", "§ 13 b stk. 1"): "elov.dk/sygedagpengeloven/paragraf/13b (LBK 1179/2023)",
@@ -211,3 +212,36 @@ def test_a_held_one_off_does_not_restart_the_cases_other_clock():
     upcoming = [m for m in _of(again, "F1-V1", "SDP13B") if m.day >= later]
     before = [m for m in follow if m.day >= later]
     assert upcoming and before and upcoming[0].deadline == before[0].deadline  # counted from the last follow-up
+
+
+def test_barnets_plan_is_due_three_months_after_a_placement_and_a_plan_already_made_has_no_clock():
+    """Barnets lov § 91 stk. 2: the plan must exist at the latest 3 months after the decision to place the child."""
+    new = Case("p1", "F1", "F1-B1", "BL46", START - timedelta(days=30), 91)
+    [plan_meeting] = _of(_plan(_register([new], basis=("BL46",))), "F1-B1", "BL91-ANB")
+    assert plan_meeting.deadline == new.opened_on + timedelta(days=89) and plan_meeting.days_late == 0
+    assert plan_meeting.attendees == ("C1",)  # the child's caseworker, with the family
+    made = replace(new, opened_on=START - timedelta(days=200), done_rules=("BL91-ANB",))
+    assert _of(_plan(_register([made], basis=("BL46",))), "F1-B1", "BL91-ANB") == []
+    forgotten = _plan(_register([replace(made, done_rules=())], basis=("BL46",)))
+    assert any(r["meeting_id"].startswith("F1-B1-BL91-ANB") for r in forgotten.plan.summary["overdue"])
+
+
+def test_the_checker_catches_barnets_plan_after_its_deadline():
+    register = _register([Case("p1", "F1", "F1-B1", "BL46", START - timedelta(days=30), 91)], basis=("BL46",))
+    run = _plan(register)
+    late = replace(run.plan, meetings=[replace(m, day=m.deadline + timedelta(days=14)) if m.rule_id == "BL91-ANB"
+                                       else m for m in run.plan.meetings])
+    assert "forkert_frist" in check_plan(register, late).kinds()
+
+
+def test_cases_name_only_known_rules_as_met(tmp_path):
+    from workbench.io.register import read_register, write_register
+
+    register = _register([Case("p1", "F1", "F1-B1", "BL46", START, 91, done_rules=("BL91-ANB",))], basis=("BL46",))
+    folder = write_register(register, tmp_path / "data")
+    again, problems = read_register(folder)
+    assert again is not None and again.cases[0].done_rules == ("BL91-ANB",)
+    text = (folder / "cases.csv").read_text("utf-8").replace("BL91-ANB", "BL99")
+    (folder / "cases.csv").write_text(text, "utf-8")
+    broken, problems = read_register(folder)
+    assert broken is None and any(p.column == "done_rules" and "BL99" in p.message for p in problems)

@@ -280,6 +280,9 @@ TABLES: tuple[Table, ...] = (
             Col("closed_on", "date", required=False, blank_ok=True, default=None),
             Col("last_followup_date", "date", required=False, blank_ok=True, default=None,
                 description="Seneste møde holdt på sagens egne frister (tilsynsbesøg, jobsamtale)"),
+            Col("done_rules", "list", required=False, blank_ok=True, default=(),
+                description="Engangsfrister på sagen, der allerede er opfyldt (regel-id'er), fx BL91-ANB når "
+                            "barnets plan foreligger"),
         ),
     ),
     Table(
@@ -383,7 +386,7 @@ DANISH_NAMES: dict[str, tuple[str, dict[str, str]]] = {
     "cases": ("Sager", {
         "case_id": "Sags-id", "family_id": "Familie-id", "person_id": "Person-id", "case_basis": "Sagsgrundlag",
         "opened_on": "Sagen startede", "decided_cadence_days": "Besluttet opfølgning (dage)",
-        "closed_on": "Sagen lukket", "last_followup_date": "Seneste opfølgning"}),
+        "closed_on": "Sagen lukket", "last_followup_date": "Seneste opfølgning", "done_rules": "Opfyldte frister"}),
     "screenings": ("Screeninger", {
         "family_id": "Familie-id", "person_id": "Person-id", "item_id": "Item-id", "score": "Vurdering (0-3)",
         "screened_on": "Screeningsdato", "screened_by": "Screenet af", "strength": "Styrke", "note": "Note"}),
@@ -794,7 +797,8 @@ def _cross_checks(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], pro
         if name in typed:
             _check_periods(raws[name], typed[name], owner, problems)
     if "cases" in typed:
-        _check_cases(raws["cases"], typed["cases"], typed.get("persons"), bases, problems)
+        _check_cases(raws["cases"], typed["cases"], typed.get("persons"), bases, problems,
+                     set(rules["rule_id"].dropna()) if "rule_id" in rules else set())
     if "screenings" in typed:
         _check_screenings(raws["screenings"], typed["screenings"], typed.get("persons"), staff_ids, problems)
     if "civil_society" in typed:
@@ -875,11 +879,16 @@ def _check_families(raw: RawTable, frame: pd.DataFrame, bases: set[str], staff_i
 
 
 def _check_cases(raw: RawTable, frame: pd.DataFrame, persons: pd.DataFrame | None, bases: set[str],
-                 problems: list[Problem]) -> None:
-    """A case has a known basis, closes after it opens, and concerns a person of its own family."""
+                 problems: list[Problem], rule_ids: set[str] = frozenset()) -> None:
+    """A case has a known basis, closes after it opens, concerns a person of its own family, and names only known
+    rules as met."""
     _check_reference(raw, frame, "case_basis", bases, "sagsgrundlag (findes ikke i followup_rules)", problems)
     family_of = dict(zip(persons["person_id"], persons["family_id"])) if persons is not None else {}
     for index, row in frame.iterrows():
+        for rule_id in row.get("done_rules") or ():
+            if rule_ids and rule_id not in rule_ids:
+                problems.append(Problem(raw.label, raw.row_of(index), "done_rules",
+                                        f"ukendt regel '{rule_id}' (findes ikke i followup_rules)", "unknown rule"))
         if row["closed_on"] is not None and row["opened_on"] is not None and row["closed_on"] < row["opened_on"]:
             problems.append(Problem(raw.label, raw.row_of(index), "closed_on",
                                     f"sagen er lukket {row['closed_on']} før den blev åbnet {row['opened_on']}",

@@ -280,8 +280,10 @@ def _cases(family_id: str, basis: tuple[str, ...], persons: list[Person], case_s
     if children and "BL46" in basis:
         child = children[0]
         visited = max(case_start, start - timedelta(days=rng.randint(20, 170)))
+        # barnets plan (Barnets lov § 91 stk. 2) was made for a placement whose 3 months ran out before the start
+        made = ("BL91-ANB",) if case_start + timedelta(days=89) < start else ()
         out.append(Case(f"{child.person_id}-BL46", family_id, child.person_id, "BL46", case_start, decided(),
-                        last_followup_date=visited))
+                        last_followup_date=visited, done_rules=made))
     if children and "BL20" in basis:
         child = children[-1]
         # a børnefaglig undersøgelse takes up to 4 months: most are under way, one in twenty is already overdue
