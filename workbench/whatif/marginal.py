@@ -24,7 +24,7 @@ the proven lower bounds are kept beside the counts.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
@@ -70,6 +70,9 @@ class HireValue:
     bound_before: int = 0
     """Proven fewest late follow-ups (summary ``late_lower_bound``) without and with the hire."""
     bound_after: int = 0
+    days_bound_before: int = 0
+    """Proven fewest days late (summary ``late_days_lower_bound``) without and with the hire."""
+    days_bound_after: int = 0
     seconds: float = 0.0
     replanned: bool = False
     hires: int = 1
@@ -82,6 +85,15 @@ class HireValue:
     @property
     def removed_days(self) -> int:
         return self.days_before - self.days_after
+
+    @property
+    def proven_late(self) -> int:
+        """Late follow-ups removed beyond doubt: no plan without the hire has as few as the plan with it."""
+        return max(0, min(self.removed_late, self.bound_before - self.late_after))
+
+    @property
+    def proven_days(self) -> int:
+        return max(0, min(self.removed_days, self.days_bound_before - self.days_after))
 
     @property
     def from_staff(self) -> list[str]:
@@ -104,7 +116,8 @@ class MarginalResult:
         out = asdict(self)
         out["start"], out["end"] = self.start.isoformat(), self.end.isoformat()
         for value, row in zip(self.values, out["values"]):
-            row.update(removed_late=value.removed_late, removed_days=value.removed_days)
+            row.update(removed_late=value.removed_late, removed_days=value.removed_days,
+                       proven_late=value.proven_late, proven_days=value.proven_days)
         return out
 
 
@@ -124,17 +137,28 @@ def sentence(value: HireValue) -> str:
     """What one hire of the role removes, in one Danish sentence."""
     who = f"Én ekstra {role_word(value.role)}"
     if not value.handovers:
-        return (f"{who} har ingen familier at overtage (ingen af rollen er med i familiernes teams) og fjerner "
-                f"derfor ingen forsinkelser.")
+        return f"{who} har ingen familier at overtage og fjerner derfor ingen forsinkelser."
     took = f"{who}, der overtager {count(len(value.handovers), 'familie', 'familier')} fra {_names(value.from_staff)}"
     if not value.replanned:
-        return f"{took}, fjerner ingen forsinkelser: der er ingen at fjerne."
+        why = ("alle opfølgninger holdes" if not value.late_before else
+               "de forsinkede opfølgninger kan ikke undgås uanset bemanding")
+        return f"{took}, fjerner ingen forsinkelser: {why}."
     if value.removed_late > 0:
         days = f" ({count(value.removed_days, 'dag', 'dage')})" if value.removed_days > 0 else ""
-        return f"{took}, fjerner {count(value.removed_late, 'forsinket opfølgning', 'forsinkede opfølgninger')}{days}."
+        text = f"{took}, fjerner {count(value.removed_late, 'forsinket opfølgning', 'forsinkede opfølgninger')}{days}"
+        if value.proven_late == value.removed_late:
+            return text + f"; det er bevist: ingen plan uden den nye har under {value.bound_before}."
+        if value.proven_late:
+            return text + (f"; mindst {value.proven_late} af dem er bevist: ingen plan uden den nye har under "
+                           f"{value.bound_before}.")
+        return text + "; en bedre plan uden den nye kunne måske nå det samme."
     if value.removed_days > 0:
-        return (f"{took}, fjerner ingen forsinkede opfølgninger, men giver "
-                f"{count(value.removed_days, 'dag', 'dage')} mindre for sent.")
+        text = (f"{took}, fjerner ingen forsinkede opfølgninger, men giver "
+                f"{count(value.removed_days, 'dag', 'dage')} mindre for sent")
+        if value.proven_days:
+            return text + f"; mindst {count(value.proven_days, 'dag', 'dage')} af dem er bevist."
+        return text + (f"; det kunne en bedre plan uden den nye måske også (mindst "
+                       f"{count(value.days_bound_before, 'dag', 'dage')} i enhver plan uden den nye).")
     text = f"{took}, fjerner ingen forsinkelser."
     if value.removed_late < 0 or value.removed_days < 0:
         text += (f" Planen med den nye fik {count(-min(value.removed_late, 0), 'forsinket opfølgning', 'forsinkede opfølgninger')} "
@@ -291,7 +315,9 @@ def marginal_hires(register: Register, start: date, end: date, roles: list[str] 
         value = HireValue(role, hire.staff_id, late_before=summary["late_meetings"],
                           late_after=summary["late_meetings"], days_before=summary["total_days_late"],
                           days_after=summary["total_days_late"], bound_before=summary["late_lower_bound"],
-                          bound_after=summary["late_lower_bound"])
+                          bound_after=summary["late_lower_bound"],
+                          days_bound_before=summary["late_days_lower_bound"],
+                          days_bound_after=summary["late_days_lower_bound"])
         value.handovers = choose_handovers(register, base, role, hire, helpable, load)
         if value.handovers and helpable:
             share = 0.2 + 0.8 * i / len(roles)
@@ -301,11 +327,13 @@ def marginal_hires(register: Register, start: date, end: date, roles: list[str] 
             after = run.plan.summary
             value.late_after, value.days_after = after["late_meetings"], after["total_days_late"]
             value.bound_after, value.seconds, value.replanned = after["late_lower_bound"], after["solve_seconds"], True
+            value.days_bound_after = after["late_days_lower_bound"]
             if stop.stopped:  # a half-planned year says nothing about the hire
                 result.stopped = True
                 break
         value.text = sentence(value)
         result.values.append(value)
+    result.values.sort(key=lambda v: (-v.removed_late, -v.removed_days, v.role))  # the most useful hire first
     result.stopped = result.stopped or stop.stopped
     if result.stopped:
         result.text = ("Beregningen blev stoppet før tid; tallene dækker kun de roller, der nåede at blive "
