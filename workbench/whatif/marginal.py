@@ -129,7 +129,7 @@ def role_word(role: str) -> str:
 
 def _names(ids: list[str]) -> str:
     if len(ids) > 3:
-        return ", ".join(ids[:3]) + f" og {len(ids) - 3} andre"
+        return ", ".join(ids[:3]) + f" og {count(len(ids) - 3, 'anden', 'andre')}"
     return ", ".join(ids[:-1]) + " og " + ids[-1] if len(ids) > 1 else "".join(ids)
 
 
