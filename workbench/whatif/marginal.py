@@ -216,7 +216,7 @@ def choose_handovers(register: Register, run: PlanRun, role: str, hire: Staff, h
             return
         family = register.family_by_id[family_id]
         places = _places(register, assignments.get(family_id), family_id, person)
-        if not places or ("team" not in places and family.preferred_coordinator == person):
+        if not places or (family.preferred_coordinator == person and places != ("team",)):
             return  # not theirs, or the family chose this coordinator
         points = max(weights[p] for p in places) * family.case_points
         if points > room + 1e-9:
