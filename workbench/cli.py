@@ -1,5 +1,5 @@
 """Command line: ``workbench plan``, ``validate``, ``check``, ``generate``, ``screen``, ``whatif``, ``staffing``,
-``export``, ``app``.
+``ansaettelse``, ``export``, ``app``.
 
 Every user-facing failure ends in a plain message and exit code 2, never a traceback.
 """
@@ -501,6 +501,55 @@ def staffing(
         typer.echo(f"Skrevet til {out}/")
     if not result.feasible:
         raise typer.Exit(code=1)
+
+
+@app.command()
+def ansaettelse(
+    data: Path = typer.Option(..., "--data", help="Mappe med CSV-filer eller en .xlsx"),
+    roles: Optional[str] = typer.Option(None, "--roles", help="Roller at prøve én ny af, fx oekonomiraadgiver,"
+                                                              "familieraadgiver (standard: rollerne ved de forsinkede "
+                                                              "opfølgninger)"),
+    start: Optional[str] = typer.Option(None, "--start", help="Første dag (standard: data's egen dato)"),
+    end: Optional[str] = typer.Option(None, "--end", help="Sidste dag (standard: tre måneder frem)"),
+    months: int = typer.Option(3, "--months", min=1, max=12, help="Længde når --end ikke er givet"),
+    time_limit: float = typer.Option(60.0, "--time-limit", min=1.0, help="Sekunder pr. plan (én uden og én pr. rolle)"),
+    out: Optional[Path] = typer.Option(None, "--out", help="Mappe til ansaettelse.json"),
+    quiet: bool = typer.Option(False, "--quiet", help="Ingen fremdriftslinje"),
+) -> None:
+    """How many late follow-ups (and days) one more colleague of each role removes: the newcomer takes over
+    families from the busiest colleagues of the role, and the period is planned again (whatif/marginal.py)."""
+    from workbench import catalogue
+    from workbench.files import write_atomic
+    from workbench.whatif.marginal import marginal_hires
+
+    if out is not None:
+        _writable_folder(out, "--out")
+    register = _load(data)
+    chosen = [r.strip() for r in roles.split(",") if r.strip()] if roles else None
+    unknown = [r for r in chosen or [] if r not in catalogue.roles()]
+    if unknown:
+        _fail(f"--roles: ukendt rolle {', '.join(unknown)} (kendte: {', '.join(catalogue.roles())}).")
+    first, last = _horizon(register, start, end, months)
+    bar, progress = _bar(quiet, "Ansættelse")
+    result = marginal_hires(register, first, last, chosen, time_limit, progress)
+    bar.close()
+    typer.echo(f"Periode {first:%d.%m.%Y}–{last:%d.%m.%Y}. Uden ny medarbejder: {result.late} forsinkede "
+               f"opfølgninger ({result.days_late} dage); {result.unavoidable} af dem kan ikke undgås uanset bemanding.")
+    if result.text:
+        typer.echo(result.text)
+    if result.values:
+        typer.echo(f"  {'Én ny':<28} {'overtager':>9}  {'forsinkede før → efter':>22}  {'dage før → efter':>17}")
+        for v in result.values:
+            typer.echo(f"  {catalogue.role_label(v.role)[:28]:<28} {len(v.handovers):>9}  "
+                       f"{f'{v.late_before} → {v.late_after}':>22}  {f'{v.days_before} → {v.days_after}':>17}")
+        for v in result.values:
+            typer.echo(f"  - {v.text}")
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        write_atomic(out / "ansaettelse.json", json.dumps(result.to_dict(), indent=1, ensure_ascii=False))
+        typer.echo(f"Skrevet til {out}/ansaettelse.json")
+
+
 @app.command()
 def screen(
     data: Path = typer.Option(..., "--data", help="Mappe med CSV-filer eller en .xlsx"),
