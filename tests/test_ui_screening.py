@@ -179,3 +179,11 @@ def test_a_date_before_the_family_was_born_is_questioned_not_silently_emptied(pa
     panel.screened_on.value = date(1990, 1, 1)
     assert panel.messages.kind == "warn" and "før familiens medlemmer blev født" in panel.messages.text
     assert panel.form.children == ()
+
+
+def test_the_dates_start_at_the_workbenchs_today(small_data_dir, store, monkeypatch):
+    """TVAERS_TODAY (training, browser tests) is the page's today like on the other pages, not the machine's date:
+    the screening was dated 06.12.2026 and ages counted from then while every other page said 10.02.2027."""
+    monkeypatch.setenv("TVAERS_TODAY", "2027-02-10")
+    panel = ScreeningPanel(path=small_data_dir, store=store)
+    assert panel.screened_on.value == panel.accept_from.value == date(2027, 2, 10)

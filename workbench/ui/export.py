@@ -32,6 +32,7 @@ from workbench.io.store import Store
 from workbench.model import Plan, Register
 from workbench.scheduling.stopping import Stopped, StopToken
 from workbench.ui.background import BackgroundJob
+from workbench.ui.common import today as current_day
 from workbench.ui.common import (
     STYLE,
     MessageArea,
@@ -177,7 +178,7 @@ class ExportPanel:
                              layout=w.Layout(width="60%"), style={"description_width": "initial"})
         self.folder.add_class("tvaers-plan-folder")
         self.folder_button = _button("Hent plan fra mappe", "tvaers-load-folder", "folder-open", "primary")
-        year = date.today().year + 1
+        year = current_day().year + 1
         self.start = w.DatePicker(value=date(year, 1, 1), description="Fra:")
         self.start.add_class("tvaers-plan-start")
         self.end = w.DatePicker(value=date(year, 12, 31), description="Til:")

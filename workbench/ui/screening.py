@@ -28,6 +28,7 @@ from workbench.screening.rules import describe_person
 from workbench.screening.workflow import ScreeningOutcome, accept_outcome, save_outcome, screen
 from workbench.ui.common import STYLE, MessageArea, RegisterLoader, guarded, help_html, page_links, show_figure
 from workbench.ui.common import with_classes as _classes
+from workbench.ui.common import today as current_day
 
 NOT_RATED = None
 
@@ -107,7 +108,7 @@ class ScreeningPanel:
 
         self.family = _classes(w.Dropdown(description="Familie:", options=[], layout=w.Layout(width="560px"),
                                           style={"description_width": "90px"}), "tvaers-family-picker")
-        self.screened_on = _classes(w.DatePicker(description="Dato:", value=today or date.today(),
+        self.screened_on = _classes(w.DatePicker(description="Dato:", value=today or current_day(),
                                                  style={"description_width": "90px"}), "tvaers-screening-date")
         self.screened_by = _classes(w.Dropdown(description="Screenet af:", options=[], layout=w.Layout(width="420px"),
                                                style={"description_width": "90px"}), "tvaers-screener")
@@ -120,7 +121,7 @@ class ScreeningPanel:
         self.save_button = _classes(w.Button(description="Gem screening og forslag", button_style="success",
                                              icon="save", disabled=True, layout=w.Layout(width="auto"),
                                              tooltip="Gemmer vurderingerne og teamforslaget lokalt"), "tvaers-save")
-        self.accept_from = _classes(w.DatePicker(description="Teamet gælder fra:", value=today or date.today(),
+        self.accept_from = _classes(w.DatePicker(description="Teamet gælder fra:", value=today or current_day(),
                                                  style={"description_width": "initial"}), "tvaers-accept-from")
         self.accept_button = _classes(w.Button(description="Acceptér teamet", icon="check", disabled=True,
                                                layout=w.Layout(width="auto"),
@@ -213,7 +214,7 @@ class ScreeningPanel:
             self.include.value, self.exclude.value = (), ()
         if self.register is None or not self.family.value:
             return
-        family_id, on = self.family.value, self.screened_on.value or date.today()
+        family_id, on = self.family.value, self.screened_on.value or current_day()
         persons = family_persons(self.register, family_id)
         unborn = [p for p in persons.values() if p.birth_year > on.year]
         if unborn and len(unborn) == len(persons):  # seen: a date in 1990 emptied the form without a word
@@ -269,7 +270,7 @@ class ScreeningPanel:
 
     def ratings(self) -> list[ScreeningRating]:
         """The ratings in the form (unrated items are left out)."""
-        on = self.screened_on.value or date.today()
+        on = self.screened_on.value or current_day()
         by = self.screened_by.value or ""
         found = (row.rating(self.family.value, on, by) for row in self.rows.values())
         return [r for r in found if r is not None]
@@ -307,7 +308,7 @@ class ScreeningPanel:
         if not ratings:
             self.messages.show("Vurder mindst ét punkt, før du beder om et teamforslag.", "error")
             return None
-        outcome = screen(self.register, self.family.value, ratings, self.screened_on.value or date.today(),
+        outcome = screen(self.register, self.family.value, ratings, self.screened_on.value or current_day(),
                          include=self.include.value, exclude=self.exclude.value)
         self.outcome = outcome
         self.save_button.disabled = self.accept_button.disabled = False
@@ -345,7 +346,7 @@ class ScreeningPanel:
             self.save_button.disabled = True
         announced = self.store.announced_plan_id()
         current = self.store.load_plan(announced).team.get(self.outcome.family_id) if announced else None
-        change, lines = accept_outcome(self.store, self.outcome, self.register, self.accept_from.value or date.today(),
+        change, lines = accept_outcome(self.store, self.outcome, self.register, self.accept_from.value or current_day(),
                                        current)
         self.accept_button.disabled = True
         self.messages.show(f"Teamet for familie {change.family_id} er accepteret fra {change.from_date:%d.%m.%Y} og "
