@@ -210,9 +210,9 @@ def _the_week(page: WorkbenchPage, step: Steps, tmp_path: Path) -> None:
         page.open("01_screening.ipynb", panel)
         page.wait_for_text(panel, "Indlæst: 8 medarbejdere og 12 familier", timeout=60)
         page.choose(".tvaers-family-picker", "F0003")
-        page.page.wait_for_selector(".tvaers-person .tvaers-score", timeout=60_000)
-        page.press(".tvaers-score", "3")
-        page.press(".tvaers-score", "2", nth=1)
+        page.page.wait_for_selector(".tvaers-person-F0003-V1 .tvaers-score", timeout=60_000)  # its own form
+        page.press(".tvaers-person-F0003-V1 .tvaers-score", "3")
+        page.press(".tvaers-person-F0003-B1 .tvaers-score", "2", nth=1)
         page.click(".tvaers-propose")
         page.wait_for_text(".tvaers-result", "Foreslået team", timeout=90)
         page.click(".tvaers-save")
