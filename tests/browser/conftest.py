@@ -62,6 +62,9 @@ def serving(home: Path, **env_vars: str):
                TVAERS_OUT=str(home / "out"), TVAERS_PLAN=str(home / "no-plan"), PYTHONUNBUFFERED="1",
                TVAERS_TODAY=TODAY, TVAERS_TOKEN=TOKEN)
     env.update(env_vars)
+    # the kernels run in notebooks/: a relative PYTHONPATH (".") would give them the venv's editable install, which
+    # may be another checkout (a git worktree) than the code under test
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *[p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]])
     log = open(home / "server.log", "w")
     server = subprocess.Popen([sys.executable, "-m", "workbench.cli", "app", "--no-browser", "--port", str(port)],
                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
