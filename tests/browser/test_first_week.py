@@ -14,6 +14,7 @@ plans and uploads cannot make the store non-empty.
 from __future__ import annotations
 
 import os
+import re
 import time
 from datetime import datetime
 from pathlib import Path
@@ -126,6 +127,17 @@ def first_week_server(tmp_path_factory):
         yield base, server
 
 
+def whole_page_shot(page: WorkbenchPage, path: Path) -> None:
+    """A screenshot of the whole page: Voilà scrolls inside the page, so the window is made as tall as it."""
+    height = page.page.evaluate("() => Math.max(...[...document.querySelectorAll('body, body *')]"
+                                ".map(e => e.scrollHeight))")
+    size = page.page.viewport_size
+    page.page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 15000)})
+    page.page.wait_for_timeout(300)
+    page.page.screenshot(path=str(path), full_page=True)
+    page.page.set_viewport_size(size)
+
+
 class Steps:
     """Times each step and checks every page a team leader sees after it."""
 
@@ -143,7 +155,8 @@ class Steps:
             def __exit__(self, kind, value, traceback):
                 if kind is None:
                     steps.page.assert_no_error()
-                    steps.page.screenshot(SHOTS / f"{len(steps.times) + 1:02d}_{name.split()[0].lower()}.png")
+                    slug = re.sub(r"\W+", "_", name.split(":")[0].lower()).strip("_")
+                    whole_page_shot(steps.page, SHOTS / f"{len(steps.times) + 1:02d}_{slug}.png")
                 steps.times.append((name, time.monotonic() - self.t0))
                 return False
 
