@@ -33,6 +33,7 @@ from workbench.model import Plan, Register
 from workbench.scheduling.stopping import Stopped, StopToken
 from workbench.ui.background import BackgroundJob
 from workbench.ui.common import today as current_day
+from workbench.danish import short_date, timestamp_da
 from workbench.ui.common import (
     STYLE,
     MessageArea,
@@ -267,8 +268,8 @@ class ExportPanel:
         options = []
         for plan in reversed(self.store.plans()):
             meetings = plan["summary"].get("meetings", "?")
-            options.append((f"{plan['label']} · {plan['start']} – {plan['end']} · {meetings} møder "
-                            f"(gemt {plan['created_at'][:16].replace('T', ' ')})", plan["plan_id"]))
+            options.append((f"{plan['label']} · {short_date(plan['start'])} – {short_date(plan['end'])} · "
+                            f"{meetings} møder (gemt {timestamp_da(plan['created_at'])})", plan["plan_id"]))
         self.saved.options = options
         self.saved.value = options[0][1] if options else None
 
