@@ -40,13 +40,11 @@ def step_cards(folder: Path) -> str:
     return STYLE + "".join(cards)
 
 
-def has_data_files(path: Path) -> bool:
-    """Whether there is anything to read at all: a workbook, or a folder with CSV or Excel files (a new installation
-    has none, and is told to fetch the template, not to look for errors)."""
+def empty_data_folder(path: Path) -> bool:
+    """A data folder with nothing in it to read (a new installation): told to fetch the template, not to look for
+    errors.  A path that does not exist is a mistake to show, not an empty start."""
     path = Path(path)
-    if path.is_file():
-        return True
-    return path.is_dir() and any(p.suffix.lower() in (".csv", ".xlsx", ".xlsm") for p in path.iterdir())
+    return path.is_dir() and not any(p.suffix.lower() in (".csv", ".xlsx", ".xlsm") for p in path.iterdir())
 
 
 class StartPanel:
@@ -107,7 +105,7 @@ class StartPanel:
         plan_text = (f"{len(plans)} gemte planer (senest: {plans[-1]['label']})." if plans else
                      "Ingen gemte planer endnu – start med Planlægning, eller hent en plan-mappe i Eksport.")
         self.forget_button.disabled = uploaded_data() is None
-        if register is None and not has_data_files(self.data_path):
+        if register is None and empty_data_folder(self.data_path):
             self.messages.show("Der er ingen data endnu. Hent Excel-skabelonen under 'Kommunens egne data' herunder, "
                                f"udfyld den, og upload den. {plan_text}", "warn")
             return
