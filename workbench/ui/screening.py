@@ -8,7 +8,7 @@ the Voilà page display ``panel.widget``.  Key controls carry stable CSS classes
 from __future__ import annotations
 
 import html
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import ipywidgets as w
@@ -96,6 +96,7 @@ class ScreeningPanel:
         """The page's widgets, wired and laid out in the order the page shows them: a list of widgets more than
         logic, which is why it is long."""
         self.store = store if store is not None else Store()
+        self.today = today or current_day()
         self.register: Register | None = None
         self.outcome: ScreeningOutcome | None = None
         self.rows: dict[tuple[str, str], ItemRow] = {}
@@ -215,6 +216,11 @@ class ScreeningPanel:
         if self.register is None or not self.family.value:
             return
         family_id, on = self.family.value, self.screened_on.value or current_day()
+        if on.year < 2000 or on > self.today + timedelta(days=366):  # issue 13: a screening dated 1990 was taken
+            self.form.children, self.rows = [], {}
+            self.messages.show(f"Datoen {on:%d.%m.%Y} kan ikke passe for en screening: vælg en dato fra år 2000 og "
+                               "højst et år frem.", "warn")
+            return
         persons = family_persons(self.register, family_id)
         unborn = [p for p in persons.values() if p.birth_year > on.year]
         if unborn and len(unborn) == len(persons):  # seen: a date in 1990 emptied the form without a word
