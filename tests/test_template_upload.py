@@ -173,3 +173,16 @@ def test_picking_files_in_the_page_goes_through_the_pages_guard(tmp_path):
     loader.upload.picker.value = ({"name": "data.exe", "type": "", "size": 2, "content": memoryview(b"MZ"),
                                    "last_modified": datetime(2027, 1, 4)},)
     assert "kan ikke bruges" in loader.messages.widget.value and "Traceback" not in loader.messages.widget.value
+
+
+def test_a_new_installation_is_told_to_fetch_the_template_not_to_look_for_errors(tmp_path, store):
+    """The first page of the first week said 'Data i /tmp/... kan ikke bruges endnu (4 fejl)' when there were no data
+    at all; and offered 'Brug eksempeldata igen' before anything was uploaded."""
+    (tmp_path / "ingen_data").mkdir()
+    panel = StartPanel(folder=tmp_path, data_path=tmp_path / "ingen_data", store=store)
+    assert panel.messages.text.startswith("Der er ingen data endnu. Hent Excel-skabelonen")
+    assert "fejl" not in panel.messages.text and str(tmp_path) not in panel.messages.text
+    assert panel.forget_button.disabled
+    (tmp_path / "ingen_data" / "staff.csv").write_text("staff_id\nS001\n", encoding="utf-8")
+    panel.refresh()  # something there that cannot be read: then the errors are the point
+    assert "kan ikke bruges endnu" in panel.messages.text

@@ -59,3 +59,15 @@ def test_every_page_links_to_the_others(store, small_data_dir, tmp_path):
         nav = next(child for child in panel.widget.children if "tvaers-nav" in child._dom_classes)
         linked = set(re.findall(r'href="([^"]+)"', nav.value))
         assert linked == {notebook for notebook, _ in PAGES} - {current}, current
+
+
+def test_figures_write_numbers_the_danish_way():
+    """The what-if chart's axis said −0.5 and 0.5: plotly's separators are English unless the figure says otherwise."""
+    import ipywidgets as w
+    import plotly.graph_objects as go
+
+    from workbench.ui.common import show_figure
+
+    output = w.Output()
+    show_figure(output, go.Figure(go.Bar(x=["a"], y=[0.5])))
+    assert output.outputs[0]["data"]["application/vnd.plotly.v1+json"]["layout"]["separators"] == ",."

@@ -197,3 +197,21 @@ def test_the_weekly_chart_gives_every_profession_its_own_colour_and_the_legend_r
     colours = [trace.marker.color for trace in figure.data]
     assert len(colours) == len(set(colours)) >= 3
     assert figure.layout.legend.orientation == "h"
+
+
+def test_saved_plans_are_listed_with_danish_dates(store, small_data_dir):
+    """The lists of saved plans said '(2027-01-01 – 2027-03-31)' and 'gemt 2026-12-06 10:56'."""
+    from workbench.danish import short_date, timestamp_da
+    from workbench.ui.export import ExportPanel
+
+    assert short_date("2027-03-31") == "31.03.2027" and timestamp_da("2026-12-06T10:56:12") == "06.12.2026 kl. 10.56"
+    panel = PlanningPanel(store=store, data_path=small_data_dir, today=date(2027, 1, 1))
+    panel.start.value, panel.end.value = date(2027, 1, 1), date(2027, 1, 31)
+    panel.seconds.value = 5
+    panel.plan(background=False)
+    panel.label.value = "Januar"
+    panel.save()
+    assert any(label.startswith("Januar (01.01.2027 – 31.01.2027)") for label, _ in panel.previous.options)
+    export = ExportPanel(data_path=small_data_dir, store=store, background=False)
+    label = export.saved.options[0][0]
+    assert label.startswith("Januar · 01.01.2027 – 31.01.2027 · ") and "2027-01" not in label and " kl. " in label

@@ -176,6 +176,25 @@ def test_accepting_the_team_makes_the_next_plan_use_it(panel, store):
 
 
 def test_a_date_before_the_family_was_born_is_questioned_not_silently_emptied(panel):
-    panel.screened_on.value = date(1990, 1, 1)
-    assert panel.messages.kind == "warn" and "før familiens medlemmer blev født" in panel.messages.text
-    assert panel.form.children == ()
+    family = panel.register.family_by_id[panel.family.value]
+    born = min(p.birth_year for p in panel.register.persons_by_family[family.family_id])
+    panel.screened_on.value = date(max(2000, born - 1), 1, 1)
+    if born - 1 >= 2000:
+        assert panel.messages.kind == "warn" and "før familiens medlemmer blev født" in panel.messages.text
+        assert panel.form.children == ()
+
+
+@pytest.mark.parametrize("nonsense", [date(1990, 5, 1), date(2031, 1, 1)])
+def test_a_screening_date_that_cannot_be_right_is_refused(panel, nonsense):
+    """Issue 13: a screening dated 1990 was taken (the adults were rated, the children left out)."""
+    panel.screened_on.value = nonsense
+    assert panel.messages.kind == "warn" and "kan ikke passe" in panel.messages.text
+    assert panel.form.children == () and panel.propose() is None and panel.outcome is None
+
+
+def test_the_dates_start_at_the_workbenchs_today(small_data_dir, store, monkeypatch):
+    """TVAERS_TODAY (training, browser tests) is the page's today like on the other pages, not the machine's date:
+    the screening was dated 06.12.2026 and ages counted from then while every other page said 10.02.2027."""
+    monkeypatch.setenv("TVAERS_TODAY", "2027-02-10")
+    panel = ScreeningPanel(path=small_data_dir, store=store)
+    assert panel.screened_on.value == panel.accept_from.value == date(2027, 2, 10)

@@ -73,6 +73,27 @@ def danish_date(day: date) -> str:
     return f"{WEEKDAYS_DA[day.weekday()]} {day.day}. {MONTHS_DA[day.month - 1]} {day.year}"
 
 
+def short_date(day: date | str) -> str:
+    """'01.01.2027' from a date or an ISO text ('2027-01-01'), as lists of saved plans show it; an unreadable text is
+    shown as it is."""
+    try:
+        day = date.fromisoformat(str(day)[:10]) if not isinstance(day, date) else day
+    except ValueError:
+        return str(day)
+    return f"{day:%d.%m.%Y}"
+
+
+def timestamp_da(stamp: str) -> str:
+    """'06.12.2026 kl. 10.56' from an ISO timestamp ('2026-12-06T10:56:12')."""
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return str(stamp)
+    return f"{moment:%d.%m.%Y} kl. {moment:%H.%M}"
+
+
 _SPELT_OUT = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
 
 

@@ -8,6 +8,7 @@ On CI a missing Chromium or Voilà is a failure, not a skip.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -48,18 +49,22 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def voila_server(tmp_path_factory):
-    """Base URL of `workbench app` serving notebooks/ with sample_data; stopped (with its kernels) afterwards."""
+@contextlib.contextmanager
+def serving(home: Path, **env_vars: str):
+    """`workbench app` on a free 127.0.0.1 port with its store, output and upload folders in ``home`` (and
+    ``env_vars`` on top): yields (base URL, the server's process); stopped with its kernels afterwards."""
     try:
         import voila  # noqa: F401
     except ImportError:
         _unavailable("voila is not installed (pip install -e '.[app]')")
-    home = tmp_path_factory.mktemp("voila")
     port = _free_port()
     env = dict(os.environ, TVAERS_DATA=str(ROOT / "sample_data"), TVAERS_DB=str(home / "store.sqlite3"),
                TVAERS_OUT=str(home / "out"), TVAERS_PLAN=str(home / "no-plan"), PYTHONUNBUFFERED="1",
                TVAERS_TODAY=TODAY, TVAERS_TOKEN=TOKEN)
+    env.update(env_vars)
+    # the kernels run in notebooks/: a relative PYTHONPATH (".") would give them the venv's editable install, which
+    # may be another checkout (a git worktree) than the code under test
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *[p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]])
     log = open(home / "server.log", "w")
     server = subprocess.Popen([sys.executable, "-m", "workbench.cli", "app", "--no-browser", "--port", str(port)],
                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -79,14 +84,23 @@ def voila_server(tmp_path_factory):
             server.kill()
             pytest.fail(f"Voilà did not answer within 120 s:\n{(home / 'server.log').read_text()}")
         time.sleep(0.3)
-    yield base
-    server.send_signal(signal.SIGTERM)  # `workbench app` stops Voilà, which shuts its kernels down
     try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)  # our own session: the app, Voilà and its kernels
-        server.wait()
-    log.close()
+        yield base, server
+    finally:
+        server.send_signal(signal.SIGTERM)  # `workbench app` stops Voilà, which shuts its kernels down
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)  # our own session: the app, Voilà and its kernels
+            server.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def voila_server(tmp_path_factory):
+    """Base URL of `workbench app` serving notebooks/ with sample_data; stopped (with its kernels) afterwards."""
+    with serving(tmp_path_factory.mktemp("voila")) as (base, _):
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -130,7 +130,8 @@ def check_ratings(register: Register, family_id: str, ratings: Iterable[Screenin
                             f"{describe_person(r.person_id, persons, on)} (alder eller person).")
     missing = [pair for pair in expected_items(register, family_id, on) if pair not in seen]
     if missing:
-        warnings.append(f"{len(missing)} punkt(er) er ikke vurderet; de tæller ikke med i forslaget.")
+        warnings.append(f"{len(missing)} {'punkt' if len(missing) == 1 else 'punkter'} er ikke vurderet; de tæller ikke med i "
+                            "forslaget.")
     return warnings
 
 

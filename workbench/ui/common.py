@@ -67,16 +67,24 @@ def with_classes(widget: w.Widget, *names: str) -> w.Widget:
     return widget
 
 
+DANISH_SEPARATORS = ",."
+"""Plotly's decimal and thousands separators as Danish writes them: 0,5 and 1.716 (plotly's own are 0.5 and 1,716,
+seen on the what-if chart's axis as −0.5 and 0.5)."""
+
+
 def show_figure(output: w.Output, *figures) -> None:
     """Put plotly figures in an Output widget as Jupyter's plotly mimetype (works in JupyterLab and Voilà).
 
-    Sets the widget's outputs directly, so it also works from a background thread (where ``with output:``
+    Numbers on axes and in hover texts are written the Danish way (:data:`DANISH_SEPARATORS`).  Sets the widget's
+    outputs directly, so it also works from a background thread (where ``with output:``
     capture does not reach the page)."""
     import plotly.io as pio
 
     shown = []
     for figure in figures:
-        bundle = pio.renderers["plotly_mimetype"].to_mimebundle(figure.to_dict())
+        spec = figure.to_dict()
+        spec.setdefault("layout", {}).setdefault("separators", DANISH_SEPARATORS)
+        bundle = pio.renderers["plotly_mimetype"].to_mimebundle(spec)
         bundle["text/plain"] = str(figure.layout.title.text or "Figur")
         shown.append({"output_type": "display_data", "data": bundle, "metadata": {}})
     output.outputs = tuple(shown)

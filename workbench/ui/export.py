@@ -32,6 +32,8 @@ from workbench.io.store import Store
 from workbench.model import Plan, Register
 from workbench.scheduling.stopping import Stopped, StopToken
 from workbench.ui.background import BackgroundJob
+from workbench.ui.common import today as current_day
+from workbench.danish import short_date, timestamp_da
 from workbench.ui.common import (
     STYLE,
     MessageArea,
@@ -177,7 +179,7 @@ class ExportPanel:
                              layout=w.Layout(width="60%"), style={"description_width": "initial"})
         self.folder.add_class("tvaers-plan-folder")
         self.folder_button = _button("Hent plan fra mappe", "tvaers-load-folder", "folder-open", "primary")
-        year = date.today().year + 1
+        year = current_day().year + 1
         self.start = w.DatePicker(value=date(year, 1, 1), description="Fra:")
         self.start.add_class("tvaers-plan-start")
         self.end = w.DatePicker(value=date(year, 12, 31), description="Til:")
@@ -266,8 +268,8 @@ class ExportPanel:
         options = []
         for plan in reversed(self.store.plans()):
             meetings = plan["summary"].get("meetings", "?")
-            options.append((f"{plan['label']} · {plan['start']} – {plan['end']} · {meetings} møder "
-                            f"(gemt {plan['created_at'][:16].replace('T', ' ')})", plan["plan_id"]))
+            options.append((f"{plan['label']} · {short_date(plan['start'])} – {short_date(plan['end'])} · "
+                            f"{meetings} møder (gemt {timestamp_da(plan['created_at'])})", plan["plan_id"]))
         self.saved.options = options
         self.saved.value = options[0][1] if options else None
 

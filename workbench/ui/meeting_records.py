@@ -53,7 +53,8 @@ class MeetingRecordsPanel:
         self.meeting = with_classes(w.Dropdown(description="Møde", options=[], style={"description_width": "initial"},
                                                layout=w.Layout(width="420px")), "tvaers-records-meeting")
         self.other_day = with_classes(w.DatePicker(description="Dato"), "tvaers-records-date")
-        self.other_time = with_classes(w.Text(description="Kl.", placeholder="fx 10:30", layout=w.Layout(width="150px")),
+        self.other_time = with_classes(w.Text(description="Kl.", placeholder="fx 10:30", layout=w.Layout(width="150px"),
+                                          style={"description_width": "24px"}),
                                        "tvaers-records-time")
         self.held_other = with_classes(w.Button(description="Afholdt denne dag", icon="check",
                                                 layout=w.Layout(width="auto")), "tvaers-records-held-other")

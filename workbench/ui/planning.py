@@ -24,7 +24,7 @@ import plotly.colors
 import plotly.graph_objects as go
 
 from workbench.workdays import period_problem
-from workbench.danish import PLAN_STATUS_DA, count, monday_of, number, week_label
+from workbench.danish import PLAN_STATUS_DA, count, monday_of, number, short_date, week_label
 from workbench.caseload import caseload, children_per_caseworker
 from workbench.catalogue import role_label
 from workbench.io.store import Store
@@ -371,7 +371,7 @@ class PlanningPanel:
         options = [("(ingen – ny plan)", NEW_PLAN)]
         for p in reversed(self.store.plans()):
             mark = " – udmeldt" if p["plan_id"] == announced else ""
-            options.append((f"{p['label']} ({p['start']} – {p['end']}){mark}", p["plan_id"]))
+            options.append((f"{p['label']} ({short_date(p['start'])} – {short_date(p['end'])}){mark}", p["plan_id"]))
         current = self.previous.value
         self.previous.options = options
         if select_announced and announced is not None:

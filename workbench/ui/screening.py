@@ -8,7 +8,7 @@ the Voilà page display ``panel.widget``.  Key controls carry stable CSS classes
 from __future__ import annotations
 
 import html
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import ipywidgets as w
@@ -29,6 +29,7 @@ from workbench.screening.workflow import ScreeningOutcome, accept_outcome, save_
 from workbench.ui.common import (STYLE, MessageArea, RegisterLoader, guarded, help_html, offer_and_pick_first,
                                  page_links, show_figure)
 from workbench.ui.common import with_classes as _classes
+from workbench.ui.common import today as current_day
 
 NOT_RATED = None
 
@@ -96,6 +97,7 @@ class ScreeningPanel:
         """The page's widgets, wired and laid out in the order the page shows them: a list of widgets more than
         logic, which is why it is long."""
         self.store = store if store is not None else Store()
+        self.today = today or current_day()
         self.register: Register | None = None
         self.outcome: ScreeningOutcome | None = None
         self.rows: dict[tuple[str, str], ItemRow] = {}
@@ -108,7 +110,7 @@ class ScreeningPanel:
 
         self.family = _classes(w.Dropdown(description="Familie:", options=[], layout=w.Layout(width="560px"),
                                           style={"description_width": "90px"}), "tvaers-family-picker")
-        self.screened_on = _classes(w.DatePicker(description="Dato:", value=today or date.today(),
+        self.screened_on = _classes(w.DatePicker(description="Dato:", value=today or current_day(),
                                                  style={"description_width": "90px"}), "tvaers-screening-date")
         self.screened_by = _classes(w.Dropdown(description="Screenet af:", options=[], layout=w.Layout(width="420px"),
                                                style={"description_width": "90px"}), "tvaers-screener")
@@ -121,7 +123,7 @@ class ScreeningPanel:
         self.save_button = _classes(w.Button(description="Gem screening og forslag", button_style="success",
                                              icon="save", disabled=True, layout=w.Layout(width="auto"),
                                              tooltip="Gemmer vurderingerne og teamforslaget lokalt"), "tvaers-save")
-        self.accept_from = _classes(w.DatePicker(description="Teamet gælder fra:", value=today or date.today(),
+        self.accept_from = _classes(w.DatePicker(description="Teamet gælder fra:", value=today or current_day(),
                                                  style={"description_width": "initial"}), "tvaers-accept-from")
         self.accept_button = _classes(w.Button(description="Acceptér teamet", icon="check", disabled=True,
                                                layout=w.Layout(width="auto"),
@@ -209,7 +211,12 @@ class ScreeningPanel:
             self.include.value, self.exclude.value = (), ()
         if self.register is None or not self.family.value:
             return
-        family_id, on = self.family.value, self.screened_on.value or date.today()
+        family_id, on = self.family.value, self.screened_on.value or current_day()
+        if on.year < 2000 or on > self.today + timedelta(days=366):  # issue 13: a screening dated 1990 was taken
+            self.form.children, self.rows = [], {}
+            self.messages.show(f"Datoen {on:%d.%m.%Y} kan ikke passe for en screening: vælg en dato fra år 2000 og "
+                               "højst et år frem.", "warn")
+            return
         persons = family_persons(self.register, family_id)
         unborn = [p for p in persons.values() if p.birth_year > on.year]
         if unborn and len(unborn) == len(persons):  # seen: a date in 1990 emptied the form without a word
@@ -265,7 +272,7 @@ class ScreeningPanel:
 
     def ratings(self) -> list[ScreeningRating]:
         """The ratings in the form (unrated items are left out)."""
-        on = self.screened_on.value or date.today()
+        on = self.screened_on.value or current_day()
         by = self.screened_by.value or ""
         found = (row.rating(self.family.value, on, by) for row in self.rows.values())
         return [r for r in found if r is not None]
@@ -303,7 +310,7 @@ class ScreeningPanel:
         if not ratings:
             self.messages.show("Vurder mindst ét punkt, før du beder om et teamforslag.", "error")
             return None
-        outcome = screen(self.register, self.family.value, ratings, self.screened_on.value or date.today(),
+        outcome = screen(self.register, self.family.value, ratings, self.screened_on.value or current_day(),
                          include=self.include.value, exclude=self.exclude.value)
         self.outcome = outcome
         self.save_button.disabled = self.accept_button.disabled = False
@@ -341,7 +348,7 @@ class ScreeningPanel:
             self.save_button.disabled = True
         announced = self.store.announced_plan_id()
         current = self.store.load_plan(announced).team.get(self.outcome.family_id) if announced else None
-        change, lines = accept_outcome(self.store, self.outcome, self.register, self.accept_from.value or date.today(),
+        change, lines = accept_outcome(self.store, self.outcome, self.register, self.accept_from.value or current_day(),
                                        current)
         self.accept_button.disabled = True
         self.messages.show(f"Teamet for familie {change.family_id} er accepteret fra {change.from_date:%d.%m.%Y} og "

@@ -40,6 +40,13 @@ def step_cards(folder: Path) -> str:
     return STYLE + "".join(cards)
 
 
+def empty_data_folder(path: Path) -> bool:
+    """A data folder with nothing in it to read (a new installation): told to fetch the template, not to look for
+    errors.  A path that does not exist is a mistake to show, not an empty start."""
+    path = Path(path)
+    return path.is_dir() and not any(p.suffix.lower() in (".csv", ".xlsx", ".xlsm") for p in path.iterdir())
+
+
 class StartPanel:
     """Shows whether the data can be read and how many plans are saved, and links to every step."""
 
@@ -97,6 +104,11 @@ class StartPanel:
         plans = self.store.plans()
         plan_text = (f"{len(plans)} gemte planer (senest: {plans[-1]['label']})." if plans else
                      "Ingen gemte planer endnu – start med Planlægning, eller hent en plan-mappe i Eksport.")
+        self.forget_button.disabled = uploaded_data() is None
+        if register is None and empty_data_folder(self.data_path):
+            self.messages.show("Der er ingen data endnu. Hent Excel-skabelonen under 'Kommunens egne data' herunder, "
+                               f"udfyld den, og upload den. {plan_text}", "warn")
+            return
         if register is None:
             errors = sum(p.is_error for p in problems)
             self.messages.show(f"Data i {self.data_path} kan ikke bruges endnu ({errors} fejl). Åbn et af trinene og "
@@ -106,4 +118,3 @@ class StartPanel:
                  str(self.data_path))
         self.messages.show(f"Data: {len(register.staff)} medarbejdere og {len(register.families)} familier i "
                            f"{where}. {plan_text}")
-        self.forget_button.disabled = uploaded_data() is None

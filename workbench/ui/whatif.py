@@ -76,7 +76,9 @@ def whatif_results_html(results: list[ScenarioResult]) -> str:
             cells += f"<td style='text-align:right'>{shown}</td>"
         body += f"<tr><td>{html.escape(KPI_LABELS_DA[key])}</td>{cells}</tr>"
     notes = "".join(f"<li><b>{html.escape(r.name)}</b>: {html.escape(n)}</li>" for r in results for n in r.notes)
-    return (f"{STYLE}<table class='tvaers-whatif-kpis'><tr><th></th>{head}</tr>{body}</table>"
+    style = ("<style>.tvaers-whatif-kpis th, .tvaers-whatif-kpis td {padding: 2px 12px;}"
+             ".tvaers-whatif-kpis th {text-align: right;}</style>")  # 'Nuværende Fem flere familier' ran together
+    return (f"{STYLE}{style}<table class='tvaers-whatif-kpis'><tr><th></th>{head}</tr>{body}</table>"
             f"{'<ul class=tvaers-help>' + notes + '</ul>' if notes else ''}")
 
 

@@ -25,6 +25,8 @@ def comparison_figure(results: list[ScenarioResult]) -> go.Figure:
                        hovertemplate="%{x}: %{y}<extra>" + result.name + "</extra>")
     figure.update_layout(title="Scenarier side om side (0 overalt = alle frister holder)", barmode="group",
                          yaxis_title="Antal", font=FONT, legend_title="Scenarie", height=420)
+    figure.update_yaxes(rangemode="nonnegative", tickformat="d", dtick=None if any(  # counts: no −0,5 when all are 0
+        getattr(r.kpis, k) for r in results for k in COMPARED) else 1)
     return figure
 
 

@@ -23,7 +23,8 @@ def report_html(results: list[ScenarioResult]) -> str:
         rows += f"<tr><td>{html.escape(label)}</td>{cells}</tr>"
     figures = [charts.comparison_figure(results), charts.caseload_figure(results)]
     figures += [charts.heatmap_figure(r) for r in results]
-    parts = [f.to_html(full_html=False, include_plotlyjs=(i == 0)) for i, f in enumerate(figures)]
+    parts = [f.update_layout(separators=",.").to_html(full_html=False, include_plotlyjs=(i == 0))  # 0,5 not 0.5
+             for i, f in enumerate(figures)]
     notes = "".join(f"<li><b>{_cell(r.name)}</b>: {html.escape(n)}</li>" for r in results for n in r.notes)
     horizon = results[0].horizon if results else ("", "")
     return (
