@@ -30,10 +30,22 @@ def test_every_problem_in_a_status_file_names_row_and_column(tmp_path):
     with pytest.raises(StatusFileError) as caught:
         read_status_file(path)
     assert caught.value.problems == [
-        "status.csv, række 2, kolonne status: 'måske' er ikke en kendt status (afholdt, aflyst, flyttet, udmeldt).",
-        "status.csv, række 3, kolonne held_on: '32-13-2027' er ikke en dato (fx 21-12-2027 eller 2027-12-21).",
-        "status.csv, række 4, kolonne held_on: et flyttet møde skal have den nye dato.",
+        "status.csv, række 2, kolonne Status: 'måske' er ikke en kendt status (afholdt, aflyst, flyttet, udmeldt).",
+        "status.csv, række 3, kolonne Holdt den: '32-13-2027' er ikke en dato (fx 21-12-2027 eller 2027-12-21).",
+        "status.csv, række 4, kolonne Holdt den: et flyttet møde skal have den nye dato.",
     ]
+
+
+def test_a_status_file_with_danish_headers_reads_the_same(tmp_path):
+    path = tmp_path / "status.csv"
+    path.write_text("Møde-id;Status;Holdt den;Kl.\nF0001-01;afholdt;21-01-2027;\nF0002-01;flyttet;03.02.2027;10:30\n",
+                    "utf-8")
+    assert [(r.meeting_id, r.status, r.on, r.start) for r in read_status_file(path)] == [
+        ("F0001-01", HELD, date(2027, 1, 21), ""), ("F0002-01", MOVED_BY_HAND, date(2027, 2, 3), "10:30")]
+    (tmp_path / "tom.csv").write_text("Familie;Dato\nF1;21-01-2027\n", "utf-8")
+    with pytest.raises(StatusFileError) as caught:
+        read_status_file(tmp_path / "tom.csv")
+    assert "kolonnen Møde-id mangler" in caught.value.problems[0]
 
 
 @pytest.mark.slow

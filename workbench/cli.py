@@ -569,7 +569,7 @@ def screen(
 
     register = _load(data)
     if family not in register.family_by_id:
-        _fail(f"Familien '{family}' findes ikke i {data} (unknown family).")
+        _fail(f"Familien '{family}' findes ikke i {data}.")
     store = Store()
     snapshot = latest(register, family, store)
     if snapshot is None:
@@ -619,7 +619,7 @@ def export(
         wanted = families if pdf.strip().lower() == "alle" else [f.strip() for f in pdf.split(",") if f.strip()]
         unknown = [f for f in wanted if f not in families]
         if unknown:
-            _fail(f"--pdf: {', '.join(unknown)} findes ikke i planen (unknown family).")
+            _fail(f"--pdf: {', '.join(unknown)} findes ikke i planen.")
     store = None if no_history else Store()
     try:
         report = export_all(the_plan, register, out, store=store, series=series, pdf_families=wanted)

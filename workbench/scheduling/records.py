@@ -76,6 +76,14 @@ def announce(plan: Plan) -> Plan:
     return replace(plan, meetings=[replace(m, status=ANNOUNCED) if m.status == PLANNED else m for m in plan.meetings])
 
 
+HEADER_DA = {"meeting_id": "Møde-id", "status": "Status", "held_on": "Holdt den", "start": "Kl."}
+"""The status file's columns as the team leader writes them (the Excel plan's *Møder* sheet says Møde-id)."""
+STATUS_HEADERS = {**{da.lower(): en for en, da in HEADER_DA.items()},
+                  "mødeid": "meeting_id", "møde": "meeting_id", "dato": "held_on", "afholdt den": "held_on",
+                  "start": "start", "klokkeslæt": "start", "tidspunkt": "start"}
+"""Danish headers (any case) to the column names; the English ones are kept as they are."""
+
+
 def read_status_file(path: str | Path) -> list[StatusRecord]:
     """Records from a CSV (comma or semicolon, UTF-8 or Windows-1252): ``meeting_id,status,held_on[,start]``.
 
@@ -94,17 +102,17 @@ def read_status_file(path: str | Path) -> list[StatusRecord]:
                             sep=";" if first.count(";") > first.count(",") else ",")
     except (OSError, ValueError, pd.errors.ParserError) as error:
         raise StatusFileError([f"{path.name}: filen kan ikke læses ({error})."]) from error
-    frame.columns = [c.strip().lower() for c in frame.columns]
+    frame.columns = [STATUS_HEADERS.get(c.strip().lower(), c.strip().lower()) for c in frame.columns]
     missing = [c for c in ("meeting_id", "status") if c not in frame.columns]
     if missing:
-        raise StatusFileError([f"{path.name}: kolonnen {c} mangler (forventet: meeting_id, status, held_on)."
-                               for c in missing])
+        raise StatusFileError([f"{path.name}: kolonnen {HEADER_DA[c]} mangler (forventet: Møde-id, Status og "
+                               f"Holdt den)." for c in missing])
     problems, records = [], []
     for index, row in enumerate(frame.to_dict("records")):
         where = f"{path.name}, række {index + 2}"
         status = STATUS_WORDS.get(row["status"].strip().lower())
         if status is None:
-            problems.append(f"{where}, kolonne status: '{row['status']}' er ikke en kendt status "
+            problems.append(f"{where}, kolonne Status: '{row['status']}' er ikke en kendt status "
                             f"(afholdt, aflyst, flyttet, udmeldt).")
             continue
         on = None
@@ -112,17 +120,17 @@ def read_status_file(path: str | Path) -> list[StatusRecord]:
         if text:
             on = parse_day(text)
             if on is None:
-                problems.append(f"{where}, kolonne held_on: '{text}' er ikke en dato ({DATE_FORMS_DA}).")
+                problems.append(f"{where}, kolonne Holdt den: '{text}' er ikke en dato ({DATE_FORMS_DA}).")
                 continue
         start = (row.get("start") or "").strip()
         if start:
             try:
                 minute_of(start)
             except ValueError:
-                problems.append(f"{where}, kolonne start: '{start}' er ikke et klokkeslæt (TT:MM).")
+                problems.append(f"{where}, kolonne Kl.: '{start}' er ikke et klokkeslæt (TT:MM).")
                 continue
         if status == MOVED_BY_HAND and on is None:
-            problems.append(f"{where}, kolonne held_on: et flyttet møde skal have den nye dato.")
+            problems.append(f"{where}, kolonne Holdt den: et flyttet møde skal have den nye dato.")
             continue
         records.append(StatusRecord(row["meeting_id"].strip(), status, on, start))
     if problems:

@@ -27,6 +27,7 @@ from workbench.model import Plan, Register
 from workbench.screening.progress import history
 from workbench.ui.common import (STYLE, MessageArea, RegisterLoader, guarded, help_html, offer_and_pick_first,
                                  page_links, show_figure)
+from workbench.ui.common import today as app_today
 from workbench.ui.common import with_classes as _classes
 from workbench.ui.export import download_link
 from workbench.ui.goal_chart import attainment_figure, short
@@ -68,7 +69,7 @@ class FamilyPlanPanel:
                  today: date | None = None) -> None:
         """The page's widgets in the order the page shows them: mostly a list of widgets, hence long."""
         self.store = store if store is not None else Store()
-        self.today = today or date.today()
+        self.today = today or app_today()
         self.register: Register | None = None
         self.plan = FamilyPlan("")
         self.messages = MessageArea()
@@ -79,7 +80,7 @@ class FamilyPlanPanel:
 
         self.goals_view = _classes(w.HTML(), "tvaers-fp-goals")
         self.goal_text = _classes(w.Textarea(description="Målet:", placeholder="Med familiens egne ord, fx 'Vi vil "
-                                             "have ro om morgenen, så Barn 1 kommer i skole'", layout=WIDE,
+                                             "have ro om morgenen'", layout=w.Layout(width="560px", height="64px"),
                                              style=LABELS), "tvaers-fp-goal-text")
         self.goal_for = _classes(w.Dropdown(description="For hvem:", options=[], style=LABELS), "tvaers-fp-goal-for")
         self.add_goal_button = _classes(w.Button(description="Tilføj mål", layout=w.Layout(width="auto"), icon="plus", button_style="primary"),
@@ -91,7 +92,7 @@ class FamilyPlanPanel:
         self.actions_view = _classes(w.HTML(), "tvaers-fp-actions")
         self.action_what = _classes(w.Text(description="Hvad:", layout=WIDE, style=LABELS), "tvaers-fp-action-what")
         self.action_who = _classes(w.Combobox(description="Hvem:", options=[], ensure_option=False, style=LABELS,
-                                              placeholder="Familien, en fra teamet eller en anden"),
+                                              layout=WIDE, placeholder="Familien, en fra teamet eller en anden"),
                                    "tvaers-fp-action-who")
         self.action_by = _classes(w.DatePicker(description="Senest:", style=LABELS), "tvaers-fp-action-by")
         self.action_goal = _classes(w.Dropdown(description="Til målet:", options=[("(intet bestemt mål)", "")],
@@ -363,10 +364,13 @@ class FamilyPlanPanel:
                  if meetings is not None and self.register is not None else "")
         page = printable_plan_html(self.plan, self.register, self.today, wheel)
         name = f"familieplan_{self.plan.family_id}.html"
-        self.print_links.value = download_link(name, page.encode("utf-8"), "Hent planen til udskrift",
-                                               "tvaers-dl-family-plan")
-        self.messages.show("Planen er klar: åbn filen og udskriv den" + (" – årshjulet følger på side 2."
-                           if wheel else ". Årshjulet kommer med, når der er gemt en mødeplan (siden Planlægning)."))
+        said = "Planen er klar: åbn filen og udskriv den" + (" – årshjulet følger på side 2." if wheel else
+                                                             ". Årshjulet kommer med, når der er gemt en mødeplan "
+                                                             "(siden Planlægning).")
+        self.print_links.value = (download_link(name, page.encode("utf-8"), "Hent planen til udskrift",
+                                                "tvaers-dl-family-plan")
+                                  + f"<div class='tvaers-help' style='font-family:sans-serif'>{_esc(said)}</div>")
+        self.messages.show(said)
         return page
 
     def _meeting_plan(self) -> Plan | None:
@@ -425,8 +429,10 @@ class FamilyPlanPanel:
         latest = self.plan.latest_ratings()
         self.score_widgets = {
             g.goal_id: _classes(w.IntSlider(value=latest.get(g.goal_id, (None, 5))[1], min=SCALE_LOW, max=SCALE_HIGH,
-                                            description=short(g.text, 30), description_allow_html=False,
-                                            style={"description_width": "240px"}, layout=w.Layout(width="560px")),
+                                            layout=w.Layout(width="320px")),
                                 "tvaers-fp-score", f"tvaers-fp-score-{g.goal_id}")
             for g in self.plan.goals}
-        self.review_scores.children = tuple(self.score_widgets.values())
+        self.review_scores.children = tuple(
+            w.HBox([w.HTML(f"<span style='font-family:sans-serif'>{_esc(g.text)}</span>",
+                           layout=w.Layout(width="420px")), self.score_widgets[g.goal_id]])
+            for g in self.plan.goals)

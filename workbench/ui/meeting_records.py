@@ -74,7 +74,8 @@ class MeetingRecordsPanel:
                       "familiens seneste opfølgning, så de næste frister regnes fra den dag; et aflyst møde lægges "
                       "igen i næste plan. Blev et møde holdt en anden dag eller flyttet i Outlook, så vælg det "
                       "nedenfor med den rigtige dato. Du kan også indlæse en CSV-fil med kolonnerne "
-                      "meeting_id, status (afholdt/aflyst/flyttet) og held_on (datoen)."),
+                      "Møde-id (som i Excel-filens ark Møder), Status (afholdt/aflyst/flyttet) og Holdt den "
+                      "(datoen)."),
             self.info,
             w.HBox([self.week, self.person]),
             self.table,
