@@ -343,8 +343,10 @@ def test_repair_brings_a_very_late_meeting_back_into_its_band():
     chains = {0: [Booking(45, 0), Booking(52, 0)]}
     _book_all(instance, book, chains)
     assert lateness(instance, chains) == [(0, 0, 18)]
-    Repairer(instance, chains, book).run(5)
+    ticks = []
+    stats = Repairer(instance, chains, book, on_attempt=lambda: ticks.append(1)).run(5)
     assert lateness(instance, chains) == []
+    assert len(ticks) == stats.attempts >= 1  # the page's progress hears each attempt
 
 
 def test_repair_fixes_a_late_meeting_by_moving_a_neighbour():

@@ -214,7 +214,8 @@ class Packer:
         left = seconds - (self.clock.now() - began)
         if lateness(instance, bookings) and left > 0.2 and not self.stop.stopped:
             self.progress(self._share(), "Reparerer sene møder")
-            stats = Repairer(instance, bookings, self.book, options.repair, self.stop, locked, self.clock).run(left)
+            stats = Repairer(instance, bookings, self.book, options.repair, self.stop, locked, self.clock,
+                             on_attempt=lambda: self._tick("Reparerer sene møder")).run(left)
         figures = {
             "families_rebooked": len(conflicted),
             "families_late_after_booking": len(still_late),
@@ -226,6 +227,12 @@ class Packer:
 
     def _share(self) -> float:
         return min(0.99, (self.clock.now() - self.began) / max(1e-6, self.options.seconds))
+
+    def _tick(self, text: str) -> bool:
+        """Report progress from inside a phase (each negotiation round, each repair attempt), so the bar moves
+        steadily instead of sitting for seconds; returns False so it can stand in a stop check."""
+        self.progress(self._share(), text)
+        return False
 
     def run(self) -> PackingResult:
         """Negotiate, book and repair; while time is left and lateness is not proven minimal, negotiate on
@@ -247,7 +254,8 @@ class Packer:
             attempts += 1
             self.progress(self._share(), "Forhandler mødedage")
             slice_seconds = budget * options.negotiation_share if attempts == 1 else max(0.5, 0.5 * left())
-            negotiation = negotiator.run(min(slice_seconds, max(0.2, left() - 0.5)), order, lambda: self.stop.stopped,
+            negotiation = negotiator.run(min(slice_seconds, max(0.2, left() - 0.5)), order,
+                                         lambda: self._tick("Forhandler mødedage") or self.stop.stopped,
                                          release_after=budget * options.negotiation_share * 0.5)
             history += negotiation.overbooked
             self.progress(self._share(), "Booker mødetider")

@@ -15,6 +15,8 @@ for the meetings that stay.  ``lateness`` and ``score`` recount HardRule.DEADLIN
 
 from __future__ import annotations
 
+from typing import Callable
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -84,9 +86,12 @@ class Repairer:
     def __init__(self, instance: PackingInstance, chains: dict[int, list[Booking]], book: SlotBook,
                  options: RepairOptions = RepairOptions(), stop: StopToken | None = None,
                  locked: set[Key] | None = None, clock: WorkClock | None = None,
-                 announced: dict[int, dict[int, int]] | None = None, targets: set[int] | None = None) -> None:
+                 announced: dict[int, dict[int, int]] | None = None, targets: set[int] | None = None,
+                 on_attempt: Callable[[], object] | None = None) -> None:
         """``announced``: per family, announced day -> time block; moving away from one is avoided (re-planning).
-        ``targets``: only late follow-ups of these families are repaired (default: all)."""
+        ``targets``: only late follow-ups of these families are repaired (default: all).  ``on_attempt`` is
+        called after each attempt (the page's progress bar)."""
+        self.on_attempt = on_attempt or (lambda: None)
         self.instance, self.chains, self.book, self.options = instance, chains, book, options
         self.clock = clock or WorkClock(deterministic=False)
         self.announced = announced
@@ -199,6 +204,7 @@ class Repairer:
                     break
                 stats.attempts += 1
                 helped, name = self._attempt(free, radius, min(self.options.seconds_per_attempt, left))
+                self.on_attempt()
                 statuses[name] += 1
                 if helped:
                     stats.improved += 1
