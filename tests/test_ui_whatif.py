@@ -133,3 +133,31 @@ def test_stop_in_the_background_ends_the_run(panel, store):
     assert panel.results[0].notes[0] == "Kørslen blev stoppet før tid; tallene dækker kun en del af perioden."
     assert panel.status.value == "Stoppet – de scenarier, der nåede at blive færdige, vises"
     assert store.keys("scenario") == []
+
+
+def test_one_more_colleague_is_answered_on_its_own_tab(panel):
+    """The small municipality's month: the tab answers in Danish, with a row per role tried, or says nothing is
+    late (both are real answers; the table's figures come from the planner, checked in test_whatif_marginal)."""
+    panel.seconds.value = 5
+    panel.marginal_roles.value = ("familieraadgiver",)
+    panel.marginal_button.click()
+    result = panel.marginal
+    assert result is not None and panel.tabs.get_title(2) == "Én ansat mere"
+    shown = panel.marginal_output.value
+    assert "Uden ny medarbejder" in shown
+    if result.values:
+        assert "Børne- og familierådgiver" in shown and result.values[0].text in shown
+    else:
+        assert result.text in shown
+    assert panel.messages.kind == "ok" and panel.stop_button.disabled
+
+
+def test_marginal_html_says_each_role_and_whether_it_is_proven():
+    from workbench.ui.whatif import marginal_html
+    from workbench.whatif.marginal import Handover, HireValue, MarginalResult
+
+    value = HireValue("oekonomiraadgiver", "NY1", [Handover("F1", "E1", ("team",), "forsinket")], late_before=3,
+                      late_after=0, days_before=20, days_after=0, bound_before=3, text="Én ekstra ... fjerner 3")
+    page = marginal_html(MarginalResult(date(2027, 1, 1), date(2027, 3, 31), 3, 20, 0, [value]))
+    assert "Økonomi- og gældsrådgiver" in page and "3 → 0" in page and "20 → 0" in page and ">ja<" in page
+    assert "Én ekstra ... fjerner 3" in page and "3 forsinkede opfølgninger (20 dage i alt)" in page

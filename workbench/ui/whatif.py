@@ -27,6 +27,7 @@ from workbench.io.store import Store
 from workbench.model import Register
 from workbench.scheduling.stopping import StopToken
 from workbench.ui.background import BackgroundJob
+from workbench.whatif.marginal import MarginalResult, marginal_hires
 from workbench.ui.common import MessageArea, RegisterLoader, STYLE, guarded, help_html, page_links, show_figure
 from workbench.whatif import charts
 from workbench.whatif.kpis import HOLDS_DA, KPI_LABELS_DA, ScenarioResult
@@ -130,6 +131,26 @@ def staffing_html(result: StaffingResult, scenario: Scenario, start: date, end: 
         f"{'<ul>' + notes + '</ul>' if notes else ''}</div>")
 
 
+def marginal_html(result: MarginalResult) -> str:
+    """What one more colleague of each role removes: a table (most useful first) and one sentence per role."""
+    esc = html.escape
+    head = (f"<p><b>Uden ny medarbejder:</b> {count(result.late, 'forsinket opfølgning', 'forsinkede opfølgninger')} "
+            f"({count(result.days_late, 'dag', 'dage')} i alt); {result.unavoidable} af dem kan ikke undgås uanset "
+            f"bemanding.</p>")
+    if not result.values:
+        return head + f"<p>{esc(result.text)}</p>"
+    rows = "".join(
+        f"<tr><td>{esc(catalogue.role_label(v.role))}</td><td>{len(v.handovers)}</td>"
+        f"<td>{v.late_before} → {v.late_after}</td><td>{v.days_before} → {v.days_after}</td>"
+        f"<td>{'ja' if v.proven_late and v.proven_late == v.removed_late > 0 else 'nej'}</td></tr>"
+        for v in result.values)
+    sentences = "".join(f"<li>{esc(v.text)}</li>" for v in result.values)
+    return (head + "<table class='tvaers-marginal'><thead><tr><th>Én mere af</th><th>Overtager familier</th>"
+            "<th>Forsinkede opfølgninger</th><th>Dage for sent</th><th>Bevist</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table><ul>{sentences}</ul>"
+            + ("<p>Stoppet: kun de roller, der nåede at blive beregnet, er vist.</p>" if result.stopped else ""))
+
+
 class WhatIfPanel:
     """Danish widget panel for what-if staffing analysis (see module docstring)."""
 
@@ -164,6 +185,14 @@ class WhatIfPanel:
                                                  icon="users", layout=w.Layout(width="auto")), "staffing-run")
         self.staffing_output = _classed(w.HTML(), "staffing-result")
         self.staffing_chart = _classed(w.Output(), "staffing-chart")
+
+        # one more colleague tab
+        self.marginal_roles = _classed(w.SelectMultiple(options=[], rows=7, **_wide("Roller at prøve:")),
+                                       "marginal-roles")
+        self.marginal_button = _classed(w.Button(description="Beregn værdien af én ansat mere", button_style="primary",
+                                                 icon="user-plus", layout=w.Layout(width="auto")), "marginal-run")
+        self.marginal_output = _classed(w.HTML(), "marginal-result")
+        self.marginal: MarginalResult | None = None
 
         # scenario tab
         self.scenario_name = _classed(w.Text(placeholder="fx 'Sygemelding i Nord'", **_wide("Navn på scenarie:")),
@@ -202,7 +231,9 @@ class WhatIfPanel:
         self.add_edit_button.on_click(lambda _: self.add_edit())
         self.save_button.on_click(lambda _: self.save_scenario())
         self.run_button.on_click(lambda _: self.run())
-        self.job = BackgroundJob(self.messages, [self.run_button, self.staffing_button], self.stop_button,
+        self.marginal_button.on_click(lambda _: self.find_marginal())
+        self.job = BackgroundJob(self.messages, [self.run_button, self.staffing_button, self.marginal_button],
+                                 self.stop_button,
                                  self.progress, self.status, name="tvaers-whatif",
                                  busy="En beregning kører allerede; vent eller tryk 'Stop'.")
         self.stop_button.on_click(lambda _: self.stop())
@@ -246,9 +277,20 @@ class WhatIfPanel:
             self.heat_person,
             self.charts,
         ])
-        tabs = _classed(w.Tab(children=[question, scenarios]), "tabs")
+        one_more = w.VBox([
+            help_html("Hvor mange forsinkede opfølgninger og dage fjerner én medarbejder mere af en bestemt rolle? Den "
+                      "nye kollega overtager familier fra de travleste kolleger med samme rolle – først dem, hvis "
+                      "møder er forsinkede eller ligger i en uge, der er bevist for fuld – og perioden planlægges "
+                      "igen. 'Bevist' betyder, at ingen plan uden den nye kollega kan gøre det lige så godt. Vælg "
+                      "ingen roller for at prøve rollerne hos dem, der har forsinkede møder."),
+            self.marginal_roles,
+            self.marginal_button,
+            self.marginal_output,
+        ])
+        tabs = _classed(w.Tab(children=[question, scenarios, one_more]), "tabs")
         tabs.set_title(0, "Hvor mange flere?")
         tabs.set_title(1, "Sammenlign scenarier")
+        tabs.set_title(2, "Én ansat mere")
         self.tabs = tabs
         return w.VBox([
             page_links("03_hvad_hvis.ipynb"),
@@ -286,6 +328,7 @@ class WhatIfPanel:
         options = [(catalogue.role_label(r), r) for r in roles]
         self.hire_roles.options = options
         self.hire_roles.value = tuple(roles)
+        self.marginal_roles.options = options
         self.role.options = options
         if "familieraadgiver" in roles:
             self.role.value = "familieraadgiver"
@@ -429,6 +472,25 @@ class WhatIfPanel:
         self.figures["staffing"] = charts.staffing_figure(result)
         show_figure(self.staffing_chart, self.figures["staffing"])
         self.messages.show(result.summary_da(), kind)
+
+    @guarded()
+    def find_marginal(self) -> None:
+        self._require_idle()
+        register = self._require_register()
+        start, end = self._horizon()
+        roles = tuple(self.marginal_roles.value) or None
+        self.marginal_output.value = ""
+        self.messages.show("Beregner, hvad én medarbejder mere kan fjerne af forsinkelser ...", "ok")
+        self.job.start(lambda stop: marginal_hires(register, start, end, roles, float(self.seconds.value),
+                                                   self.job.report, stop),
+                       self._show_marginal, background=self.background)
+
+    def _show_marginal(self, result: MarginalResult) -> None:
+        self.marginal = result
+        self.marginal_output.value = STYLE + marginal_html(result)
+        best = result.values[0] if result.values and result.values[0].removed_late > 0 else None
+        self.messages.show(best.text if best else result.text or "Ingen enkelt ansættelse fjerner forsinkede "
+                                                                 "opfølgninger i perioden.", "ok")
 
     @guarded()
     def run(self) -> None:
