@@ -284,7 +284,7 @@ class WhatIfPanel:
                       "igen. 'Bevist' betyder, at ingen plan uden den nye kollega kan gøre det lige så godt. Vælg "
                       "ingen roller for at prøve rollerne hos dem, der har forsinkede møder."),
             self.marginal_roles,
-            self.marginal_button,
+            w.HBox([self.marginal_button]),
             self.marginal_output,
         ])
         tabs = _classed(w.Tab(children=[question, scenarios, one_more]), "tabs")
