@@ -80,3 +80,22 @@ def test_a_choice_of_someone_who_left_is_left_out_and_said():
     assert changed.families[0].preferred_coordinator is None and changed.families[0].meeting_attendees == ()
     assert any("S999" in n and "findes ikke længere" in n for n in notes)
     assert any("P9" in n and "inviteres ikke" in n for n in notes)
+
+
+def test_a_municipality_can_restrict_whom_a_family_may_choose_as_coordinator(tmp_path, monkeypatch):
+    from workbench import settings
+    from workbench.attendance import with_family_choices
+
+    chose_ppr = _register(chosen=())
+    chose_ppr = chose_ppr.replace(families=(replace(chose_ppr.families[0], preferred_coordinator="P1"),))
+    folder = write_register(chose_ppr, tmp_path / "data")
+    assert read_register(folder)[0] is not None  # by default anyone (Hedensted: "uanset faglig baggrund")
+    monkeypatch.setattr(settings, "FAMILY_MAY_CHOOSE_ROLES", frozenset({"sundhedsplejerske"}))
+    register, problems = read_register(folder)
+    assert register is None
+    assert any(p.column == "preferred_coordinator" and "kan ikke vælges som koordinator" in p.message
+               and "sundhedsplejerske" in p.message for p in problems)
+    changed, notes = with_family_choices(_register(chosen=()), {"F1": {"coordinator": "P1"}})
+    assert changed.families[0].preferred_coordinator is None and "lader ikke familier vælge" in notes[0]
+    changed, notes = with_family_choices(_register(chosen=()), {"F1": {"coordinator": "P2"}})
+    assert changed.families[0].preferred_coordinator == "P2" and not notes

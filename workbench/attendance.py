@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Mapping
 
 from workbench.catalogue import role_label
+from workbench.settings import family_may_choose
 from workbench.model import Assignment, ExternalParticipant, Meeting, Register
 
 
@@ -41,6 +42,12 @@ def with_family_choices(register: Register, choices: Mapping[str, Mapping]) -> t
         if coordinator is not None and coordinator not in register.staff_by_id:
             notes.append(f"Familie {family.family_id} har valgt {coordinator} som koordinator, men vedkommende findes "
                          "ikke længere i data; valget bruges ikke.")
+            coordinator = None
+        elif coordinator is not None and not family_may_choose(register.staff_by_id[coordinator].role,
+                                                                register.staff_by_id[coordinator].can_coordinate):
+            notes.append(f"Familie {family.family_id} har valgt {coordinator} som koordinator, men kommunen lader ikke "
+                         f"familier vælge en {role_label(register.staff_by_id[coordinator].role).lower()} som "
+                         "koordinator (workbench/settings.py); valget bruges ikke.")
             coordinator = None
         if gone:
             notes.append(f"Familie {family.family_id} ønskede {', '.join(gone)} med til møderne, men de er ikke i "

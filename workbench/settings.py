@@ -42,3 +42,14 @@ DEFAULT_HOURS = MeetingHours()
 CHILDREN_PER_CASEWORKER = (20, 30)
 """Dansk Socialrådgiverforening's yardstick: a caseworker with authority (myndighed) should hold 20-30 children's
 cases; each child's case counts in full, however the family's points are shared."""
+
+FAMILY_MAY_CHOOSE_ROLES: frozenset[str] | None = None
+"""Whom a family may choose as its coordinator besides staff who can coordinate anyway (``can_coordinate``):
+``None`` = anyone, whatever the profession (Hedensted: "uanset faglig baggrund"); a municipality that wants to
+restrict the choice lists the roles here, e.g. ``frozenset({"jobkonsulent", "sundhedsplejerske"})``."""
+
+
+def family_may_choose(role: str, can_coordinate: bool) -> bool:
+    """May a family choose a person of this role as its coordinator (read at call time, so a changed setting
+    applies at once)?"""
+    return can_coordinate or FAMILY_MAY_CHOOSE_ROLES is None or role in FAMILY_MAY_CHOOSE_ROLES

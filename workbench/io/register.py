@@ -21,7 +21,8 @@ import pandera.pandas as pa
 
 from workbench.danish import DATE_FORMS_DA, WEEKDAYS_DA, parse_day, spelt_out
 from workbench.io.safe_cells import XLSX_OPTIONS
-from workbench import catalogue
+from workbench import catalogue, settings
+from workbench.settings import family_may_choose
 from workbench.cpr import CPR_REFUSED_DA, looks_like_cpr, number_looks_like_cpr
 from workbench.errors import Problem, RegisterError
 from workbench.model import (
@@ -772,6 +773,7 @@ def _cross_checks(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], pro
     staff = typed.get("staff", pd.DataFrame(columns=["staff_id", "can_coordinate"]))
     staff_ids = set(staff["staff_id"].dropna())
     coordinators = set(staff.loc[staff["can_coordinate"] == True, "staff_id"])  # noqa: E712 - object column
+    role_of = dict(zip(staff["staff_id"], staff["role"])) if "role" in staff else {}
     families = typed.get("families", pd.DataFrame(columns=["family_id"]))
     family_ids = set(families["family_id"].dropna())
     rules = typed.get("followup_rules", pd.DataFrame(columns=["case_basis"]))
@@ -779,7 +781,7 @@ def _cross_checks(raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], pro
     if "followup_rules" in typed:
         _check_rules(raws["followup_rules"], typed["followup_rules"], problems)
     if "families" in typed:
-        _check_families(raws["families"], typed["families"], bases, staff_ids, coordinators, problems)
+        _check_families(raws["families"], typed["families"], bases, staff_ids, coordinators, problems, role_of)
     for name, owner, known, what in (
         ("team", "family_id", family_ids, "familie"),
         ("absences", "staff_id", staff_ids, "medarbejder"),
@@ -843,7 +845,7 @@ def _check_rules(raw: RawTable, frame: pd.DataFrame, problems: list[Problem]) ->
 
 
 def _check_families(raw: RawTable, frame: pd.DataFrame, bases: set[str], staff_ids: set[str],
-                    coordinators: set[str], problems: list[Problem]) -> None:
+                    coordinators: set[str], problems: list[Problem], role_of: dict[str, str] | None = None) -> None:
     """A family's case bases have rules and its coordinators are staff who may coordinate."""
     for index, row in frame.iterrows():
         for basis in row["case_basis"] or ():
@@ -857,6 +859,13 @@ def _check_families(raw: RawTable, frame: pd.DataFrame, bases: set[str], staff_i
                 continue
             if value not in staff_ids:
                 problems.append(Problem(raw.label, raw.row_of(index), column, f"ukendt medarbejder '{value}'", "unknown staff"))
+            elif column == "preferred_coordinator" and not family_may_choose((role_of or {}).get(value, ""),
+                                                                              value in coordinators):
+                problems.append(Problem(raw.label, raw.row_of(index), column,
+                                        f"'{value}' kan ikke vælges som koordinator: kommunen har besluttet, at "
+                                        f"familien kan vælge blandt {_roles_da(settings.FAMILY_MAY_CHOOSE_ROLES)} "
+                                        f"og dem, der kan koordinere (workbench/settings.py)",
+                                        "role may not be chosen"))
             elif value not in coordinators and not (column != "secondary_coordinator"
                                                     and value == row.get("preferred_coordinator")):
                 # a family may choose anyone as its coordinator (Hedensted: "uanset faglig baggrund")
@@ -876,6 +885,10 @@ def _check_families(raw: RawTable, frame: pd.DataFrame, bases: set[str], staff_i
             problems.append(Problem(raw.label, raw.row_of(index), "needs_secondary",
                                     "der er angivet en sekundær koordinator, men needs_secondary er nej",
                                     "secondary given although needs_secondary is no", "advarsel"))
+
+
+def _roles_da(roles) -> str:
+    return ", ".join(sorted(catalogue.role_label(r).lower() for r in roles or ()))
 
 
 def _check_cases(raw: RawTable, frame: pd.DataFrame, persons: pd.DataFrame | None, bases: set[str],

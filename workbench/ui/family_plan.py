@@ -24,6 +24,7 @@ from workbench.family_plan import (SCALE_HIGH, SCALE_LOW, SCALE_TEXT, WHOLE_FAMI
                                    Contract, FamilyPlan, Goal, Review, plan_problems)
 from workbench.io.store import Store
 from workbench.model import Plan, Register
+from workbench.settings import family_may_choose
 from workbench.screening.progress import history
 from workbench.ui.common import (STYLE, MessageArea, RegisterLoader, guarded, help_html, offer_and_pick_first,
                                  page_links, show_figure)
@@ -230,9 +231,10 @@ class FamilyPlanPanel:
         self.action_who.options = ["Familien", "Koordinatoren"] + sorted(
             {staff[t.staff_id].name for t in team if t.staff_id in staff})
         names = {s.staff_id: f"{s.name} ({role_label(s.role).lower()})" for s in self.register.staff}
-        self.choice_coordinator.options = [("(intet ønske)", "")] + sorted(((n, i) for i, n in names.items()),
+        choosable = [s.staff_id for s in self.register.staff if family_may_choose(s.role, s.can_coordinate)]
+        self.choice_coordinator.options = [("(intet ønske)", "")] + sorted(((names[i], i) for i in choosable),
                                                                            key=lambda o: o[0])
-        self.choice_coordinator.value = self.plan.coordinator if self.plan.coordinator in names else ""
+        self.choice_coordinator.value = self.plan.coordinator if self.plan.coordinator in choosable else ""
         members = [t.staff_id for t in team if t.staff_id in names]
         self.choice_attendees.options = [(names[i], i) for i in dict.fromkeys(members)]
         self.choice_attendees.value = tuple(i for i in self.plan.attendees if i in members)
