@@ -25,7 +25,7 @@ from bisect import bisect_left
 from collections import deque
 from dataclasses import dataclass, field
 
-from workbench.clocks import Clock
+from workbench.clocks import Clock, on_time_chain_exists
 from workbench.scheduling.instance import PackingInstance
 
 LONGEST_PERIOD_WEEKS = 3
@@ -133,6 +133,8 @@ def alone_minimum(days: tuple[int, ...] | list[int], prev: int, prev_is_meeting:
         if days and days[0] <= deadline:
             return 0, 0
         return 1, min(days[0] if days else end, end) - deadline
+    if on_time_chain_exists(days, prev, prev_is_meeting, clock, n_days):
+        return 0, 0  # most chains: a quick test instead of two shortest paths (the bound runs after every plan)
     return (_shortest(days, prev, max_gap, step, end, lambda late: 1 if late > 0 else 0),
             _shortest(days, prev, max_gap, step, end, lambda late: max(0, late)))
 
