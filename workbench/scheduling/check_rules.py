@@ -115,7 +115,8 @@ def person_chains(register: Register, family: Family, start: date, end: date) ->
             held_since = case.last_followup_date if case.last_followup_date and \
                 case.last_followup_date >= case.opened_on else None
             if rule.clock == "frist":
-                if case.closed_on is None:  # a one-off held earlier is in the plan as a held meeting
+                # a one-off held earlier is in the plan as a held meeting; one the register says is met has no clock
+                if case.closed_on is None and rule.rule_id not in case.done_rules:
                     out.append(ExpectedChain(case.person_id, rule, rule.max_interval_days, case.opened_on, False, True,
                                              opens=case.opened_on))
             elif rule.clock == "antal":
