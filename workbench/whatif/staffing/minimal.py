@@ -74,6 +74,10 @@ class StaffingRounds:
         self.step(self.rounds - 1, f"Finder mindste bemanding (runde {self.rounds})")
         solution = solve_staffing(problem, self.exact, self.cuts, options.time_limit, self.stop,
                                   previous=self.last_solution)
+        if solution is None and not self.cuts and not self.stop.stopped:
+            fallback = self.checked_greedy()
+            if fallback is not None:
+                return True, fallback
         if solution is None:
             self.messages.append(
                 f"Ingen bemanding med højst {options.max_per_role} nye pr. rolle "
@@ -92,6 +96,25 @@ class StaffingRounds:
             self.exact = True  # small enough: let the exact day model choose holders and days together
             return False, None
         return self.checked_by_planner(solution)
+
+    def checked_greedy(self) -> Outcome | None:
+        """The greedy staffing with a checked day plan, when the search found no staffing in its time (a busy
+        machine); its lower bound is the arithmetic one, so it is only called minimal if that bound reaches it."""
+        problem = self.problem
+        arithmetic = sum(max(0, b.hires) for b in problem.bounds)
+        greedy = greedy_solution(problem, arithmetic)
+        if greedy is None:
+            return None
+        staffed = staffed_register(problem, greedy)
+        verified = verified_plan(problem, staffed, greedy, False, self.options.plan_time_limit, self.stop)
+        if verified is None:
+            return None
+        self.lower_bound = max(self.lower_bound, arithmetic)
+        # no search result: minimal only if the arithmetic bound (valid on its own) reaches the answer
+        self.messages.append("Søgningen fandt ingen bemanding inden for tidsgrænsen; svaret er en enkel bemanding, "
+                             "kontrolleret dag for dag. Giv mere tid for et mindre svar.")
+        checked, plan = verified
+        return Outcome(checked, staffed, plan, None, verified=True)
 
     def checked_by_days(self, solution: StaffingSolution) -> Outcome | None:
         """The solution (or, if the search was cut short, a smaller greedy one) with a checked day plan."""
