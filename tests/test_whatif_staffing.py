@@ -585,3 +585,13 @@ def _rounds_with_no_bounds(init):
         problem.bounds = []
         init(self, problem, *args)
     return without
+
+
+def test_with_person_clocks_the_greedy_fallback_is_checked_by_the_planner(monkeypatch):
+    import workbench.whatif.staffing.minimal as staffing
+
+    monkeypatch.setattr(staffing, "solve_staffing", lambda *args, **kwargs: None)
+    result = minimal_staffing(_register_with_cases(), START, PERSON_END,
+                              StaffingOptions(roles=("familieraadgiver", "jobkonsulent"), max_per_role=2))
+    assert result.feasible and result.total == 0 and result.proven_minimal and result.run is not None
+    assert "ingen bemanding inden for tidsgrænsen" in result.messages[-1]

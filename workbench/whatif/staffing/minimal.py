@@ -75,9 +75,10 @@ class StaffingRounds:
         solution = solve_staffing(problem, self.exact, self.cuts, options.time_limit, self.stop,
                                   previous=self.last_solution)
         if solution is None and not self.cuts and not self.stop.stopped:
-            fallback = self.checked_greedy()
-            if fallback is not None:
-                return True, fallback
+            greedy = self.greedy_fallback()
+            if greedy is not None:
+                checked = self.checked_greedy(greedy)
+                return (True, checked) if checked is not None else self.checked_by_planner(greedy)
         if solution is None:
             self.messages.append(
                 f"Ingen bemanding med højst {options.max_per_role} nye pr. rolle "
@@ -97,22 +98,27 @@ class StaffingRounds:
             return False, None
         return self.checked_by_planner(solution)
 
-    def checked_greedy(self) -> Outcome | None:
-        """The greedy staffing with a checked day plan, when the search found no staffing in its time (a busy
-        machine); its lower bound is the arithmetic one, so it is only called minimal if that bound reaches it."""
+    def greedy_fallback(self) -> StaffingSolution | None:
+        """The greedy staffing as the answer to check, when the search found no staffing in its time (a busy
+        machine).  Its lower bound is the arithmetic one (valid on its own), so it is only called minimal if
+        that bound reaches it."""
         problem = self.problem
         arithmetic = sum(max(0, b.hires) for b in problem.bounds)
         greedy = greedy_solution(problem, arithmetic)
         if greedy is None:
             return None
-        staffed = staffed_register(problem, greedy)
-        verified = verified_plan(problem, staffed, greedy, False, self.options.plan_time_limit, self.stop)
+        self.lower_bound = max(self.lower_bound, arithmetic)
+        self.last_solution = greedy
+        self.messages.append("Søgningen fandt ingen bemanding inden for tidsgrænsen; svaret er en enkel bemanding. "
+                             "Giv mere tid for et mindre svar.")
+        return greedy
+
+    def checked_greedy(self, greedy: StaffingSolution) -> Outcome | None:
+        """The greedy staffing with a checked day plan (its days are not chosen, so never the exact model's)."""
+        staffed = staffed_register(self.problem, greedy)
+        verified = verified_plan(self.problem, staffed, greedy, False, self.options.plan_time_limit, self.stop)
         if verified is None:
             return None
-        self.lower_bound = max(self.lower_bound, arithmetic)
-        # no search result: minimal only if the arithmetic bound (valid on its own) reaches the answer
-        self.messages.append("Søgningen fandt ingen bemanding inden for tidsgrænsen; svaret er en enkel bemanding, "
-                             "kontrolleret dag for dag. Giv mere tid for et mindre svar.")
         checked, plan = verified
         return Outcome(checked, staffed, plan, None, verified=True)
 
