@@ -2,6 +2,7 @@
 
 Prints one line per question: hires per role, proven lower bound, whether the answer is proven
 minimal, how it was verified, and the seconds it took.  Run: .venv/bin/python benchmarks/whatif_staffing.py
+[months] [seconds] [part of a question's name ...]; e.g. ``3 60 "100 flere" Sagsloft`` runs only those two.
 """
 
 from __future__ import annotations
@@ -28,12 +29,12 @@ QUESTIONS = [
 ]
 
 
-def main(months: int = 3, seconds: float = 60.0) -> None:
+def main(months: int = 3, seconds: float = 60.0, *only: str) -> None:
     register, _ = read_register(ROOT / "sample_data")
     start, end = default_horizon(register, months)
     print(f"sample_data: {len(register.staff)} medarbejdere, {len(register.families)} familier; "
           f"periode {start} – {end}; tidsgrænse {seconds:g} s")
-    for question in QUESTIONS:
+    for question in [q for q in QUESTIONS if not only or any(part in q.name for part in only)]:
         began = time.perf_counter()
         result = run_staffing(register, question, start, end, StaffingOptions(time_limit=seconds,
                                                                               plan_time_limit=seconds))
@@ -45,4 +46,5 @@ def main(months: int = 3, seconds: float = 60.0) -> None:
 
 
 if __name__ == "__main__":
-    main(*(float(a) if i else int(a) for i, a in enumerate(sys.argv[1:])))
+    args = sys.argv[1:]
+    main(int(args[0]) if args else 3, float(args[1]) if len(args) > 1 else 60.0, *args[2:])

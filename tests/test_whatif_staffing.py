@@ -554,3 +554,44 @@ def test_an_unverified_answer_names_what_the_check_found():
     assert unverified_message(4, 0, 2) == ("Efter 4 runder havde kontrolplanen stadig 2 familier uden koordinator; "
                                             "svaret er derfor ikke kontrolleret.")
     assert "3 for sene møder, der kunne undgås og 1 familie uden koordinator" in unverified_message(1, 3, 1)
+
+
+def test_when_the_search_finds_nothing_in_its_time_a_checked_greedy_staffing_is_the_answer(monkeypatch):
+    """On a busy machine the search can end with no staffing at all; the greedy staffing, checked day by day,
+    is then the answer, with only the arithmetic bound beside it (never more than the true minimum)."""
+    import workbench.whatif.staffing.minimal as staffing
+
+    monkeypatch.setattr(staffing, "solve_staffing", lambda *args, **kwargs: None)
+    register = _full_coordinator()
+    result = minimal_staffing(register, START, END, StaffingOptions(roles=("koordinator",), max_per_role=2))
+    assert result.feasible and result.hires == {"koordinator": 1}
+    assert result.lower_bound == 1 and result.proven_minimal  # the arithmetic bound reaches the answer
+    assert "ingen bemanding inden for tidsgrænsen" in result.messages[-1]
+    # the true minimum by the model itself
+    assert _hires(*_solve(_problem(register, roles=("koordinator",)))) == 1
+
+
+def test_a_greedy_answer_is_not_called_minimal_above_the_arithmetic_bound(monkeypatch):
+    import workbench.whatif.staffing.minimal as staffing
+
+    monkeypatch.setattr(staffing, "solve_staffing", lambda *args, **kwargs: None)
+    monkeypatch.setattr(staffing.StaffingRounds, "__init__", _rounds_with_no_bounds(staffing.StaffingRounds.__init__))
+    result = minimal_staffing(_full_coordinator(), START, END, StaffingOptions(roles=("koordinator",), max_per_role=2))
+    assert result.feasible and result.total == 1 and result.lower_bound == 0 and not result.proven_minimal
+
+
+def _rounds_with_no_bounds(init):
+    def without(self, problem, *args):
+        problem.bounds = []
+        init(self, problem, *args)
+    return without
+
+
+def test_with_person_clocks_the_greedy_fallback_is_checked_by_the_planner(monkeypatch):
+    import workbench.whatif.staffing.minimal as staffing
+
+    monkeypatch.setattr(staffing, "solve_staffing", lambda *args, **kwargs: None)
+    result = minimal_staffing(_register_with_cases(), START, PERSON_END,
+                              StaffingOptions(roles=("familieraadgiver", "jobkonsulent"), max_per_role=2))
+    assert result.feasible and result.total == 0 and result.proven_minimal and result.run is not None
+    assert "ingen bemanding inden for tidsgrænsen" in result.messages[-1]

@@ -74,6 +74,11 @@ class StaffingRounds:
         self.step(self.rounds - 1, f"Finder mindste bemanding (runde {self.rounds})")
         solution = solve_staffing(problem, self.exact, self.cuts, options.time_limit, self.stop,
                                   previous=self.last_solution)
+        if solution is None and not self.cuts and not self.stop.stopped:
+            greedy = self.greedy_fallback()
+            if greedy is not None:
+                checked = self.checked_greedy(greedy)
+                return (True, checked) if checked is not None else self.checked_by_planner(greedy)
         if solution is None:
             self.messages.append(
                 f"Ingen bemanding med højst {options.max_per_role} nye pr. rolle "
@@ -92,6 +97,30 @@ class StaffingRounds:
             self.exact = True  # small enough: let the exact day model choose holders and days together
             return False, None
         return self.checked_by_planner(solution)
+
+    def greedy_fallback(self) -> StaffingSolution | None:
+        """The greedy staffing as the answer to check, when the search found no staffing in its time (a busy
+        machine).  Its lower bound is the arithmetic one (valid on its own), so it is only called minimal if
+        that bound reaches it."""
+        problem = self.problem
+        arithmetic = sum(max(0, b.hires) for b in problem.bounds)
+        greedy = greedy_solution(problem, arithmetic)
+        if greedy is None:
+            return None
+        self.lower_bound = max(self.lower_bound, arithmetic)
+        self.last_solution = greedy
+        self.messages.append("Søgningen fandt ingen bemanding inden for tidsgrænsen; svaret er en enkel bemanding. "
+                             "Giv mere tid for et mindre svar.")
+        return greedy
+
+    def checked_greedy(self, greedy: StaffingSolution) -> Outcome | None:
+        """The greedy staffing with a checked day plan (its days are not chosen, so never the exact model's)."""
+        staffed = staffed_register(self.problem, greedy)
+        verified = verified_plan(self.problem, staffed, greedy, False, self.options.plan_time_limit, self.stop)
+        if verified is None:
+            return None
+        checked, plan = verified
+        return Outcome(checked, staffed, plan, None, verified=True)
 
     def checked_by_days(self, solution: StaffingSolution) -> Outcome | None:
         """The solution (or, if the search was cut short, a smaller greedy one) with a checked day plan."""
