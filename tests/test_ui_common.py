@@ -71,3 +71,16 @@ def test_figures_write_numbers_the_danish_way():
     output = w.Output()
     show_figure(output, go.Figure(go.Bar(x=["a"], y=[0.5])))
     assert output.outputs[0]["data"]["application/vnd.plotly.v1+json"]["layout"]["separators"] == ",."
+
+
+def test_a_page_that_loads_data_starts_importing_the_chart_output_at_once(monkeypatch, tmp_path):
+    """plotly's output machinery took 3 s on the first chart; a page starts that import when it opens."""
+    import workbench.ui.common as common
+
+    started = []
+    monkeypatch.setattr(common, "warm_charts", lambda: started.append(True))
+    common.RegisterLoader(path=tmp_path)
+    assert started == [True]
+    common._warm_chart_output()  # the import itself works (and is quick once done)
+    import sys
+    assert "plotly.io._renderers" in sys.modules

@@ -72,6 +72,24 @@ DANISH_SEPARATORS = ",."
 seen on the what-if chart's axis as −0.5 and 0.5)."""
 
 
+def _warm_chart_output() -> None:
+    """plotly's output machinery (``plotly.io``, and nbformat with it) is imported on the first figure a page shows:
+    about 3 s in which a finished - or stopped - plan seemed to hang.  A page imports it in the background as it
+    opens (:func:`warm_charts`)."""
+    try:
+        import plotly.io  # noqa: F401
+        import plotly.io._renderers  # noqa: F401
+    except Exception:  # only a head start: show_figure imports it again if this failed
+        log.debug("could not import plotly.io ahead of time", exc_info=True)
+
+
+def warm_charts() -> None:
+    """Start importing plotly's output machinery now, off the page's thread (see :func:`_warm_chart_output`)."""
+    import threading
+
+    threading.Thread(target=_warm_chart_output, name="tvaers-warm-charts", daemon=True).start()
+
+
 def show_figure(output: w.Output, *figures) -> None:
     """Put plotly figures in an Output widget as Jupyter's plotly mimetype (works in JupyterLab and Voilà).
 
@@ -179,6 +197,7 @@ class RegisterLoader:
 
     def __init__(self, on_loaded: Callable[[Register], None] | None = None, path: Path | None = None,
                  on_failed: Callable[[], None] | None = None) -> None:
+        warm_charts()  # every page that loads data shows charts after it: start their slow import now
         self.on_loaded = on_loaded
         self.on_failed = on_failed
         """Called when loading fails: the page must stop using the data it had (they are not what is on disk)."""
