@@ -11,14 +11,17 @@ from workbench.settings import family_may_choose
 from workbench.model import Assignment, ExternalParticipant, Meeting, Register
 
 
-def attendees_of(register: Register, assignment: Assignment | None, family_id: str) -> tuple[str, ...]:
+def attendees_of(register: Register, assignment: Assignment | None, family_id: str,
+                 family_choice: bool = True) -> tuple[str, ...]:
     """Who attends the family's follow-ups: the coordinators first, then the team - or, if the family has said
-    who it wants (``meeting_attendees``), only those of the team; each person once."""
+    who it wants (``meeting_attendees``), only those of the team; each person once.  ``family_choice=False``: who
+    would come had the family not chosen (what its choice saves)."""
     people = []
     if assignment:
         people += [assignment.primary_coordinator, assignment.secondary_coordinator]
     family = register.family_by_id.get(family_id)
-    chosen = set(family.meeting_attendees) if family is not None and family.meeting_attendees else None
+    chosen = set(family.meeting_attendees) if family_choice and family is not None and family.meeting_attendees \
+        else None
     people += [p for p in register.team_staff_ids(family_id) if chosen is None or p in chosen]
     return tuple(dict.fromkeys(p for p in people if p))
 
@@ -67,10 +70,7 @@ def attendance_saving(register: Register, assignments: dict[str, Assignment], me
         family = register.family_by_id.get(m.family_id)
         if m.person_id or family is None or not family.meeting_attendees:
             continue
-        assignment = assignments.get(m.family_id)
-        everyone = [p for p in (assignment.primary_coordinator, assignment.secondary_coordinator) if p] \
-            if assignment else []
-        everyone = set(everyone) | set(register.team_staff_ids(m.family_id))
+        everyone = set(attendees_of(register, assignments.get(m.family_id), m.family_id, family_choice=False))
         spared = len(everyone - set(m.attendees))
         if spared:
             families.add(m.family_id)

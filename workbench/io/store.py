@@ -277,8 +277,8 @@ class Store:
         """What families have chosen on the family plan page (who attends, their coordinator), by family id: the
         next plan uses it instead of ``families.csv``'s columns."""
         out = {}
-        for family_id in self.keys(FAMILY_PLAN_KIND):
-            chosen = self.family_plan(family_id).choices()
+        for family_id, payload in self.documents(FAMILY_PLAN_KIND).items():
+            chosen = plan_from_json(payload).choices()
             if chosen:
                 out[family_id] = chosen
         return out
@@ -294,6 +294,12 @@ class Store:
         with closing(self._connect()) as db:
             row = db.execute("SELECT payload FROM documents WHERE kind = ? AND key = ?", (kind, key)).fetchone()
         return json.loads(row[0]) if row else default
+
+    def documents(self, kind: str) -> dict[str, Any]:
+        """Every document of one kind, by key (oldest first), read in one query."""
+        with closing(self._connect()) as db:
+            return {k: json.loads(p) for k, p in db.execute(
+                "SELECT key, payload FROM documents WHERE kind = ? ORDER BY saved_at, key", (kind,))}
 
     def keys(self, kind: str) -> list[str]:
         with closing(self._connect()) as db:
