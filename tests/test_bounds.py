@@ -131,6 +131,7 @@ def test_the_bound_never_exceeds_the_best_plan(inst):
     assert bound.late <= fewest_late(inst)
 
 
+@pytest.mark.slow
 def test_a_plan_says_which_late_meetings_a_full_week_forces():
     from tests.helpers import family, rule, staff, tiny_register
     from workbench.scheduling.planner import PlanOptions, make_plan

@@ -183,6 +183,7 @@ def test_stop_after_the_first_file_writes_nothing(written, store):
     assert _files(out) == before and sorted(p.name for p in out.parent.iterdir()) == ["data", "plan", "store.sqlite3", "ud"]
 
 
+@pytest.mark.slow
 def test_export_links_offer_the_files_just_written(written, store):
     from tests.export_support import small_year
     from workbench.export.bundle import export_all

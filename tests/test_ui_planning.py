@@ -199,6 +199,7 @@ def test_the_weekly_chart_gives_every_profession_its_own_colour_and_the_legend_r
     assert figure.layout.legend.orientation == "h"
 
 
+@pytest.mark.slow
 def test_saved_plans_are_listed_with_danish_dates(store, small_data_dir):
     """The lists of saved plans said '(2027-01-01 – 2027-03-31)' and 'gemt 2026-12-06 10:56'."""
     from workbench.danish import short_date, timestamp_da

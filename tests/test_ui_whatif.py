@@ -135,6 +135,7 @@ def test_stop_in_the_background_ends_the_run(panel, store):
     assert store.keys("scenario") == []
 
 
+@pytest.mark.slow
 def test_one_more_colleague_is_answered_on_its_own_tab(panel):
     """The small municipality's month: the tab answers in Danish, with a row per role tried, or says nothing is
     late (both are real answers; the table's figures come from the planner, checked in test_whatif_marginal)."""
