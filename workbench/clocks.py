@@ -16,8 +16,9 @@ Rules switch on the day a new version takes over (``valid_from``/``valid_to``): 
 *switches*, the days on which another maximum and minimum interval come into force.  The interval in force
 on each day counts: after a follow-up on day ``p`` the next is late on day ``d`` when ``d - p`` exceeds the
 maximum interval in force on ``d``.  The deadline is the last day before the first such ``d``.  With one
-switch on day ``S`` from ``g0`` to ``g1``: ``p + g0`` if that falls before ``S``; else ``p + g1`` if that
-falls on or after ``S``; else ``S - 1`` (the follow-up must be held before the stricter rule takes over).
+switch on day ``S`` from ``g0`` to ``g1``: ``p + g0`` if the day after it falls before ``S``; else ``p + g1``
+if that falls on or after ``S``; else ``S - 1`` (the follow-up must be held before the stricter rule takes
+over).
 The deadline never moves earlier when the previous follow-up moves later (the solvers rely on it).  The
 minimum interval likewise: the next may be held from the first day ``y`` such that ``d - p`` meets the
 minimum interval in force on ``d`` for ``y`` and every later day (so the days allowed stay one band and
