@@ -23,22 +23,26 @@ def chains(draw):
     last = draw(st.one_of(st.none(), st.just(0), st.integers(-90, 10)))
     case_start = draw(st.integers(-90, 10))
     gaps = draw(st.lists(st.one_of(st.just(0), st.integers(0, 80)), max_size=8))
-    return max_gap, min_gap, last, case_start, gaps
+    switch = draw(st.one_of(st.none(), st.tuples(st.integers(1, 120), st.integers(1, 60), st.integers(0, 30))))
+    return max_gap, min_gap, last, case_start, gaps, switch
 
 
 @settings(max_examples=200, deadline=None)
 @given(chains())
 def test_the_checker_and_the_clocks_agree_on_deadlines_lateness_and_gaps(chain):
-    max_gap, min_gap, last, case_start, gaps = chain
+    """Also when the rule changes inside the period (a second version from ``switch`` on)."""
+    max_gap, min_gap, last, case_start, gaps, switch = chain
     end = START + timedelta(days=120)
     n_days = (end - START).days + 1
     last_date = START + timedelta(days=last) if last is not None else None
     start_date = START + timedelta(days=case_start)
     register = tiny_register([staff("C1", workdays=MON_TO_SUN, cap=9)],
                              [family("F1", primary="C1", last=last_date, case_start_date=start_date)],
-                             rules=[rule(max_days=max_gap, min_days=min_gap)])
+                             rules=[rule(max_days=max_gap, min_days=min_gap, rule_id="R-A")] + ([] if switch is None else
+                                    [rule(max_days=switch[1], min_days=switch[2], rule_id="R-B",
+                                          valid_from=START + timedelta(days=switch[0]))]))
     since, since_meeting = anchor(last_date, start_date, START)
-    clock = Clock(max_gap, min_gap)
+    clock = Clock(max_gap, min_gap, switches=() if switch is None else (switch,))
     prev = (since - START).days
     days, day = [], max(0, prev)
     for gap in gaps:  # meetings inside the horizon, in order (two on one day allowed: the rules must catch it)

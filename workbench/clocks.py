@@ -12,6 +12,18 @@ A *clock* times one chain of appointments in day numbers (day 0 = the first day 
 * a *one-off* deadline (``repeat=False``: a børnefaglig undersøgelse finished within 4 months, a first
   jobsamtale within a week) ends the chain once it is held.
 
+Rules switch on the day a new version takes over (``valid_from``/``valid_to``): a clock may carry
+*switches*, the days on which another maximum and minimum interval come into force.  The interval in force
+on each day counts: after a follow-up on day ``p`` the next is late on day ``d`` when ``d - p`` exceeds the
+maximum interval in force on ``d``.  The deadline is the last day before the first such ``d``.  With one
+switch on day ``S`` from ``g0`` to ``g1``: ``p + g0`` if the day after it falls before ``S``; else ``p + g1``
+if that falls on or after ``S``; else ``S - 1`` (the follow-up must be held before the stricter rule takes
+over).
+The deadline never moves earlier when the previous follow-up moves later (the solvers rely on it).  The
+minimum interval likewise: the next may be held from the first day ``y`` such that ``d - p`` meets the
+minimum interval in force on ``d`` for ``y`` and every later day (so the days allowed stay one band and
+move later with ``p``; when a version with a longer minimum interval is about to start, the meeting waits).
+
 Dates: the anchor of a chain is the last follow-up held, else the case start, else the first day of the plan.
 """
 
@@ -28,18 +40,33 @@ if TYPE_CHECKING:
     from workbench.model import Register
 
 
+Switch = tuple[int, int, int]
+"""(first day, maximum interval, minimum interval) of a rule version that takes over inside a chain's time."""
+
+
 @dataclass(frozen=True)
 class Clock:
     """The timing of one chain: the band after each follow-up, in days."""
 
     max_gap: int
-    """Days from the previous follow-up (or the case start) to the deadline of the next."""
+    """Days from the previous follow-up (or the case start) to the deadline of the next (the version in force
+    before the first switch)."""
     min_gap: int = 0
-    """Fewest days after the previous follow-up."""
+    """Fewest days after the previous follow-up (before the first switch)."""
     repeat: bool = True
     """False for a one-off deadline: the chain is complete once one appointment is held."""
     until: int | None = None
     """Last day of a count window (at least N appointments in the first months): no appointment is due after it."""
+    switches: tuple[Switch, ...] = ()
+    """Days on which another version's intervals come into force, in order (see the module docstring)."""
+
+    def __post_init__(self) -> None:
+        kept, last = [], (self.max_gap, self.min_gap)
+        for day, max_gap, min_gap in sorted(self.switches):
+            if (max_gap, min_gap) != last:  # a version with the same intervals changes nothing
+                kept.append((day, max_gap, min_gap))
+                last = (max_gap, min_gap)
+        object.__setattr__(self, "switches", tuple(kept))
 
     def end(self, n_days: int) -> int:
         """The day from which nothing more is due: the end of the horizon, or of the count window."""
@@ -47,16 +74,88 @@ class Clock:
 
     @property
     def step(self) -> int:
-        """Days after a follow-up before the next may be held: the minimum interval, and never the same day."""
+        """Days after a follow-up before the next may be held: the minimum interval, and never the same day
+        (before the first switch; :meth:`earliest` knows them all)."""
         return max(1, self.min_gap)
 
+    def _pieces(self) -> list[tuple[int | None, int | None, int, int]]:
+        """(first day or None, day after the last or None, maximum interval, step) of each version in force."""
+        starts = [None] + [day for day, _, _ in self.switches]
+        ends = starts[1:] + [None]
+        gaps = [(self.max_gap, self.step)] + [(g, max(1, m)) for _, g, m in self.switches]
+        return [(a, b, g, s) for a, b, (g, s) in zip(starts, ends, gaps)]
+
+    @property
+    def longest_gap(self) -> int:
+        """The longest maximum interval of any version (look-back windows of heuristics)."""
+        return max([self.max_gap] + [g for _, g, _ in self.switches])
+
+    @property
+    def shortest_gap(self) -> int:
+        """The shortest maximum interval of any version."""
+        return min([self.max_gap] + [g for _, g, _ in self.switches])
+
+    @property
+    def shortest_step(self) -> int:
+        """The shortest step of any version (the most meetings a horizon can hold)."""
+        return min([self.step] + [max(1, m) for _, _, m in self.switches])
+
     def earliest(self, prev: int, prev_is_meeting: bool) -> int:
-        """First day the next follow-up may be held (right away after a case start)."""
-        return prev + (self.step if prev_is_meeting else 0)
+        """First day the next follow-up may be held (right away after a case start): from there on, every day
+        is at least the minimum interval in force on it after ``prev``."""
+        if not prev_is_meeting:
+            return prev
+        if not self.switches:
+            return prev + self.step
+        first = prev + 1
+        for since, until, _, step in self._pieces():  # the last day too close, in each version
+            last_close = prev + step - 1 if until is None else min(until - 1, prev + step - 1)
+            if since is None or last_close >= since:
+                first = max(first, last_close + 1)
+        return first
 
     def deadline(self, prev: int) -> int:
-        """Last day the next follow-up is on time."""
-        return prev + self.max_gap
+        """Last day the next follow-up is on time: the day before the first day on which the interval since
+        ``prev`` exceeds the maximum interval in force on that day."""
+        if not self.switches:
+            return prev + self.max_gap
+        for since, until, gap, _ in self._pieces():
+            first_late = prev + gap + 1 if since is None else max(prev + gap + 1, since)
+            if until is None or first_late < until:
+                return first_late - 1
+        raise AssertionError("the last version lasts for ever")
+
+    def first_prev_for(self, day: int) -> int:
+        """The earliest previous follow-up after which a follow-up on ``day`` is on time (the deadline grows with
+        the previous day, so this is where it reaches ``day``)."""
+        if not self.switches:
+            return day - self.max_gap
+        low, high = day - self.longest_gap, day - self.shortest_gap  # deadline(p) - p lies between the gaps
+        while low < high:
+            middle = (low + high) // 2
+            if self.deadline(middle) >= day:
+                high = middle
+            else:
+                low = middle + 1
+        return low
+
+    def last_prev_for(self, day: int) -> int:
+        """The latest previous follow-up after which one on ``day`` keeps the minimum interval."""
+        if not self.switches:
+            return day - self.step
+        prev = day - self.shortest_step
+        while self.earliest(prev, True) > day:
+            prev -= 1
+        return prev
+
+    def due_by(self, prev: int, day: int) -> int:
+        """The fewest follow-ups after ``prev`` that must be held by ``day`` (each held on its deadline)."""
+        if not self.switches:
+            return max(0, (day - prev) // self.max_gap)
+        count, due = 0, self.deadline(prev)
+        while due <= day:
+            count, due = count + 1, self.deadline(due)
+        return count
 
     def band(self, prev: int, prev_is_meeting: bool) -> tuple[int, int]:
         """(earliest, deadline) of the next follow-up."""
@@ -86,16 +185,16 @@ def viable_days(allowed: Iterable[int], clock: Clock, n_days: int) -> frozenset[
     allowed = set(allowed)
     if not clock.repeat:
         return frozenset(d for d in allowed if 0 <= d < n_days)
-    step, max_gap = clock.step, clock.max_gap  # the band after a meeting on `day`: day + step .. day + max_gap
     done = clock.end(n_days)
     viable = [False] * (n_days + 1)
     suffix = [0] * (n_days + 2)  # suffix[d] = number of viable days >= d
     for day in range(n_days - 1, -1, -1):
         if day in allowed:
-            if day + max_gap >= done:  # complete: the next deadline falls after the horizon (or the window)
+            low, high = clock.band(day, True)
+            if high >= done:  # complete: the next deadline falls after the horizon (or the window)
                 viable[day] = True
             else:
-                viable[day] = suffix[min(n_days, day + step)] - suffix[day + max_gap + 1] > 0
+                viable[day] = suffix[min(n_days, low)] - suffix[high + 1] > 0
         suffix[day] = suffix[day + 1] + viable[day]
     return frozenset(d for d in range(n_days) if viable[d])
 
@@ -107,11 +206,12 @@ def tightest_band(viable: Iterable[int], clock: Clock, n_days: int) -> int:
         return 0
     if not clock.repeat:
         return n_days  # a one-off has no band after it
-    tightest, step, max_gap, done = n_days, clock.step, clock.max_gap, clock.end(n_days)
+    tightest, done = n_days, clock.end(n_days)
     for day in ordered:
-        if day + max_gap >= done:  # complete after this day
+        low, high = clock.band(day, True)
+        if high >= done:  # complete after this day
             break
-        tightest = min(tightest, bisect_right(ordered, day + max_gap) - bisect_left(ordered, day + step))
+        tightest = min(tightest, bisect_right(ordered, high) - bisect_left(ordered, low))
     return tightest
 
 
@@ -132,7 +232,7 @@ def required_meetings(prev: int, prev_is_meeting: bool, clock: Clock, n_days: in
         return 0
     if not clock.repeat:
         return 1
-    return -(-(clock.end(n_days) - clock.deadline(prev)) // clock.max_gap)
+    return 1 + clock.due_by(clock.deadline(prev), clock.end(n_days) - 1)
 
 
 def deadlines(days: list[int], prev: int, clock: Clock) -> list[tuple[int, int]]:
@@ -193,7 +293,7 @@ def _strictness(rule: FollowupRule) -> tuple:
 
 def team_rule(register: "Register", family: Family, start: date, end: date) -> FollowupRule | None:
     """The cadence of the family's team follow-ups: the strictest team rule in force at some time in the period
-    (when a rule changes inside the period, the stricter version is planned for, so the plan holds under both).
+    (:func:`team_clock` asks it for each part of a period in which a rule changes, and switches on the day).
 
     A cadence "decided in the case" (Barnets lov § 95 stk. 3) takes the strictest cadence decided on the family's
     open cases of that basis; without one it does not apply (the page says so)."""
@@ -213,6 +313,35 @@ def team_rule(register: "Register", family: Family, start: date, end: date) -> F
                 continue
         candidates.append(rule)
     return min(candidates, key=_strictness, default=None)
+
+
+def _team_periods(register: "Register", start: date, end: date) -> list[tuple[date, date]]:
+    """The period cut on every day a team cadence version starts or ends inside it."""
+    cuts = set()
+    for rule in register.rules:
+        if rule.appointment == TEAM and rule.clock == CADENCE:
+            after = rule.valid_to + timedelta(days=1) if rule.valid_to is not None else None
+            cuts |= {d for d in (rule.valid_from, after) if d is not None and start < d <= end}
+    firsts = [start] + sorted(cuts)
+    return [(a, b - timedelta(days=1)) for a, b in zip(firsts, firsts[1:])] + [(firsts[-1], end)]
+
+
+def team_clock(register: "Register", family: Family, start: date, end: date) -> tuple[FollowupRule, Clock] | None:
+    """The rule and the clock of the family's team follow-ups.  When a team rule changes inside the period, the
+    clock switches on the day (for each part of the period, the :func:`team_rule` of that part); the rule is the
+    one of the period's first part.  If the kind of clock changes instead (a cadence starts, ends, or waits for
+    a decision in the case), the whole period keeps the strictest rule, so the plan holds under both."""
+    periods = _team_periods(register, start, end)
+    parts = [team_rule(register, family, a, b) for a, b in periods]
+    rule = parts[0]
+    if len(parts) > 1 and all(p is not None and p.clock == CADENCE for p in parts):
+        switches = tuple(((a - start).days, p.max_interval_days, p.min_interval_days)
+                         for (a, _), p in zip(periods[1:], parts[1:]))
+        return rule, Clock(rule.max_interval_days, rule.min_interval_days, switches=switches)
+    rule = team_rule(register, family, start, end)
+    if rule is None:
+        return None
+    return rule, Clock(rule.max_interval_days, rule.min_interval_days, repeat=rule.clock != DEADLINE)
 
 
 def rule_for(register: "Register", family: Family, on: date) -> FollowupRule:
@@ -302,24 +431,32 @@ def version_on(rules: Iterable[FollowupRule], day: date) -> list[FollowupRule]:
 
 def person_clocks(register: "Register", family: Family, start: date, end: date) -> list[PersonClock]:
     """Every non-team clock running on the family's cases in the period (see :class:`PersonClock`).  A case runs
-    on the rules in force the day it opened (a case opened after a law change follows the new rule)."""
+    on the rule in force the day it opened (a case opened after a law change follows the new rule); a later
+    version's intervals take over on the day it starts (the clock switches, see the module docstring)."""
     out = []
     rules = [r for r in register.rules if r.appointment != TEAM]
     for case in register.cases_by_family.get(family.family_id, ()):
         if case.closed_on is not None and case.closed_on < start or case.opened_on > end:
             continue
-        for rule in version_on((r for r in rules if case.case_basis in r.bases), case.opened_on):
-            made = _person_clock(family, case, rule, start)
+        basis_rules = [r for r in rules if case.case_basis in r.bases]
+        for rule in version_on(basis_rules, case.opened_on):
+            later = [r for r in basis_rules if (r.case_basis, r.appointment, r.clock) ==
+                     (rule.case_basis, rule.appointment, rule.clock) and r.valid_from > case.opened_on]
+            switches = tuple(((r.valid_from - start).days, r.max_interval_days,
+                              0 if rule.clock == DEADLINE else r.min_interval_days) for r in later)
+            made = _person_clock(family, case, rule, start, switches)
             if made is not None:
                 out.append(made)
     return out
 
 
-def _person_clock(family: Family, case: Case, rule: FollowupRule, start: date) -> PersonClock | None:
+def _person_clock(family: Family, case: Case, rule: FollowupRule, start: date,
+                  switches: tuple[Switch, ...]) -> PersonClock | None:
     if rule.clock == DEADLINE:
         if _done(case, rule):
             return None
-        return PersonClock(family.family_id, case.person_id, rule, Clock(rule.max_interval_days, 0, repeat=False),
+        return PersonClock(family.family_id, case.person_id, rule,
+                           Clock(rule.max_interval_days, 0, repeat=False, switches=switches),
                            case.opened_on, False, case.case_id, case.opened_on)
     if rule.clock == COUNT:
         window_end = case.opened_on + timedelta(days=(rule.window_days or 0) - 1)
@@ -329,9 +466,11 @@ def _person_clock(family: Family, case: Case, rule: FollowupRule, start: date) -
                                    case.last_followup_date >= case.opened_on else None, case.opened_on, start)
         if not is_meeting and rule.first_days:
             since = case.opened_on + timedelta(days=rule.first_days - rule.max_interval_days)
-        clock = Clock(rule.max_interval_days, rule.min_interval_days, until=(window_end - start).days)
+        clock = Clock(rule.max_interval_days, rule.min_interval_days, until=(window_end - start).days,
+                      switches=switches)
         return PersonClock(family.family_id, case.person_id, rule, clock, since, is_meeting, case.case_id,
                            case.opened_on)
     since, is_meeting = anchor(case.last_followup_date, case.opened_on, start)
-    return PersonClock(family.family_id, case.person_id, rule, Clock(rule.max_interval_days, rule.min_interval_days),
+    return PersonClock(family.family_id, case.person_id, rule,
+                       Clock(rule.max_interval_days, rule.min_interval_days, switches=switches),
                        since, is_meeting, case.case_id, case.opened_on)

@@ -135,6 +135,9 @@ def alone_minimum(days: tuple[int, ...] | list[int], prev: int, prev_is_meeting:
         return 1, min(days[0] if days else end, end) - deadline
     if on_time_chain_exists(days, prev, prev_is_meeting, clock, n_days):
         return 0, 0  # most chains: a quick test instead of two shortest paths (the bound runs after every plan)
+    if clock.switches:
+        return (_shortest_switching(days, prev, clock, end, lambda late: 1 if late > 0 else 0),
+                _shortest_switching(days, prev, clock, end, lambda late: max(0, late)))
     return (_shortest(days, prev, max_gap, step, end, lambda late: 1 if late > 0 else 0),
             _shortest(days, prev, max_gap, step, end, lambda late: max(0, late)))
 
@@ -172,13 +175,28 @@ def _shortest(days: list[int], prev: int, max_gap: int, step: int, end: int, cos
     return finish
 
 
+def _shortest_switching(days: list[int], prev: int, clock: Clock, end: int, cost) -> int:
+    """:func:`_shortest` for a clock whose rule switches inside the horizon: every earlier day that may precede
+    a day is tried (quadratic in the days, and only for the few chains that cannot be on time)."""
+    best: list[int] = []
+    for j, y in enumerate(days):
+        options = [cost(y - clock.deadline(prev))]
+        options += [best[i] + cost(y - clock.deadline(x)) for i, x in enumerate(days[:j])
+                    if clock.earliest(x, True) <= y]
+        best.append(min(options))
+    finish = cost(end - clock.deadline(prev)) if clock.deadline(prev) < end else 0
+    for x, value in zip(days, best):
+        finish = min(finish, value + (cost(end - clock.deadline(x)) if clock.deadline(x) < end else 0))
+    return finish
+
+
 def windows(chain: int, days: tuple[int, ...], prev: int, prev_is_meeting: bool, clock: Clock,
             n_days: int) -> list[Window]:
     """Every window of a chain from ``prev`` (see the module docstring); an empty one means the chain is late
     whatever happens."""
     if clock.complete(prev, prev_is_meeting, n_days):
         return []
-    end, max_gap = clock.end(n_days), clock.max_gap
+    end = clock.end(n_days)
     deadline = clock.deadline(prev)
     days = tuple(d for d in days if d < end)
     if not clock.repeat:
@@ -187,9 +205,9 @@ def windows(chain: int, days: tuple[int, ...], prev: int, prev_is_meeting: bool,
         return [Window(chain, due, inside, due - deadline)]
     out = []
     for due in [d for d in days if d > deadline] + [end]:
-        low, high = bisect_left(days, due - max_gap), bisect_left(days, due)
+        low, high = bisect_left(days, clock.first_prev_for(due)), bisect_left(days, due)
         before = days[low - 1] if low > 0 else prev
-        out.append(Window(chain, due, days[low:high], due - before - max_gap))
+        out.append(Window(chain, due, days[low:high], due - clock.deadline(before)))
     return out
 
 
@@ -371,14 +389,14 @@ def late_causes(instance: PackingInstance, bound: LateBound,
     causes = []
     for chain, prev, day in late:
         family = instance.families[chain]
-        clock, max_gap = family.clock, family.max_gap
+        clock = family.clock
         days = bound.days.get(chain, family.allowed_days)
         stop = clock.end(n) if day is None else day
         cause = None
         for window in windows(chain, days, *bound.anchors.get(chain, (family.prev_day, family.prev_is_meeting)),
                               clock, n):
             if not window.days and _straddles(instance, chain, prev, day, window.due, n):
-                cause = LateCause("absence", window.due - max_gap, window.due - 1, window.shortfall)
+                cause = LateCause("absence", clock.first_prev_for(window.due), window.due - 1, window.shortfall)
                 break
         if cause is None and chain in bound.alone and by_chain[chain] <= bound.alone[chain][0]:
             cause = LateCause("alone", prev, stop, 1)

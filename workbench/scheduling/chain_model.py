@@ -92,7 +92,7 @@ class ChainModel:
             low = max(low, clock.earliest(prev.day, prev.is_meeting))
         nxt = self.next_key(key)
         if nxt is not None and nxt not in self.freed:
-            high = min(high, self.chains[family_index][k + 1].day - clock.step)
+            high = min(high, clock.last_prev_for(self.chains[family_index][k + 1].day))
         allowed = family.allowed_days
         out = []
         for day in allowed:
@@ -118,6 +118,15 @@ class ChainModel:
         """The meeting's day: a variable expression if freed, else its fixed day."""
         return self.day_value(key) if key in self.x else self.chains[key[0]][key[1]].day
 
+    def timed(self, key: Key, at):
+        """``at(day)`` of the meeting's day (its deadline or earliest next day): for a clock whose rule switches,
+        weighted by the freed meeting's options, so the switch stays exact; else ``at`` of the day expression."""
+        clock = self.instance.families[key[0]].clock
+        if key not in self.x or not clock.switches:
+            return at(self.day_of(key))
+        options = self.x[key]
+        return cp_model.LinearExpr.weighted_sum(list(options.values()), [at(day) for day, _ in options])
+
     # ------------------------------------------------------------------ constraints
 
     @constrains(HardRule.ONE_PLACE_PER_MEETING)
@@ -133,11 +142,14 @@ class ChainModel:
             family = self.instance.families[key[0]]
             prev = self.previous(key)
             if prev is not None:
-                before = self.day_of((key[0], key[1] - 1)) if key[1] > 0 else prev.day
-                self.model.add(self.day_value(key) >= family.clock.earliest(before, prev.is_meeting))
+                clock = family.clock
+                earliest = clock.earliest(prev.day, prev.is_meeting) if key[1] == 0 else \
+                    self.timed((key[0], key[1] - 1), lambda day: clock.earliest(day, True))
+                self.model.add(self.day_value(key) >= earliest)
             nxt = self.next_key(key)
             if nxt is not None and nxt not in self.x:
-                self.model.add(self.chains[nxt[0]][nxt[1]].day >= family.clock.earliest(self.day_value(key), True))
+                self.model.add(self.chains[nxt[0]][nxt[1]].day >=
+                               self.timed(key, lambda day: family.clock.earliest(day, True)))
 
     @constrains(HardRule.DEADLINE)
     def deadline(self) -> None:
@@ -147,15 +159,15 @@ class ChainModel:
         for key in self.x:
             family = self.instance.families[key[0]]
             prev = self.previous(key)
-            before = self.day_of((key[0], key[1] - 1)) if key[1] > 0 else prev.day
             clock = family.clock
-            self._late_term(key, self.day_value(key) - clock.deadline(before))
+            due = clock.deadline(prev.day) if key[1] == 0 else self.timed((key[0], key[1] - 1), clock.deadline)
+            self._late_term(key, self.day_value(key) - due)
             nxt = self.next_key(key)
             if nxt is None:
                 if clock.repeat:  # a follow-up missing at the end counts until the horizon ends
-                    self._late_term((key[0], -1), clock.end(n_days) - clock.deadline(self.day_value(key)))
+                    self._late_term((key[0], -1), clock.end(n_days) - self.timed(key, clock.deadline))
             elif nxt not in self.x:
-                self._late_term(nxt, self.chains[nxt[0]][nxt[1]].day - clock.deadline(self.day_value(key)))
+                self._late_term(nxt, self.chains[nxt[0]][nxt[1]].day - self.timed(key, clock.deadline))
 
     def _late_term(self, key: Key, expression) -> None:
         bound = self.instance.n_days + 400

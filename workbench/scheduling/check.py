@@ -296,9 +296,8 @@ def _check_chain(chain: ExpectedChain, meetings: list[Meeting], family_id: str, 
     previous = chain.since if chain.since_is_meeting else None
     anchor = chain.since
     done_by = end if chain.window_end is None else min(end, chain.window_end)
-    step = max(1, chain.rule.min_interval_days)
     for m in meetings:
-        deadline = anchor + timedelta(days=chain.max_gap)
+        deadline = _deadline(chain, anchor)
         late = max(0, (m.day - deadline).days)
         if m.status == HELD:  # a fact: no interval to check, but the chain goes on from the day it was held
             if late and start <= m.day <= end:
@@ -309,7 +308,8 @@ def _check_chain(chain: ExpectedChain, meetings: list[Meeting], family_id: str, 
         if chain.opens is not None and m.day < chain.opens:
             add(Breach(HardRule.AFTER_CASE_OPENS, f"mødet {m.day} ligger før sagen blev åbnet {chain.opens}",
                        family_id, meeting_id=m.meeting_id))
-        if previous is not None and (m.day - previous).days < step:
+        step = _too_close(chain, previous, m.day) if previous is not None else 0
+        if step:
             add(Breach(HardRule.MIN_INTERVAL,
                        f"kun {count((m.day - previous).days, 'dag', 'dage')} siden sidste opfølgning (mindst {step})",
                        family_id, meeting_id=m.meeting_id))
@@ -321,9 +321,32 @@ def _check_chain(chain: ExpectedChain, meetings: list[Meeting], family_id: str, 
         previous = anchor = m.day
         if chain.one_off:
             return
-    deadline = anchor + timedelta(days=chain.max_gap)
+    deadline = _deadline(chain, anchor)
     if deadline <= done_by and not (chain.one_off and meetings):
         report.late.append((family_id, "mangler", (end - deadline).days + 1))
+
+
+def _deadline(chain: ExpectedChain, anchor: date) -> date:
+    """The last day on time after ``anchor``: day by day, until the days since exceed the maximum interval in
+    force on the day (a rule that changes counts from the day it changes)."""
+    if not chain.switches:
+        return anchor + timedelta(days=chain.max_gap)
+    day = anchor
+    while (day + timedelta(days=1) - anchor).days <= chain.max_gap_on(day + timedelta(days=1)):
+        day += timedelta(days=1)
+    return day
+
+
+def _too_close(chain: ExpectedChain, previous: date, day: date) -> int:
+    """The minimum interval a follow-up on ``day`` breaks (0 if none): the one in force on that day or on any
+    later day while the interval since ``previous`` is still shorter (so the next meeting waits for a stricter
+    version about to start)."""
+    longest = max([chain.step_on(day)] + [max(1, least) for _, _, least in chain.switches])
+    for ahead in range(longest):
+        later = day + timedelta(days=ahead)
+        if (later - previous).days < chain.step_on(later):
+            return chain.step_on(later)
+    return 0
 
 
 def check_continuity(previous: list[Meeting], plan: Plan, freeze_until) -> list[Breach]:

@@ -28,6 +28,25 @@ class ExpectedChain:
     """A count rule: nothing is due after this day."""
     opens: date | None = None
     """A person's case: no appointment before the day it opened."""
+    switches: tuple[tuple[date, int, int], ...] = ()
+    """(day, maximum interval, minimum interval) of each later rule version: from that day on, its intervals
+    count."""
+
+    def max_gap_on(self, day: date) -> int:
+        """The maximum interval in force on ``day``."""
+        gap = self.max_gap
+        for since, later, _ in self.switches:
+            if since <= day:
+                gap = later
+        return gap
+
+    def step_on(self, day: date) -> int:
+        """Fewest days since the previous follow-up for one held on ``day`` (never two on one day)."""
+        least = self.rule.min_interval_days
+        for since, _, later in self.switches:
+            if since <= day:
+                least = later
+        return max(1, least)
 
 
 def _versions(rules: list[FollowupRule], start: date, end: date) -> list[FollowupRule]:
@@ -53,6 +72,45 @@ def _open_cases(register: Register, family: Family, start: date, end: date):
 
 
 def team_chain(register: Register, family: Family, start: date, end: date) -> ExpectedChain | None:
+    """The team's chain.  A team rule that changes inside the period cuts it: each part has its strictest rule,
+    and from the first day of a part its intervals count - unless a part has no cadence or only a first
+    follow-up, then the strictest rule of the whole period counts throughout."""
+    team_rules = [r for r in register.rules if r.appointment == "team" and r.clock == "kadence"]
+    cuts = sorted({d for r in team_rules for d in (r.valid_from, r.valid_to and r.valid_to + timedelta(days=1))
+                   if d is not None and start < d <= end})
+    parts = [_team_cadence(register, family, a, (b - timedelta(days=1)) if b else end)
+             for a, b in zip([start] + cuts, cuts + [None])]
+    if cuts and all(p is not None and not p[1] for p in parts):
+        gap, _, rule = parts[0]
+        switches = tuple((day, p[0], p[2].min_interval_days) for day, p in zip(cuts, parts[1:]))
+    else:
+        whole = _team_cadence(register, family, start, end)
+        if whole is None:
+            return None
+        (gap, one_off, rule), switches = whole, ()
+        if one_off:  # the first follow-up of a measure started since the last follow-up (none: it was held)
+            opened = [c.opened_on for c in _open_cases(register, family, start, end)
+                      if c.case_basis in rule.case_basis.split("&")
+                      and (family.last_followup_date is None or c.opened_on > family.last_followup_date)]
+            return ExpectedChain("", rule, gap, min(opened), False, one_off=True) if opened else None
+    if family.last_followup_date is not None:
+        since, is_meeting = family.last_followup_date, True
+    else:
+        since, is_meeting = family.case_start_date or start, False
+    deadline = since + timedelta(days=gap)
+    for case in _open_cases(register, family, start, end):
+        if family.last_followup_date is not None and case.opened_on <= family.last_followup_date:
+            continue
+        for first in _versions([r for r in register.rules if r.appointment == "team" and r.first_days], start, end):
+            if case.case_basis in first.case_basis.split("&"):
+                deadline = min(deadline, case.opened_on + timedelta(days=first.first_days))
+    if deadline < since + timedelta(days=gap):
+        since, is_meeting = deadline - timedelta(days=gap), False
+    return ExpectedChain("", rule, gap, since, is_meeting, switches=switches)
+
+
+def _team_cadence(register: Register, family: Family, start: date, end: date) -> tuple[int, bool, FollowupRule] | None:
+    """(maximum interval, only the first follow-up is due, rule) of the strictest team rule in the period."""
     bases = set(family.case_basis) | {c.case_basis for c in _open_cases(register, family, start, end)}
     options = []
     for rule in _versions([r for r in register.rules if r.appointment == "team" and r.clock == "kadence"], start, end):
@@ -72,25 +130,7 @@ def team_chain(register: Register, family: Family, start: date, end: date) -> Ex
     if not options:
         return None
     gap, *_, one_off, rule = min(options, key=lambda o: o[:4])
-    if one_off:  # the first follow-up of a measure started since the last follow-up (none: it was held)
-        opened = [c.opened_on for c in _open_cases(register, family, start, end)
-                  if c.case_basis in rule.case_basis.split("&")
-                  and (family.last_followup_date is None or c.opened_on > family.last_followup_date)]
-        return ExpectedChain("", rule, gap, min(opened), False, one_off=True) if opened else None
-    if family.last_followup_date is not None:
-        since, is_meeting = family.last_followup_date, True
-    else:
-        since, is_meeting = family.case_start_date or start, False
-    deadline = since + timedelta(days=gap)
-    for case in _open_cases(register, family, start, end):
-        if family.last_followup_date is not None and case.opened_on <= family.last_followup_date:
-            continue
-        for first in _versions([r for r in register.rules if r.appointment == "team" and r.first_days], start, end):
-            if case.case_basis in first.case_basis.split("&"):
-                deadline = min(deadline, case.opened_on + timedelta(days=first.first_days))
-    if deadline < since + timedelta(days=gap):
-        since, is_meeting = deadline - timedelta(days=gap), False
-    return ExpectedChain("", rule, gap, since, is_meeting)
+    return gap, one_off, rule
 
 
 def _version_on_opening(rules: list[FollowupRule], opened: date) -> list[FollowupRule]:
@@ -110,15 +150,20 @@ def person_chains(register: Register, family: Family, start: date, end: date) ->
     out = []
     other = [r for r in register.rules if r.appointment != "team"]
     for case in _open_cases(register, family, start, end):
-        for rule in _version_on_opening([r for r in other if case.case_basis in r.case_basis.split("&")],
-                                        case.opened_on):
+        mine = [r for r in other if case.case_basis in r.case_basis.split("&")]
+        for rule in _version_on_opening(mine, case.opened_on):
+            # a later version of the same rule: its intervals count from the day it starts
+            switches = tuple((r.valid_from, r.max_interval_days, 0 if rule.clock == "frist" else r.min_interval_days)
+                             for r in sorted(mine, key=lambda r: r.valid_from)
+                             if (r.case_basis, r.appointment, r.clock) == (rule.case_basis, rule.appointment, rule.clock)
+                             and r.valid_from > case.opened_on)
             held_since = case.last_followup_date if case.last_followup_date and \
                 case.last_followup_date >= case.opened_on else None
             if rule.clock == "frist":
                 # a one-off held earlier is in the plan as a held meeting; one the register says is met has no clock
                 if case.closed_on is None and rule.rule_id not in case.done_rules:
                     out.append(ExpectedChain(case.person_id, rule, rule.max_interval_days, case.opened_on, False, True,
-                                             opens=case.opened_on))
+                                             opens=case.opened_on, switches=switches))
             elif rule.clock == "antal":
                 window_end = case.opened_on + timedelta(days=rule.window_days - 1)
                 if window_end < start:
@@ -130,9 +175,9 @@ def person_chains(register: Register, family: Family, start: date, end: date) ->
                 else:
                     since, is_meeting = case.opened_on, False
                 out.append(ExpectedChain(case.person_id, rule, rule.max_interval_days, since, is_meeting,
-                                         window_end=window_end, opens=case.opened_on))
+                                         window_end=window_end, opens=case.opened_on, switches=switches))
             else:
                 since = case.last_followup_date or case.opened_on
                 out.append(ExpectedChain(case.person_id, rule, rule.max_interval_days, since,
-                                         case.last_followup_date is not None, opens=case.opened_on))
+                                         case.last_followup_date is not None, opens=case.opened_on, switches=switches))
     return out

@@ -23,9 +23,9 @@ from workbench.solver import new_solver
 from workbench.soft_terms import SoftTerm, objective
 
 from workbench.caseload import caseload, extra_load_of_role, team_only_caseload
-from workbench.clocks import Clock, on_time_chain_exists, rule_for, team_anchor, team_rule
+from workbench.clocks import on_time_chain_exists, rule_for, team_anchor, team_clock
 from workbench.hard_rules import HardRule, add_constraints, constrains
-from workbench.model import DEADLINE, Assignment, Family, Register, Staff
+from workbench.model import Assignment, Family, Register, Staff
 from workbench.scheduling.stopping import StopToken
 from workbench.scheduling.workclock import WorkClock, charge_solve, configure_solver
 from workbench.settings import DEFAULT_LOAD, LoadWeights
@@ -279,12 +279,12 @@ class MeetingDays:
     def _team_chain(self, family: Family):
         """(prev, prev is a meeting, clock, whether the team alone can meet on time), or None without a team rule."""
         if family.family_id not in self._team:
-            rule = team_rule(self.register, family, self.start, self.end)
-            if rule is None:
+            timed = team_clock(self.register, family, self.start, self.end)
+            if timed is None:
                 self._team[family.family_id] = None
             else:
+                rule, clock = timed
                 since, is_meeting = team_anchor(self.register, family, rule, self.start, self.end)
-                clock = Clock(rule.max_interval_days, rule.min_interval_days, repeat=rule.clock != DEADLINE)
                 prev = (since - self.start).days
                 on_time = on_time_chain_exists(self._team_days(family), prev, is_meeting, clock, self.n_days)
                 self._team[family.family_id] = (prev, is_meeting, clock, on_time)

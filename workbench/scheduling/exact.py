@@ -70,8 +70,8 @@ class ExactModel:
             needed = not clock.complete(family.prev_day, family.prev_is_meeting, n)
             # enough slots for any sensible plan: at most one meeting per minimum interval, and never more than
             # twice as many as back-to-back maximum intervals need (a one-off needs one)
-            count = 0 if not needed else 1 if not clock.repeat else min((n - max(0, release)) // clock.step + 1,
-                                                                         2 * n // clock.max_gap + 2)
+            count = 0 if not needed else 1 if not clock.repeat else min(
+                (n - max(0, release)) // clock.shortest_step + 1, 2 * n // clock.shortest_gap + 2)
             days = [d for d in family.allowed_days if d >= max(0, release)]
             for k in range(count if days else 0):
                 present = self.model.new_bool_var(f"p{i}_{k}")
@@ -90,6 +90,16 @@ class ExactModel:
         add_constraints(self, CONSTRAINTS, disabled)
         self._objective()
 
+    def timed(self, clock, day, at, name: str):
+        """``at(day)`` of a meeting's day variable (its deadline or earliest next day): the arithmetic itself for
+        a clock with one rule, a table over the horizon (an element constraint) for a clock whose rule switches."""
+        if not clock.switches:
+            return at(day)
+        table = [at(d) for d in range(self.instance.n_days)]
+        value = self.model.new_int_var(min(table), max(table), name)
+        self.model.add_element(day, table, value)
+        return value
+
     # ------------------------------------------------------------------ constraints
 
     @constrains(HardRule.MEETINGS_IN_ORDER)
@@ -102,13 +112,14 @@ class ExactModel:
     @constrains(HardRule.MIN_INTERVAL)
     def min_interval(self) -> None:
         """Consecutive follow-ups are at least the rule's minimum interval apart (also after the last one held)."""
-        for family, slots in zip(self.instance.families, self.slots):
+        for i, (family, slots) in enumerate(zip(self.instance.families, self.slots)):
             clock = family.clock
             if slots and family.prev_is_meeting:
                 self.model.add(slots[0]["day"] >= clock.earliest(family.prev_day, True)).only_enforce_if(
                     slots[0]["present"])
-            for before, after in zip(slots, slots[1:]):
-                self.model.add(after["day"] >= clock.earliest(before["day"], True)).only_enforce_if(after["present"])
+            for k, (before, after) in enumerate(zip(slots, slots[1:])):
+                earliest = self.timed(clock, before["day"], lambda day: clock.earliest(day, True), f"earliest{i}_{k}")
+                self.model.add(after["day"] >= earliest).only_enforce_if(after["present"])
 
     @constrains(HardRule.DEADLINE)
     def deadline(self) -> None:
@@ -116,9 +127,10 @@ class ExactModel:
         n = self.instance.n_days
         for i, (family, slots) in enumerate(zip(self.instance.families, self.slots)):
             clock = family.clock
+            due = [self.timed(clock, slot["day"], clock.deadline, f"due{i}_{k}") for k, slot in enumerate(slots)]
             for k, slot in enumerate(slots):
-                before = family.prev_day if k == 0 else slots[k - 1]["day"]
-                self.model.add(slot["late"] >= slot["day"] - clock.deadline(before)).only_enforce_if(slot["present"])
+                before = clock.deadline(family.prev_day) if k == 0 else due[k - 1]
+                self.model.add(slot["late"] >= slot["day"] - before).only_enforce_if(slot["present"])
                 self.model.add(slot["late"] <= (n + 400) * slot["is_late"])
             # missing follow-up: the chain ends (last present meeting, or none) with its next deadline in the horizon
             if clock.complete(family.prev_day, family.prev_is_meeting, n):
@@ -131,7 +143,7 @@ class ExactModel:
                     slots[0]["present"].Not())
                 for k, slot in enumerate(slots if clock.repeat else ()):
                     ends_here = [slot["present"]] + ([slots[k + 1]["present"].Not()] if k + 1 < len(slots) else [])
-                    self.model.add(self.missing[i] >= done - clock.deadline(slot["day"])).only_enforce_if(ends_here)
+                    self.model.add(self.missing[i] >= done - due[k]).only_enforce_if(ends_here)
             self.model.add(self.missing[i] <= (n + 400) * self.is_missing[i])
 
     @constrains(HardRule.MEETING_HOURS)

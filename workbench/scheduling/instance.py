@@ -11,8 +11,8 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import Iterable, Mapping
 
-from workbench.clocks import Clock, chain_id, person_clocks, team_anchor, team_rule, viable_days
-from workbench.model import Assignment, DEADLINE, Meeting, Register, TEAM
+from workbench.clocks import Clock, chain_id, person_clocks, team_anchor, team_clock, viable_days
+from workbench.model import Assignment, Meeting, Register, TEAM
 from workbench.attendance import appointment_attendees, attendees_of
 from workbench.settings import DEFAULT_HOURS, MeetingHours
 from workbench.workdays import WorkCalendar
@@ -44,6 +44,9 @@ class FamilyDemand:
     """False for a one-off deadline (clocks.py)."""
     until: int | None = None
     """Last day of a count window (clocks.py)."""
+    switches: tuple[tuple[int, int, int], ...] = ()
+    """Days on which a new rule version's intervals take over (clocks.py); ``max_gap``/``min_gap`` are those in
+    force before the first."""
     person_id: str = ""
     """The child or adult a person's clock concerns ("" for the family's team chain)."""
     appointment: str = TEAM
@@ -51,7 +54,7 @@ class FamilyDemand:
     @cached_property
     def clock(self) -> Clock:
         """The chain's timing (clocks.py): every solver asks it for bands, deadlines and completeness."""
-        return Clock(self.max_gap, self.min_gap, self.repeat, self.until)
+        return Clock(self.max_gap, self.min_gap, self.repeat, self.until, self.switches)
 
     @property
     def chain_id(self) -> str:
@@ -150,17 +153,18 @@ def build_instance(
                             minutes=rule.meeting_minutes, max_gap=clock.max_gap, min_gap=clock.min_gap,
                             prev_day=(since - start).days, prev_is_meeting=since_meeting,
                             allowed_days=tuple(sorted(allowed)), viable_days=viable_days(allowed, clock, n_days),
-                            repeat=clock.repeat, until=clock.until, person_id=person_id, appointment=rule.appointment)
+                            repeat=clock.repeat, until=clock.until, switches=clock.switches, person_id=person_id,
+                            appointment=rule.appointment)
 
     families, unstaffed = [], []
     for family in register.families:
         assignment = by_family.get(family.family_id)
-        rule = team_rule(register, family, start, end)
-        if rule is not None:
+        timed = team_clock(register, family, start, end)
+        if timed is not None:
+            rule, clock = timed
             since, since_meeting = team_anchor(register, family, rule, start, end)
             families.append(demand(family, rule, attendees_of(register, assignment, family.family_id), since,
-                                   since_meeting, Clock(rule.max_interval_days, rule.min_interval_days,
-                                                        repeat=rule.clock != DEADLINE)))
+                                   since_meeting, clock))
         for made in person_clocks(register, family, start, end):
             attendees, why = appointment_attendees(register, assignment, family.family_id, made.rule.appointment,
                                                    made.rule.case_basis)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from workbench.clocks import Clock
 from workbench.scheduling.instance import PackingInstance
 from workbench.scheduling.workclock import LAY, LAY_PER_BLOCK, ROUND_PER_PERSON_DAY, WorkClock
 
@@ -169,6 +170,8 @@ class Negotiator:
             total = start + cost
             x = int(total.argmin())
             return [] if total[x] >= INF / 2 else [x]
+        if clock.switches:
+            return _switching_chain(clock, n, start, cost, late_cost, late_day_cost)
         pad = big_m + 1
         best = np.full(n + pad, INF)  # best[pad + x]
         from_day = np.full(n, -1, dtype=int)
@@ -294,6 +297,41 @@ class Negotiator:
             self.pressure = min(MAX_PRESSURE, self.pressure * self.options.pressure_growth)
         self.spent += clock.now() - began
         return Negotiation([list(p) for p in self.paths], rounds, history, clock.now() - began, self.released)
+
+
+def _switching_chain(clock: Clock, n: int, start: np.ndarray, cost: np.ndarray, late_cost: float,
+                     late_day_cost: float) -> list[int]:
+    """The cheapest chain for a clock whose rule switches inside the horizon: the same programme as
+    ``cheapest_chain`` with each day's band from the clock (one slice per day; only a few chains switch)."""
+    best, from_day = np.full(n, INF), np.full(n, -1, dtype=int)
+    due = np.array([clock.deadline(x) for x in range(n)])
+    late_base = np.full(n, INF)  # best[y] - late_day_cost * deadline(y): a late step from y costs this + ...
+    running, running_from = INF, -1  # min of late_base over the days before the on-time band
+    added = 0
+    for x in range(n):
+        low, high = clock.first_prev_for(x), clock.last_prev_for(x)  # on time from low .. high
+        while added < min(max(0, low), max(0, high + 1)):
+            if late_base[added] < running:
+                running, running_from = late_base[added], added
+            added += 1
+        options = [(start[x], -1)]
+        if 0 <= high and max(0, low) <= high:
+            y = max(0, low) + int(best[max(0, low): high + 1].argmin())
+            options.append((best[y], y))
+        if running < INF / 2:
+            options.append((running + late_cost + late_day_cost * x, running_from))
+        value, from_day[x] = min(options, key=lambda o: o[0])
+        best[x] = value + cost[x]
+        late_base[x] = best[x] - late_day_cost * due[x]
+    ends = [x for x in range(n) if clock.complete(x, True, n)]  # the last meeting leaves nothing due
+    if not ends or best[ends].min() >= INF / 2:
+        return []
+    x = ends[int(best[ends].argmin())]
+    path = []
+    while x >= 0:
+        path.append(x)
+        x = int(from_day[x])
+    return path[::-1]
 
 
 def _running_argmin(values: np.ndarray) -> np.ndarray:

@@ -334,14 +334,14 @@ class Packer:
         for day in days:
             if day <= clock.deadline(prev0) + LATE_REACH:
                 best[day], came_from[day] = step(prev0, day), None
-            for prev in days[bisect_left(days, day - clock.max_gap - LATE_REACH):]:
+            for prev in days[bisect_left(days, day - clock.longest_gap - LATE_REACH):]:
                 if clock.earliest(prev, True) > day:
                     break
                 if prev in best and not clock.complete(prev, True, n):
                     cost = best[prev] + step(prev, day)
                     if day not in best or cost < best[day]:
                         best[day], came_from[day] = cost, prev
-        self.clock.charge(DAY_LOOKED_AT * len(days) * min(len(days), clock.max_gap + LATE_REACH) / 8)
+        self.clock.charge(DAY_LOOKED_AT * len(days) * min(len(days), clock.longest_gap + LATE_REACH) / 8)
 
         def missing(last: int) -> int:
             if clock.complete(last, True, n):

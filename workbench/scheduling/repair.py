@@ -118,7 +118,8 @@ class Repairer:
         low, high = family.clock.band(prev, k > 0 or family.prev_is_meeting)
         high = high if position >= 0 else self.instance.n_days - 1
         core = {(family_index, q) for q in (k - 1, k, k + 1) if 0 <= q < len(bookings)}
-        spans = [(low, high)] + [(bookings[q].day - family.max_gap + family.min_gap, bookings[q].day + self.options.reach)
+        reach_back = family.clock.longest_gap - family.min_gap  # a heuristic span: the loosest version's band
+        spans = [(low, high)] + [(bookings[q].day - reach_back, bookings[q].day + self.options.reach)
                                  for _, q in core]
         # in the legal band, the days on which the rest of the chain can still be kept come first
         viable_in_band = {day for day in range(low, high + 1) if day in family.viable_days}

@@ -19,8 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from workbench.clocks import Clock, on_time_chain_exists, person_clocks, team_anchor, team_rule
-from workbench.model import Assignment, DEADLINE, Register
+from workbench.clocks import Clock, on_time_chain_exists, person_clocks, team_anchor, team_clock
+from workbench.model import Assignment, Register
 from workbench.attendance import appointment_attendees
 from workbench.workdays import WorkCalendar
 
@@ -49,13 +49,14 @@ def unavoidable_lateness(register: Register, start: date, end: date) -> dict[str
     out = {}
     for family in register.families:
         days = family_open_days(register, family.family_id, start, end, calendar)
-        rule = team_rule(register, family, start, end)
-        if rule is not None:
+        timed = team_clock(register, family, start, end)
+        if timed is not None:
+            rule, clock = timed
             since, since_meeting = team_anchor(register, family, rule, start, end)
-            clock = Clock(rule.max_interval_days, rule.min_interval_days, repeat=rule.clock != DEADLINE)
             why = _why_late(clock, since, since_meeting, days, start, n_days)
             if why:
-                out[family.family_id] = Unavoidable(family.family_id, since + timedelta(days=clock.max_gap), why)
+                due = start + timedelta(days=clock.deadline((since - start).days))
+                out[family.family_id] = Unavoidable(family.family_id, due, why)
         assignment = Assignment(family.family_id, family.primary_coordinator, family.secondary_coordinator)
         for made in person_clocks(register, family, start, end):
             prev = (made.since - start).days

@@ -93,6 +93,14 @@ class StaffingModel:
     def day_of(self, fid: str, k: int):
         return cp_model.LinearExpr.weighted_sum(list(self.meeting_day[(fid, k)].values()), list(self.meeting_day[(fid, k)].keys()))
 
+    def timed(self, fid: str, k: int, at):
+        """``at(day)`` of meeting ``k``'s day (its deadline or earliest next day): weighted by the day chosen
+        when the family's rule switches inside the horizon, so the switch stays exact."""
+        if not self.chains[fid].clock.switches:
+            return at(self.day_of(fid, k))
+        days = self.meeting_day[(fid, k)]
+        return cp_model.LinearExpr.weighted_sum(list(days.values()), [at(day) for day in days])
+
     def attends(self, person: str, fid: str):
         """1 if ``person`` holds any place of the family (a literal, a constant, or an auxiliary bool)."""
         key = (person, fid)
@@ -212,8 +220,8 @@ class StaffingModel:
         """At least the rule's smallest number of days between two follow-ups."""
         for fid, chain in self.chains.items():
             for k in range(1, chain.slots):
-                before = self.day_of(fid, k - 1)
-                self.model.add(self.day_of(fid, k) >= chain.clock.earliest(before, True)).only_enforce_if(
+                earliest = self.timed(fid, k - 1, lambda day: chain.clock.earliest(day, True))
+                self.model.add(self.day_of(fid, k) >= earliest).only_enforce_if(
                     self.held_flag(fid, k))
 
     @constrains(R.DEADLINE)
@@ -226,8 +234,8 @@ class StaffingModel:
             held = [self.held_flag(fid, k) for k in range(chain.slots)]
             for k in range(chain.slots):
                 if k > 0:
-                    before = self.day_of(fid, k - 1)
-                    self.model.add(self.day_of(fid, k) <= clock.deadline(before)).only_enforce_if(held[k])
+                    self.model.add(self.day_of(fid, k) <= self.timed(fid, k - 1, clock.deadline)).only_enforce_if(
+                        held[k])
                 if k + 1 >= chain.required and clock.repeat:
                     # if meeting k is the last one held, the next deadline lies after the horizon
                     last = self.model.new_bool_var(f"last_{fid}_{k}")
@@ -235,7 +243,7 @@ class StaffingModel:
                         self.model.add(last >= held[k] - held[k + 1])
                     else:
                         self.model.add(last >= held[k])
-                    self.model.add(clock.deadline(self.day_of(fid, k)) >= n_days).only_enforce_if(last)
+                    self.model.add(self.timed(fid, k, clock.deadline) >= n_days).only_enforce_if(last)
 
     def _bool_of(self, expr, name: str):
         var = self.model.new_bool_var(name)
@@ -278,7 +286,7 @@ class StaffingModel:
                 needs = []
                 for fid in fids:
                     chain = self.problem.chains[fid]
-                    need = 0 if t < chain.prev + chain.max_gap else (t - chain.prev) // chain.max_gap
+                    need = chain.clock.due_by(chain.prev, t)
                     need = min(need, chain.required)
                     if need:
                         needs.append((need, fid))

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 
 from workbench import catalogue
 from workbench.caseload import caseload
-from workbench.model import DEADLINE, Register, Staff
+from workbench.model import Register, Staff
 from workbench.settings import DEFAULT_LOAD, LoadWeights
-from workbench.clocks import Clock, on_time_chain_exists, person_clocks, required_meetings, team_anchor, team_rule
+from workbench.clocks import (Clock, on_time_chain_exists, person_clocks, required_meetings, team_anchor,
+                              team_clock)
 from workbench.whatif.lateness import Unavoidable, family_open_days, unavoidable_lateness
 from workbench.whatif.scenario import new_staff
 from workbench.whatif.staffing.bounds import capacity_bounds
@@ -70,8 +71,10 @@ class Chain:
         """Days meeting ``k`` (0-based) can take without any interval being late."""
         if k and not self.clock.repeat:
             return ()
-        low = max(0, self.clock.earliest(self.prev, self.prev_is_meeting) + k * self.clock.step)
-        high = min(n_days - 1, self.prev + (k + 1) * self.clock.max_gap)
+        low, high = self.clock.band(self.prev, self.prev_is_meeting)
+        for _ in range(k):  # each earlier meeting held as early, or as late, as it may be
+            low, high = self.clock.earliest(low, True), self.clock.deadline(high)
+        low, high = max(0, low), min(n_days - 1, high)
         return tuple(d for d in self.days if low <= d <= high)
 
 
@@ -213,12 +216,12 @@ class StaffingProblem:
         for family in self.register.families:
             if family.family_id in self.unavoidable:
                 continue
-            rule = team_rule(self.register, family, self.start, self.end)
-            if rule is None:
+            timed = team_clock(self.register, family, self.start, self.end)
+            if timed is None:
                 continue  # no team follow-ups (only the cases' own clocks)
+            rule, clock = timed
             since, since_meeting = team_anchor(self.register, family, rule, self.start, self.end)
             prev = (since - self.start).days
-            clock = Clock(rule.max_interval_days, rule.min_interval_days, repeat=rule.clock != DEADLINE)
             need = required_meetings(prev, since_meeting, clock, self.n_days)
             days = tuple(family_open_days(self.register, family.family_id, self.start, self.end, self.calendar))
             chain = Chain(family.family_id, prev, since_meeting, clock, rule.meeting_minutes, days,

@@ -13,7 +13,7 @@ from workbench.scheduling.planner import PlanRun
 from workbench.scheduling.stopping import StopToken
 from workbench.scheduling.timeslots import DayTask, time_day
 from workbench.settings import DEFAULT_HOURS
-from workbench.clocks import team_rule
+from workbench.clocks import team_clock
 from workbench.whatif.staffing.problem import Place, StaffingProblem
 from workbench.whatif.staffing.result import StaffingSolution
 from workbench.whatif.staffing.search import solve_staffing
@@ -134,7 +134,7 @@ def _plan_from_days(problem: StaffingProblem, register: Register, solution: Staf
         for n, day in enumerate(sorted(days), start=1):
             key = (fid, n)
             per_day[day].append(DayTask(key, attendees, chain.minutes))
-            meetings_info[key] = (day, attendees, prev + chain.max_gap)
+            meetings_info[key] = (day, attendees, chain.clock.deadline(prev))
             prev = day
     starts = {}
     for day, tasks in per_day.items():
@@ -145,7 +145,7 @@ def _plan_from_days(problem: StaffingProblem, register: Register, solution: Staf
     meetings = []
     for (fid, n), (day, attendees, deadline) in meetings_info.items():
         family = register.family_by_id[fid]
-        rule = team_rule(register, family, problem.start, problem.end)
+        rule, _ = team_clock(register, family, problem.start, problem.end)
         begin = DEFAULT_HOURS.start_minute + starts[(fid, n)]
         meetings.append(Meeting(f"{fid}-{n:02d}", fid, problem.start + timedelta(days=day), begin,
                                 begin + problem.chains[fid].minutes, attendees, rule.rule_id,
