@@ -155,9 +155,9 @@ def test_the_continuity_check_catches_a_frozen_meeting_that_was_changed():
 @pytest.mark.slow
 def test_nothing_changed_means_nothing_moves(small_register):
     start, end = date(2027, 1, 1), date(2027, 6, 30)
-    first = make_plan(small_register, start, end, PlanOptions(time_limit=10))
+    first = make_plan(small_register, start, end, PlanOptions(time_limit=4))
     announced = Baseline.from_plan(first.plan, register_snapshot(small_register))
-    again = make_plan(small_register, start, end, PlanOptions(time_limit=10, baseline=announced,
+    again = make_plan(small_register, start, end, PlanOptions(time_limit=4, baseline=announced,
                                                               freeze_until=date(2027, 1, 15)))
     assert meetings_frame(again.plan).equals(meetings_frame(first.plan))
     assert assignments_frame(again.plan).equals(assignments_frame(first.plan))
@@ -168,12 +168,12 @@ def test_nothing_changed_means_nothing_moves(small_register):
 @pytest.mark.slow
 def test_a_sick_leave_after_the_freeze_moves_the_hit_meetings_and_keeps_the_rest(small_register):
     start, end = date(2027, 1, 1), date(2027, 6, 30)
-    first = make_plan(small_register, start, end, PlanOptions(time_limit=10))
+    first = make_plan(small_register, start, end, PlanOptions(time_limit=4))
     busiest = max(small_register.staff, key=lambda s: sum(s.staff_id in m.attendees for m in first.plan.meetings))
     sick = Absence(busiest.staff_id, date(2027, 3, 1), date(2027, 3, 26), "Sygdom")
     changed = replace(small_register, absences=small_register.absences + (sick,))
     announced = Baseline.from_plan(first.plan, register_snapshot(small_register))
-    again = make_plan(changed, start, end, PlanOptions(time_limit=10, baseline=announced,
+    again = make_plan(changed, start, end, PlanOptions(time_limit=4, baseline=announced,
                                                        freeze_until=date(2027, 1, 15)))
     _ok(changed, again.plan, announced, date(2027, 1, 15))
     hit = {m.meeting_id for m in first.plan.meetings if busiest.staff_id in m.attendees and sick.covers(m.day)}
@@ -189,13 +189,13 @@ def test_a_sick_leave_after_the_freeze_moves_the_hit_meetings_and_keeps_the_rest
 @pytest.mark.slow
 def test_a_new_family_fits_around_the_announced_plan(small_register):
     start, end = date(2027, 1, 1), date(2027, 6, 30)
-    first = make_plan(small_register, start, end, PlanOptions(time_limit=10))
+    first = make_plan(small_register, start, end, PlanOptions(time_limit=4))
     newcomer = replace(small_register.families[0], family_id="F9999", last_followup_date=None,
                        case_start_date=date(2027, 2, 1), primary_coordinator=None, secondary_coordinator=None,
                        preferred_coordinator=None)
     changed = replace(small_register, families=small_register.families + (newcomer,))
     announced = Baseline.from_plan(first.plan, register_snapshot(small_register))
-    again = make_plan(changed, start, end, PlanOptions(time_limit=10, baseline=announced,
+    again = make_plan(changed, start, end, PlanOptions(time_limit=4, baseline=announced,
                                                        freeze_until=date(2027, 1, 15)))
     _ok(changed, again.plan, announced, date(2027, 1, 15))
     assert any(m.family_id == "F9999" for m in again.plan.meetings)
@@ -213,9 +213,9 @@ def _busiest_falls_ill(register, first: Plan, start: date, end: date):
 def test_without_the_announced_plan_meetings_move(small_register):
     """The control for the tests above: planning from scratch after a change does move announced meetings."""
     start, end = date(2027, 1, 1), date(2027, 6, 30)
-    first = make_plan(small_register, start, end, PlanOptions(time_limit=10))
+    first = make_plan(small_register, start, end, PlanOptions(time_limit=4))
     changed = _busiest_falls_ill(small_register, first.plan, date(2027, 3, 1), date(2027, 3, 26))
-    scratch = make_plan(changed, start, end, PlanOptions(time_limit=10)).plan
+    scratch = make_plan(changed, start, end, PlanOptions(time_limit=4)).plan
     before = {(m.family_id, m.day, m.start_minute) for m in first.plan.meetings}
     after = {(m.family_id, m.day, m.start_minute) for m in scratch.meetings}
     assert len(before - after) > 10
@@ -224,10 +224,10 @@ def test_without_the_announced_plan_meetings_move(small_register):
 @pytest.mark.slow
 def test_reoptimizing_trades_moves_for_lateness_and_says_so(small_register):
     start, end = date(2027, 1, 1), date(2027, 6, 30)
-    first = make_plan(small_register, start, end, PlanOptions(time_limit=10))
+    first = make_plan(small_register, start, end, PlanOptions(time_limit=4))
     changed = _busiest_falls_ill(small_register, first.plan, date(2027, 2, 1), date(2027, 3, 31))
     announced = Baseline.from_plan(first.plan, register_snapshot(small_register))
-    options = PlanOptions(time_limit=10, baseline=announced, freeze_until=date(2027, 1, 15))
+    options = PlanOptions(time_limit=4, baseline=announced, freeze_until=date(2027, 1, 15))
     stable = make_plan(changed, start, end, options)
     again = make_plan(changed, start, end, replace(options, reoptimize=True))
     assert again.plan.summary["total_days_late"] <= stable.plan.summary["total_days_late"]
