@@ -30,7 +30,7 @@ test: $(STAMP)
 ## test-fast: the quick check while working, under a minute: no solver-heavy, notebook or browser tests (marker slow)
 test-fast: $(STAMP)
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -m "not slow and not browser" tests
+	$(PY) -m pytest -p no:nbmake -o addopts="-ra --strict-markers" -m "not slow and not browser" tests
 
 ## app: the workbench in the browser (Voilà on 127.0.0.1)
 app: $(STAMP)

@@ -34,7 +34,7 @@ def test_validate_reports_file_row_column_without_traceback(small_data_dir):
 def test_plan_writes_the_contract_files(small_data_dir, tmp_path):
     out = tmp_path / "out"
     result = runner.invoke(app, ["plan", "--data", str(small_data_dir), "--start", "2027-01-01", "--end", "2027-03-31",
-                                 "--out", str(out), "--time-limit", "10", "--quiet"])
+                                 "--out", str(out), "--time-limit", "4", "--quiet"])
     assert result.exit_code == 0, result.output
     assignments = pd.read_csv(out / "assignments.csv")
     meetings = pd.read_csv(out / "meetings.csv")

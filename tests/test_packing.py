@@ -35,7 +35,7 @@ def test_viable_days_look_past_a_long_absence():
 
 @pytest.mark.slow
 def test_small_municipality_plan_is_clean(small_register):
-    run = make_plan(small_register, date(2027, 1, 1), date(2027, 6, 30), PlanOptions(time_limit=20))
+    run = make_plan(small_register, date(2027, 1, 1), date(2027, 6, 30), PlanOptions(time_limit=6))
     report = check_plan(small_register, run.plan)
     assert report.ok, report.breaches[:5]
     assert run.plan.summary["late_meetings"] == report.late_meetings
@@ -45,10 +45,10 @@ def test_small_municipality_plan_is_clean(small_register):
 @pytest.mark.slow
 def test_replan_keeps_frozen_meetings_and_moves_few(small_register):
     start, end = date(2027, 1, 1), date(2027, 4, 30)
-    first = make_plan(small_register, start, end, PlanOptions(time_limit=10)).plan
+    first = make_plan(small_register, start, end, PlanOptions(time_limit=4)).plan
     freeze = date(2027, 2, 1)
     again = make_plan(small_register, start, end,
-                      PlanOptions(time_limit=10, previous=tuple(first.meetings), freeze_until=freeze)).plan
+                      PlanOptions(time_limit=4, previous=tuple(first.meetings), freeze_until=freeze)).plan
     after = {m.meeting_id: m for m in again.meetings}
     frozen = [m for m in first.meetings if m.day <= freeze]
     assert frozen  # the check below is not empty
@@ -65,11 +65,11 @@ def test_replan_after_sick_leave_moves_only_what_it_must(small_register):
     from workbench.model import Absence
 
     start, end = date(2027, 1, 1), date(2027, 4, 30)
-    first = make_plan(small_register, start, end, PlanOptions(time_limit=10)).plan
+    first = make_plan(small_register, start, end, PlanOptions(time_limit=4)).plan
     busiest = max(small_register.staff, key=lambda s: sum(s.staff_id in m.attendees for m in first.meetings))
     sick = Absence(busiest.staff_id, date(2027, 2, 15), date(2027, 2, 26), "Sygdom")
     changed = replace(small_register, absences=small_register.absences + (sick,))
-    again = make_plan(changed, start, end, PlanOptions(time_limit=10, previous=tuple(first.meetings),
+    again = make_plan(changed, start, end, PlanOptions(time_limit=4, previous=tuple(first.meetings),
                                                        freeze_until=date(2027, 2, 5))).plan
     assert check_plan(changed, again).ok
     hit = [m for m in first.meetings if busiest.staff_id in m.attendees and sick.covers(m.day)]
@@ -142,12 +142,12 @@ def test_replan_with_a_new_family_keeps_the_announced_plan(small_register):
     from dataclasses import replace
 
     start, end = date(2027, 1, 1), date(2027, 4, 30)
-    first = make_plan(small_register, start, end, PlanOptions(time_limit=10)).plan
+    first = make_plan(small_register, start, end, PlanOptions(time_limit=4)).plan
     newcomer = replace(small_register.families[0], family_id="F9999", last_followup_date=None,
                        case_start_date=date(2027, 1, 20), primary_coordinator=None, secondary_coordinator=None,
                        preferred_coordinator=None)
     changed = replace(small_register, families=small_register.families + (newcomer,))
-    again = make_plan(changed, start, end, PlanOptions(time_limit=10, previous=tuple(first.meetings),
+    again = make_plan(changed, start, end, PlanOptions(time_limit=4, previous=tuple(first.meetings),
                                                        freeze_until=date(2027, 1, 31))).plan
     assert check_plan(changed, again).ok
     assert any(m.family_id == "F9999" for m in again.meetings)

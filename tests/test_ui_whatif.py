@@ -15,7 +15,7 @@ from workbench.whatif.scenario import Scenario
 def panel(small_data_dir, store):
     panel = WhatIfPanel(path=small_data_dir, store=store, background=False)
     panel.end.value = date(2027, 1, 31)  # one month keeps the tests quick
-    panel.seconds.value = 10
+    panel.seconds.value = 4
     return panel
 
 

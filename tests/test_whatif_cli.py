@@ -34,7 +34,7 @@ def test_whatif_writes_kpis_results_and_a_report(small_data_dir, tmp_path):
     (tmp_path / "s.yaml").write_text(SCENARIOS, "utf-8")
     out = tmp_path / "out"
     result = runner.invoke(app, ["whatif", "--data", str(small_data_dir), "--scenarios", str(tmp_path / "s.yaml"),
-                                 "--out", str(out), "--end", "2027-01-31", "--time-limit", "8", "--quiet"])
+                                 "--out", str(out), "--end", "2027-01-31", "--time-limit", "4", "--quiet"])
     assert result.exit_code == 0, result.output
     kpis = pd.read_csv(out / "kpis.csv")
     assert list(kpis["scenarie"]) == ["Nuværende", "Flere familier", "Lavt loft"]
@@ -50,7 +50,7 @@ def test_whatif_writes_kpis_results_and_a_report(small_data_dir, tmp_path):
 def test_staffing_answers_and_writes_the_staffed_register(small_data_dir, tmp_path):
     out = tmp_path / "st"
     result = runner.invoke(app, ["staffing", "--data", str(small_data_dir), "--families", "10", "--end", "2027-01-31",
-                                 "--time-limit", "10", "--out", str(out), "--quiet"])
+                                 "--time-limit", "4", "--out", str(out), "--quiet"])
     assert result.exit_code == 0, result.output
     assert "Nuværende + 10 familier" in result.output
     answer = json.loads((out / "staffing.json").read_text("utf-8"))
@@ -70,7 +70,7 @@ def test_staffing_answers_and_writes_the_staffed_register(small_data_dir, tmp_pa
 def test_staffing_on_a_named_scenario(small_data_dir, tmp_path):
     (tmp_path / "s.yaml").write_text(SCENARIOS, "utf-8")
     result = runner.invoke(app, ["staffing", "--data", str(small_data_dir), "--scenarios", str(tmp_path / "s.yaml"),
-                                 "--scenario", "Lavt loft", "--end", "2027-01-31", "--time-limit", "10", "--quiet"])
+                                 "--scenario", "Lavt loft", "--end", "2027-01-31", "--time-limit", "4", "--quiet"])
     assert result.exit_code == 0, result.output
     assert "Lavt loft" in result.output and "Der skal" in result.output
 

@@ -13,7 +13,7 @@ from workbench.whatif.runner import WhatIfOptions, data_date, default_horizon, r
 from workbench.whatif.scenario import BASE, AddFamilies, RemoveStaff, Scenario, SetCaseloadCap
 
 START, END = date(2027, 1, 1), date(2027, 1, 31)
-FAST = WhatIfOptions(time_limit=8)
+FAST = WhatIfOptions(time_limit=3)
 
 
 @pytest.fixture(scope="module")

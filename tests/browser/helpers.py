@@ -120,7 +120,7 @@ class WorkbenchPage:
         readout.fill(str(value))
         readout.press("Enter")
 
-    def plan_quarter(self, today: str = "2027-01-01", seconds: int = 15) -> None:
+    def plan_quarter(self, today: str = "2027-01-01", seconds: int = 8) -> None:
         """On the planning page: January-March 2027, made on ``today``, and press Planlæg."""
         self.fill(".tvaers-plan-start", "2027-01-01")
         self.fill(".tvaers-plan-end", "2027-03-31")

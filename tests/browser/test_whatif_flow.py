@@ -10,6 +10,7 @@ def test_how_many_more_staff_for_more_families(workbench):
     page.wait_for_text(PANEL, "Indlæst: 60 medarbejdere og 300 familier")
     page.fill(".tvaers-whatif-families", "10")
     page.fill(".tvaers-whatif-end", "2027-02-28")
+    page.fill(".tvaers-whatif-seconds", "15")
     page.click(".tvaers-whatif-staffing-run")
     answer = page.wait_for_text(".tvaers-whatif-staffing-result", "Scenarie", timeout=300)
     assert "10" in answer and "Periode" in answer
