@@ -19,7 +19,7 @@ from workbench.danish import PLAN_STATUS_DA, monday_of, week_label
 from workbench.io.safe_cells import XLSX_OPTIONS, inert
 from workbench import catalogue
 from workbench.attendance import meeting_place
-from workbench.clocks import anchor, rule_for
+from workbench.clocks import anchor, team_clock
 from workbench.caseload import caseload
 from workbench.danish import WEEKDAYS_DA
 from workbench.export.calendar_ics import rule_text
@@ -149,13 +149,12 @@ def missing_followups(plan: Plan, register: Register) -> list[tuple[str, date]]:
             by_family[m.family_id].append(m.day)
     missing = []
     for family in register.families:
-        try:
-            rule = rule_for(register, family, plan.start)
-        except KeyError:
+        found = team_clock(register, family, plan.start, plan.end)
+        if found is None:
             continue
         days = sorted(by_family.get(family.family_id, []))
         since = days[-1] if days else anchor(family.last_followup_date, family.case_start_date, plan.start)[0]
-        deadline = since + timedelta(days=rule.max_interval_days)
+        deadline = plan.start + timedelta(days=found[1].deadline((since - plan.start).days))  # a rule may switch
         if deadline <= plan.end:
             missing.append((family.family_id, deadline))
     return missing
