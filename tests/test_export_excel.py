@@ -144,3 +144,15 @@ def test_no_absence_reason_reaches_any_shared_file(tmp_path):
     texts += [p.read_text("utf-8") for p in tmp_path.rglob("*") if p.suffix in {".csv", ".json", ".ics", ".html"}]
     for reason in reasons - {"fravær"}:
         assert not any(reason in text for text in texts), reason  # ... but never say why
+
+
+def test_the_export_summary_says_why_a_family_has_an_aarshjul_but_no_calendar(tmp_path):
+    from workbench.export.bundle import ExportReport
+    from workbench.export.calendar_ics import CalendarSet
+
+    calendars = CalendarSet({}, {"S1": "s1.ics"}, {"F1": "f1.ics", "F2": "f2.ics"}, 0, 0, "x")
+    wheels = [tmp_path / f"aarshjul_F{k}.html" for k in (1, 2, 3)]
+    text = ExportReport(tmp_path, calendars, tmp_path / "p.xlsx", [], wheels).text()
+    assert "2 familiekalendere" in text and "3 årshjul" in text
+    assert "1 familie har ingen møder i perioden og får kun et årshjul." in text
+    assert "ingen møder" not in ExportReport(tmp_path, calendars, tmp_path / "p.xlsx", [], wheels[:2]).text()

@@ -19,6 +19,7 @@ from typing import Iterable
 
 from workbench.export.aarshjul import family_wheel, printable_html
 from workbench.export.pdf import PdfUnavailable, html_to_pdf
+from workbench.danish import count
 from workbench.files import replacing_folder
 from workbench.export.calendar_ics import CalendarSet, build_export_calendars, remember_export
 from workbench.export.excel import write_csvs, write_workbook
@@ -45,6 +46,9 @@ class ExportReport:
         parts = [f"Skrev {len(c.staff_files)} medarbejderkalendere og {len(c.family_files)} familiekalendere, "
                  f"Excel-filen {self.workbook.name}, {len(self.csvs)} CSV-filer og {len(self.wheels)} årshjul "
                  f"til {self.folder}."]
+        without = len(self.wheels) - len(c.family_files)
+        if without > 0:  # a family with a coordinator but no meeting in the period has nothing to put in a calendar
+            parts.append(f"{count(without, 'familie', 'familier')} har ingen møder i perioden og får kun et årshjul.")
         if c.changed or c.cancelled:
             parts.append(f"Siden sidste eksport er {c.changed} møder ændret (heraf {c.cancelled} aflyst); Outlook "
                          f"opdaterer dem, når filerne importeres igen.")
