@@ -390,7 +390,7 @@ class ScreeningPanel:
                        f"{a.next_followup:%d.%m.%Y} ({count(a.days_overdue, 'dag', 'dage')} siden)</b>")
             parts.append(f"<li><b>Opfølgning:</b> mindst hver {a.rule.max_interval_days}. dag "
                          f"(ca. hver {round(a.rule.max_interval_days / 7)}. uge){due}. {_esc(a.rule.description)} "
-                         f"<span class='tvaers-src'>({_esc(a.rule.rule_id)}: {_esc(a.rule.source)})</span></li>")
+                         f"<span class='tvaers-src' title='Regel {_esc(a.rule.rule_id)}'>({_esc(a.rule.source)})</span></li>")
         parts.append(f"<li><b>Sagspoint:</b> {number(a.case_points)} – {_esc('; '.join(a.points_reasons))}</li></ul>")
 
         if p.outside_target_group:
@@ -432,7 +432,8 @@ class ScreeningPanel:
         for need in a.needs:
             urgent = " <b style='color:#c62828'>(handling nu)</b>" if need.act_now else ""
             parts.append(f"<li><b>{_esc(need.label)}</b>{urgent} – dækkes af {_esc(need.who_can_cover())}<ul>"
-                         + "".join(f"<li>{_esc(r.text)} <span class='tvaers-src'>({_esc(r.rule_id)}; {_esc(r.source)})</span></li>"
+                         + "".join(f"<li>{_esc(r.text)} <span class='tvaers-src' title='Regel {_esc(r.rule_id)}'>"
+                                   f"({_esc(r.source)})</span></li>"
                                    for r in need.reasons) + "</ul></li>")
         parts.append("</ul>")
         if not a.needs:
