@@ -284,6 +284,7 @@ def make_plan(register: Register, start: date, end: date, options: PlanOptions =
     assignments = coordinators.assignments or [
         Assignment(f.family_id, f.primary_coordinator, f.secondary_coordinator) for f in work.families
     ]
+    progress(0.08, "Finder hver families mulige mødedage og frister")
     instance = build_instance(work, assignments, start, end, options.hours, prepared.fixed, prepared.movable,
                               prepared.used_ids, earliest=options.as_of)
     seconds_left = max(1.0, options.time_limit - clock.now())
