@@ -637,3 +637,18 @@ def test_with_person_clocks_the_greedy_fallback_is_checked_by_the_planner(monkey
                               StaffingOptions(roles=("familieraadgiver", "jobkonsulent"), max_per_role=2))
     assert result.feasible and result.total == 0 and result.proven_minimal and result.run is not None
     assert "ingen bemanding inden for tidsgrænsen" in result.messages[-1]
+
+
+def test_a_smaller_greedy_staffing_is_checked_by_the_planner_when_days_cannot_check_it(monkeypatch):
+    """With the persons' own clocks only the planner can check an answer: when the search was cut short with more
+    newcomers than the greedy staffing, the planner checks the greedy one (the search's spare newcomer goes)."""
+    import workbench.whatif.staffing.minimal as staffing
+
+    def cut_short(problem, *args, **kwargs):
+        greedy = greedy_solution(problem, 0)
+        return replace(greedy, hires={"familieraadgiver": 1}, hired_ids={"NY-familieraadgiver-1"})
+
+    monkeypatch.setattr(staffing, "solve_staffing", cut_short)
+    result = minimal_staffing(_register_with_cases(), START, PERSON_END,
+                              StaffingOptions(roles=("familieraadgiver", "jobkonsulent"), max_per_role=2))
+    assert result.feasible and result.total == 0 and result.proven_minimal and result.run is not None
