@@ -477,6 +477,48 @@ def test_greedy_candidate_respects_limits_and_availability():
     assert candidate.holders[next(q for q in problem.places if q.family_id == "F2")] == "NY-koordinator-1"
 
 
+def test_greedy_packs_the_largest_family_where_it_fits_most_tightly():
+    """Rooms 4 and 3, families of 3, 2 and 2 points without a coordinator: the 3 fills C2, the 2s fill C1.
+    Giving each family to whoever has most room (3 to C1, then 2 to C2) leaves a 2 for a newcomer."""
+    register = tiny_register([staff("C1", points=4.0), staff("C2", points=3.0)],
+                             [family(f"F{i}", last=LAST, case_points=points) for i, points in enumerate((3.0, 2.0, 2.0))],
+                             rules=[rule(max_days=7, min_days=2)])
+    candidate = greedy_solution(_problem(register, roles=("koordinator",)), 0)
+    assert candidate.hires == {}
+    assert {q.family_id: p for q, p in candidate.holders.items()} == {"F0": "C2", "F1": "C1", "F2": "C1"}
+
+
+def test_greedy_keeps_a_coordinating_newcomers_room_for_the_team_places_of_their_role():
+    """Three families without a coordinator (3, 3 and 2 points) and a team place only a family counsellor can
+    hold (1 point; R1 has no room); newcomers have 5 points each.  Coordinator places packed first fill the family
+    counsellor taken on (3 + 2), leaving no family counsellor for the team place; packed after it they all fit."""
+    register = tiny_register(
+        [staff("C2", points=2.0), staff("R1", role="familieraadgiver", points=0.0)],
+        [family("F1", last=LAST, case_points=3.0), family("F2", last=LAST, case_points=3.0),
+         family("F3", last=LAST, case_points=2.0), family("F4", last=LAST, case_points=2.0, primary="C2")],
+        rules=[rule(max_days=7, min_days=2)], team=[("F4", "R1", "familieraadgiver")])
+    problem = StaffingProblem(register, START, END, StaffingOptions(roles=("familieraadgiver", "koordinator"),
+                                                                    max_per_role=1))
+    for slot in problem.slots:
+        problem.people[slot.staff_id] = replace(slot, max_caseload_points=5.0)
+    candidate = greedy_solution(problem, 0)
+    assert candidate is not None and candidate.hires == {"familieraadgiver": 1, "koordinator": 1}
+    assert {q.name: p for q, p in candidate.holders.items()}["F4/team0"] == "NY-familieraadgiver-1"
+
+
+def test_a_cut_short_search_answers_with_the_packed_staffing_proven_by_the_arithmetic_bound(monkeypatch):
+    """The search finds nothing in its time (a busy machine): the greedy staffing is the answer, and because it
+    packs the families tightly it needs no newcomer, which the arithmetic bound proves minimal."""
+    import workbench.whatif.staffing.minimal as staffing
+
+    monkeypatch.setattr(staffing, "solve_staffing", lambda *args, **kwargs: None)
+    register = tiny_register([staff("C1", points=4.0), staff("C2", points=3.0)],
+                             [family(f"F{i}", last=LAST, case_points=points) for i, points in enumerate((3.0, 2.0, 2.0))],
+                             rules=[rule(max_days=7, min_days=2)])
+    result = minimal_staffing(register, START, END, StaffingOptions(roles=("koordinator",), max_per_role=2))
+    assert result.feasible and result.total == 0 and result.proven_minimal
+
+
 # ------------------------------------------------------------------ the children's and adults' own clocks
 
 def _register_with_cases(absences=(), team=(("F1", "J1", "jobkonsulent"),)):
@@ -595,3 +637,18 @@ def test_with_person_clocks_the_greedy_fallback_is_checked_by_the_planner(monkey
                               StaffingOptions(roles=("familieraadgiver", "jobkonsulent"), max_per_role=2))
     assert result.feasible and result.total == 0 and result.proven_minimal and result.run is not None
     assert "ingen bemanding inden for tidsgrænsen" in result.messages[-1]
+
+
+def test_a_smaller_greedy_staffing_is_checked_by_the_planner_when_days_cannot_check_it(monkeypatch):
+    """With the persons' own clocks only the planner can check an answer: when the search was cut short with more
+    newcomers than the greedy staffing, the planner checks the greedy one (the search's spare newcomer goes)."""
+    import workbench.whatif.staffing.minimal as staffing
+
+    def cut_short(problem, *args, **kwargs):
+        greedy = greedy_solution(problem, 0)
+        return replace(greedy, hires={"familieraadgiver": 1}, hired_ids={"NY-familieraadgiver-1"})
+
+    monkeypatch.setattr(staffing, "solve_staffing", cut_short)
+    result = minimal_staffing(_register_with_cases(), START, PERSON_END,
+                              StaffingOptions(roles=("familieraadgiver", "jobkonsulent"), max_per_role=2))
+    assert result.feasible and result.total == 0 and result.proven_minimal and result.run is not None

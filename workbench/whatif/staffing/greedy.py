@@ -1,69 +1,210 @@
-"""A quick, not minimal staffing: a hint for the search and a candidate answer when the search is cut short."""
+"""A quick, not minimal staffing: a hint for the search and a candidate answer when the search is cut short.
+
+The open places are packed like items into bins (first-fit decreasing, best fit): each goes to the suitable
+person whose room it fills most tightly, colleagues before newcomers already taken on, and a newcomer is taken
+on only when nobody has room.  Two orders are tried (team places first, or simply the largest places first)
+and the one with fewer newcomers is kept; then each newcomer, the least loaded first, is given up if all their
+places fit elsewhere.
+"""
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 
 from workbench.clocks import on_time_chain_exists
 from workbench.whatif.staffing.problem import Place, StaffingProblem
 from workbench.whatif.staffing.result import StaffingSolution
 
+EPS = 1e-9
 
-def greedy_start(problem: StaffingProblem) -> dict[Place, str]:
-    """A quick staffing to start the search from: kept places stay, open places go to the suitable
-    person with most room left, and a newcomer is taken on only when nobody has room.
+ORDERS = ("team_first", "largest_first")
+"""The orders the open places are packed in.  Team places can only go to their own role, so packing them first
+keeps a coordinating role's room for its own team places; the largest first is the classic bin-packing order."""
 
-    Open places only go to people with whom the family can still meet on time (absences, part
-    time); daily caps are left to the check.  Not minimal - a hint and a fallback candidate.
-    """
-    load = problem.options.load
-    share = {"primary": load.primary, "secondary": load.secondary, "team": load.team}
-    room = {pid: person.max_caseload_points - person.base_caseload_points for pid, person in problem.people.items()}
-    holders: dict[Place, str] = {}
-    carried: dict[tuple[str, str], float] = defaultdict(float)
 
-    def take(place: Place, person: str) -> None:
-        points = problem.register.family_by_id[place.family_id].case_points * share[place.kind]
-        extra = max(0.0, points - carried[(person, place.family_id)])
-        carried[(person, place.family_id)] = max(carried[(person, place.family_id)], points)
-        room[person] -= extra
-        holders[place] = person
+class _Packing:
+    """Holders chosen so far, the points each person carries per family, and everybody's room left."""
 
+    def __init__(self, problem: StaffingProblem) -> None:
+        load = problem.options.load
+        self.problem = problem
+        self.share = {"primary": load.primary, "secondary": load.secondary, "team": load.team}
+        self.room = {pid: person.max_caseload_points - person.base_caseload_points
+                     for pid, person in problem.people.items()}
+        self.holders: dict[Place, str] = {}
+        self.places_of: dict[tuple[str, str], list[Place]] = defaultdict(list)
+        """(person, family) -> the places the person holds there."""
+        self.held: dict[str, int] = defaultdict(int)
+        """person -> how many places they hold."""
+        self.family_places: dict[str, list[Place]] = defaultdict(list)
+        for place in problem.places:
+            self.family_places[place.family_id].append(place)
+
+    def copy(self) -> _Packing:
+        """A copy to try changes on (the problem is shared)."""
+        other = copy.copy(self)
+        other.room, other.holders, other.held = dict(self.room), dict(self.holders), defaultdict(int, self.held)
+        other.places_of = defaultdict(list, {key: list(places) for key, places in self.places_of.items()})
+        return other
+
+    def points(self, place: Place) -> float:
+        return self.problem.register.family_by_id[place.family_id].case_points * self.share[place.kind]
+
+    def carried(self, person: str, fid: str) -> float:
+        return max((self.points(q) for q in self.places_of[(person, fid)]), default=0.0)
+
+    def extra(self, place: Place, person: str) -> float:
+        """Points the person's caseload grows by with the place (a second role in a family counts the larger)."""
+        return max(0.0, self.points(place) - self.carried(person, place.family_id))
+
+    def take(self, place: Place, person: str) -> None:
+        self.room[person] -= self.extra(place, person)
+        self.places_of[(person, place.family_id)].append(place)
+        self.holders[place] = person
+        self.held[person] += 1
+
+    def give_up(self, place: Place) -> None:
+        person = self.holders.pop(place)
+        before = self.carried(person, place.family_id)
+        self.places_of[(person, place.family_id)].remove(place)
+        self.room[person] += before - self.carried(person, place.family_id)
+        self.held[person] -= 1
+
+    def may_hold(self, place: Place, person: str) -> bool:
+        """Not a second coordinator role, nor a second team place, in the same family."""
+        team = place.kind == "team"
+        return not any((q.kind == "team") == team for q in self.places_of[(person, place.family_id)])
+
+    def keeping_chain(self, place: Place, people: list[str]) -> list[str]:
+        """Those of ``people`` with whom the family's present people still have days for an on-time chain of
+        follow-ups."""
+        problem = self.problem
+        chain = problem.chains.get(place.family_id)
+        if chain is None or not chain.required:
+            return people
+        present = {p for q in self.family_places[place.family_id] if (p := self.holders.get(q))}
+        days = [d for d in chain.days if all(problem.available(x, d) for x in present)]
+        return [person for person in people
+                if on_time_chain_exists([d for d in days if problem.available(person, d)], chain.prev,
+                                        chain.prev_is_meeting, chain.clock, problem.n_days)]
+
+    def used(self, person: str) -> bool:
+        return self.held[person] > 0
+
+
+def _order(problem: StaffingProblem, packing: _Packing, places: list[Place], order: str) -> list[Place]:
+    def size(q: Place):
+        return (-packing.points(q), q.kind != "primary", q.name)
+    if order == "team_first":
+        return sorted(places, key=lambda q: (q.kind != "team", *size(q)))
+    return sorted(places, key=size)
+
+
+def _suitable(packing: _Packing, place: Place) -> list[str]:
+    options = [p for p in packing.problem.options_of[place] if packing.may_hold(place, p)]
+    return packing.keeping_chain(place, options) or options
+
+
+def _tightest(packing: _Packing, place: Place, people: list[str]) -> str | None:
+    """The person the place fits most tightly (least extra points, then least room left), or None."""
+    fitting = [p for p in people if packing.room[p] + EPS >= packing.extra(place, p)]
+    return min(fitting, key=lambda p: (packing.extra(place, p), packing.room[p] - packing.extra(place, p), p),
+               default=None)
+
+
+def _pack(problem: StaffingProblem, order: str) -> _Packing:
+    packing = _Packing(problem)
     open_places = []
     for place in problem.places:
         if problem.is_open(place) or place.holder not in problem.options_of[place]:
             open_places.append(place)
         else:
-            take(place, place.holder)
-    open_places.sort(key=lambda q: (-problem.register.family_by_id[q.family_id].case_points, q.kind != "primary", q.name))
-    for place in open_places:
-        points = problem.register.family_by_id[place.family_id].case_points * share[place.kind]
-        taken_here = {holders[q] for q in problem.places if q.family_id == place.family_id and q in holders
-                      and (q.kind == "team") == (place.kind == "team")}
-        options = [p for p in problem.options_of[place] if p not in taken_here]
-        chain = problem.chains.get(place.family_id)
-        if chain is not None and chain.required:
-            present = {holders[q] for q in problem.places if q.family_id == place.family_id and q in holders}
-            days = [d for d in chain.days if all(problem.available(x, d) for x in present)]
+            packing.take(place, place.holder)
+    ordered = _order(problem, packing, open_places, order)
+    waiting = defaultdict(int)  # role -> open team places of that role not yet placed
+    for place in ordered:
+        if place.kind == "team":
+            waiting[place.role] += 1
+    for place in ordered:
+        if place.kind == "team":
+            waiting[place.role] -= 1
+        options = _suitable(packing, place)
+        colleagues = [p for p in options if p not in problem.slot_ids]
+        taken_on = [p for p in options if p in problem.slot_ids and packing.used(p)]
+        person = _tightest(packing, place, colleagues) or _tightest(packing, place, taken_on)
+        if person is None:
+            fresh = [p for p in options if p in problem.slot_ids and not packing.used(p)
+                     and packing.room[p] + EPS >= packing.extra(place, p)]
+            # a role whose own team places are still waiting can use the newcomer's room left over for them
+            person = min(fresh, key=lambda p: (-waiting[problem.people[p].role], fresh.index(p)), default=None)
+        if person is None and options:
+            person = max(options, key=lambda p: (packing.room[p], p))  # over a limit: greedy_solution refuses it
+        if person is not None:
+            packing.take(place, person)
+    return packing
 
-            def keeps_chain(person: str) -> bool:
-                usable = [d for d in days if problem.available(person, d)]
-                return on_time_chain_exists(usable, chain.prev, chain.prev_is_meeting, chain.clock, problem.n_days)
 
-            options = [p for p in options if keeps_chain(p)] or options
-        existing = [p for p in options if p not in problem.slot_ids and room[p] + 1e-9 >= points]
-        if existing:
-            take(place, max(existing, key=lambda p: (room[p], p)))
-            continue
-        newcomers = [p for p in options if p in problem.slot_ids]
-        used = [p for p in newcomers if room[p] < problem.people[p].max_caseload_points - 1e-9]
-        fitting = [p for p in used if room[p] + 1e-9 >= points] or \
-            [p for p in newcomers if p not in used and room[p] + 1e-9 >= points]
-        if fitting:
-            take(place, fitting[0])
-        elif options:
-            take(place, max(options, key=lambda p: (room[p], p)))
-    return holders
+def _hires(packing: _Packing) -> int:
+    return len({p for p in packing.holders.values() if p in packing.problem.slot_ids})
+
+
+def _within_limits(packing: _Packing) -> bool:
+    return len(packing.holders) == len(packing.problem.places) and all(r >= -1e-6 for r in packing.room.values())
+
+
+def _give_up_newcomers(packing: _Packing) -> _Packing:
+    """Give up each newcomer, the least loaded first, whose places all fit with the others."""
+    problem = packing.problem
+    for newcomer in sorted({p for p in packing.holders.values() if p in problem.slot_ids},
+                           key=lambda p: (packing.room[p] * -1, p)):
+        trial = packing.copy()
+        theirs = [q for q, p in trial.holders.items() if p == newcomer]
+        for q in theirs:
+            trial.give_up(q)
+        trial.room[newcomer] = -1.0  # not to be chosen again
+        for q in sorted(theirs, key=lambda q: (-trial.points(q), q.name)):
+            options = [p for p in _suitable(trial, q) if p != newcomer]
+            colleagues = [p for p in options if p not in problem.slot_ids]
+            taken_on = [p for p in options if p in problem.slot_ids and trial.used(p)]
+            person = _tightest(trial, q, colleagues) or _tightest(trial, q, taken_on)
+            if person is None:
+                break
+            trial.take(q, person)
+        else:
+            trial.room[newcomer] = problem.people[newcomer].max_caseload_points
+            packing = trial
+    return packing
+
+
+def _in_slot_order(problem: StaffingProblem, holders: dict[Place, str]) -> dict[Place, str]:
+    """The same staffing with each role's newcomers numbered from 1 (they are alike; the model hires in order)."""
+    rename = {}
+    by_role: dict[str, list[str]] = defaultdict(list)
+    for slot in problem.slots:
+        by_role[slot.role].append(slot.staff_id)
+    used = set(holders.values())
+    for slots in by_role.values():
+        rename.update(zip([s for s in slots if s in used], slots))
+    return {q: rename.get(p, p) for q, p in holders.items()}
+
+
+def greedy_start(problem: StaffingProblem) -> dict[Place, str]:
+    """A quick staffing to start the search from: kept places stay, open places are packed into the suitable
+    people (colleagues first, then newcomers), and newcomers whose places fit elsewhere are given up.
+
+    Open places only go to people with whom the family can still meet on time (absences, part
+    time); daily caps are left to the check.  Not minimal - a hint and a fallback candidate.
+    """
+    best = None
+    for order in ORDERS:
+        packing = _pack(problem, order)
+        if _within_limits(packing):
+            packing = _give_up_newcomers(packing)
+        key = (not _within_limits(packing), _hires(packing))
+        if best is None or key < best[0]:
+            best = key, packing
+    return _in_slot_order(problem, best[1].holders)
 
 
 def greedy_solution(problem: StaffingProblem, lower_bound: int) -> StaffingSolution | None:

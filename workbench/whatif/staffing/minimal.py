@@ -90,13 +90,25 @@ class StaffingRounds:
             self.proven = solution.status == "OPTIMAL"
         self.last_solution = solution
         self.step(self.rounds - 0.7, f"Kontrollerer hver dag præcist (runde {self.rounds})")
-        checked = self.checked_by_days(solution)
+        smaller = self.smaller_greedy(solution)
+        checked = self.checked_by_days(solution, smaller)
         if checked is not None:
             return True, checked
         if self.can_escalate and not self.exact and not self.cuts:
             self.exact = True  # small enough: let the exact day model choose holders and days together
             return False, None
+        if smaller is not None:  # the planner checks the smaller staffing (and later rounds start from it)
+            self.last_solution = solution = smaller
         return self.checked_by_planner(solution)
+
+    def smaller_greedy(self, solution: StaffingSolution) -> StaffingSolution | None:
+        """The greedy staffing when it takes on fewer newcomers than a search that was cut short found."""
+        if self.cuts or self.exact or sum(solution.hires.values()) <= solution.lower_bound:
+            return None
+        greedy = greedy_solution(self.problem, solution.lower_bound)
+        if greedy is None or sum(greedy.hires.values()) >= sum(solution.hires.values()):
+            return None
+        return greedy
 
     def greedy_fallback(self) -> StaffingSolution | None:
         """The greedy staffing as the answer to check, when the search found no staffing in its time (a busy
@@ -122,19 +134,16 @@ class StaffingRounds:
         checked, plan = verified
         return Outcome(checked, staffed, plan, None, verified=True)
 
-    def checked_by_days(self, solution: StaffingSolution) -> Outcome | None:
-        """The solution (or, if the search was cut short, a smaller greedy one) with a checked day plan."""
+    def checked_by_days(self, solution: StaffingSolution, smaller: StaffingSolution | None) -> Outcome | None:
+        """The solution (or a ``smaller`` greedy one, if that checks) with a checked day plan."""
         problem, options = self.problem, self.options
         staffed = staffed_register(problem, solution)
         verified = None
-        if not self.cuts and not self.exact and sum(solution.hires.values()) > solution.lower_bound:
-            # the search was cut short: a simple greedy staffing may be smaller - check it the same way
-            greedy = greedy_solution(problem, solution.lower_bound)
-            if greedy is not None and sum(greedy.hires.values()) < sum(solution.hires.values()):
-                greedy_staffed = staffed_register(problem, greedy)
-                verified = verified_plan(problem, greedy_staffed, greedy, False, options.plan_time_limit, self.stop)
-                if verified is not None:
-                    staffed = greedy_staffed
+        if smaller is not None:
+            greedy_staffed = staffed_register(problem, smaller)
+            verified = verified_plan(problem, greedy_staffed, smaller, False, options.plan_time_limit, self.stop)
+            if verified is not None:
+                staffed = greedy_staffed
         if verified is None:
             verified = verified_plan(problem, staffed, solution, self.exact, options.plan_time_limit, self.stop)
         if verified is None:
