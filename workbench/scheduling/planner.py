@@ -270,7 +270,9 @@ def late_bound_text(register: Register, instance: PackingInstance, bound: LateBo
 def make_plan(register: Register, start: date, end: date, options: PlanOptions = PlanOptions(),
               progress: ProgressCallback = no_progress, stop: StopToken | None = None) -> PlanRun:
     """Assign coordinators, then pack the follow-up meetings of the horizon - continuing the announced plan
-    (``options.baseline`` or ``options.previous``) where there is one."""
+    (``options.baseline`` or ``options.previous``) where there is one.  Long because it is the whole recipe in
+    the order it runs (prepare, coordinators, instance, packing, bound, explanations, summary); each step is a
+    named function, and the order is easier to check in one place."""
     began = time.perf_counter()
     clock = WorkClock(options.deterministic)
     stop = stop or StopToken()

@@ -193,7 +193,9 @@ def _places(register: Register, assignment: Assignment | None, family_id: str, p
 
 def choose_handovers(register: Register, run: PlanRun, role: str, hire: Staff, helpable: list,
                      load: LoadWeights = DEFAULT_LOAD) -> list[Handover]:
-    """The families the hire takes over, and from whom (the order and limits in the module docstring)."""
+    """The families the hire takes over, and from whom (the order and limits in the module docstring).  One
+    function on purpose: its three passes (late, crowded weeks, levelling) share the hire's room and the handovers
+    taken so far through ``take``."""
     assignments = {a.family_id: a for a in run.plan.assignments}
     people = [s.staff_id for s in register.staff if s.role == role]
     held: dict[str, list[str]] = {p: [] for p in people}
