@@ -65,7 +65,9 @@ class NegotiationOptions:
     before a hand-off.  Laid one by one, the first (the most constrained: a jobsamtale chain that must jump its
     consultant's absence) always moved to another contested day and left the day free for the one after it, so a
     chain that could leave (a team chain with one more meeting) never had to: the overbooking went round the same
-    few days for ever.  Lifted together, the most constrained chains choose first and the others make room."""
+    few days for ever.  Lifted together, the most constrained chains choose first and the others make room.  If
+    that does not lower the overbooking, the chains are handed off as they stood when the stall began (so a plan
+    whose capacity is short is booked and repaired from the same days as before: scarcity.py is unchanged)."""
     released_late_cost: float = 10.0
     released_late_day_cost: float = 10.0
     """Once stalled, a late meeting costs about as much as a much-contested day: only families whose every
@@ -264,6 +266,14 @@ class Negotiator:
                 self.occupancy[self.attendees[i], day] -= 1
             self.paths[i] = []
 
+    def _state(self) -> tuple[list[list[int]], np.ndarray]:
+        """The chains as laid (prices and their history are not part of it: they keep what was learnt)."""
+        return [list(p) for p in self.paths], self.occupancy.copy()
+
+    def _restore(self, state: tuple[list[list[int]], np.ndarray]) -> None:
+        paths, occupancy = state
+        self.paths, self.occupancy = [list(p) for p in paths], occupancy.copy()
+
     def overbooked(self) -> np.ndarray:
         return np.maximum(0.0, self.occupancy - self.cap[:, None])
 
@@ -286,6 +296,7 @@ class Negotiator:
         stall = self.options.stall_rounds
         # going on after a hand-off: still stalled, so the next rounds lift the contested chains at once
         self.since_best = min(self.since_best, stall)
+        before_lifting = None
         while True:
             if self.total_rounds == 0:
                 todo = [i for i in order if i not in self.warm]
@@ -294,6 +305,8 @@ class Negotiator:
             else:
                 todo = self.contested_families()
                 if self.since_best >= stall:
+                    if before_lifting is None:
+                        before_lifting = self._state()
                     self._lift(todo)
             for i in todo:
                 self._lay(i)
@@ -305,11 +318,15 @@ class Negotiator:
             if not over.any() or should_stop() or clock.now() - began > seconds:
                 break
             if self.best is None or history[-1] < self.best:
-                self.best, self.since_best = history[-1], 0
+                self.best, self.since_best, before_lifting = history[-1], 0, None
             else:
                 self.since_best += 1
             if self.since_best >= stall + self.options.rip_up_rounds and history[-1] <= self.options.hand_off_at:
-                break  # a few contested person-days: the booking and the CP-SAT repair settle those faster
+                # a few contested person-days: the booking and the CP-SAT repair settle those faster - from where
+                # laying one by one had stalled, if lifting did not help (it only stirred the chains around)
+                if before_lifting is not None:
+                    self._restore(before_lifting)
+                break
             # let lateness in only when negotiation has stalled for a while and used half of its time:
             # a zero-late plan may still be a few rounds away
             halfway = self.spent + clock.now() - began > release_after
