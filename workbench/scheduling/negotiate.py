@@ -8,7 +8,9 @@ attendees' time.  At first every family takes its cheapest chain even if that
 overbooks someone; then the price of an overbooked person-day rises, both
 for the moment and in memory ("history"), and families are laid again.
 Families with other options move away from contested days; those that cannot
-move keep them.  Because every family always sees its whole year, the
+move keep them.  Once that stalls, the contested chains are lifted out all at
+once and laid again most constrained first, so a chain that can leave a day
+makes room for one that cannot (``rip_up_rounds``).  Because every family always sees its whole year, the
 foresight that day-by-day planning lacks (the crowded days before and after
 the summer holidays) comes for free.
 
@@ -58,6 +60,14 @@ class NegotiationOptions:
     """... and only after this share of the negotiation's time is used."""
     hand_off_at: int = 12
     """When stalled with at most this many overbooked person-days, stop and leave them to booking and repair."""
+    rip_up_rounds: int = 16
+    """Rounds of stall in which the contested chains are all lifted out of the calendar before any is laid again,
+    before a hand-off.  Laid one by one, the first (the most constrained: a jobsamtale chain that must jump its
+    consultant's absence) always moved to another contested day and left the day free for the one after it, so a
+    chain that could leave (a team chain with one more meeting) never had to: the overbooking went round the same
+    few days for ever.  Lifted together, the most constrained chains choose first and the others make room.  If
+    that does not lower the overbooking, the chains are handed off as they stood when the stall began (so a plan
+    whose capacity is short is booked and repaired from the same days as before: scarcity.py is unchanged)."""
     released_late_cost: float = 10.0
     released_late_day_cost: float = 10.0
     """Once stalled, a late meeting costs about as much as a much-contested day: only families whose every
@@ -102,6 +112,10 @@ class Negotiator:
         self.history_peak = 0.0
         self.released = False
         self.total_rounds = 0
+        self.best: int | None = None
+        """Fewest overbooked person-days after any round so far..."""
+        self.since_best = 0
+        """... and rounds since then (over all calls of ``run``)."""
         self.spent = 0.0
         """True once negotiation has stalled: capacity is short, and lateness becomes the way out."""
         self.fixed_days = fixed_days or {}
@@ -245,6 +259,21 @@ class Negotiator:
         for day in self.paths[i]:
             self.occupancy[rows, day] += 1
 
+    def _lift(self, families: list[int]) -> None:
+        """Take these families' chains out of the calendar all at once, before any of them is laid again."""
+        for i in families:
+            for day in self.paths[i]:
+                self.occupancy[self.attendees[i], day] -= 1
+            self.paths[i] = []
+
+    def _state(self) -> tuple[list[list[int]], np.ndarray]:
+        """The chains as laid (prices and their history are not part of it: they keep what was learnt)."""
+        return [list(p) for p in self.paths], self.occupancy.copy()
+
+    def _restore(self, state: tuple[list[list[int]], np.ndarray]) -> None:
+        paths, occupancy = state
+        self.paths, self.occupancy = [list(p) for p in paths], occupancy.copy()
+
     def overbooked(self) -> np.ndarray:
         return np.maximum(0.0, self.occupancy - self.cap[:, None])
 
@@ -264,7 +293,10 @@ class Negotiator:
         release_after = release_after if release_after is not None else self.options.release_after_share * seconds
         history: list[int] = []
         rounds = 0
-        best, since_best = None, 0
+        stall = self.options.stall_rounds
+        # going on after a hand-off: still stalled, so the next rounds lift the contested chains at once
+        self.since_best = min(self.since_best, stall)
+        before_lifting = None
         while True:
             if self.total_rounds == 0:
                 todo = [i for i in order if i not in self.warm]
@@ -272,6 +304,10 @@ class Negotiator:
                 todo = order
             else:
                 todo = self.contested_families()
+                if self.since_best >= stall:
+                    if before_lifting is None:
+                        before_lifting = self._state()
+                    self._lift(todo)
             for i in todo:
                 self._lay(i)
             rounds += 1
@@ -281,16 +317,20 @@ class Negotiator:
             history.append(int((over > 0).sum()))
             if not over.any() or should_stop() or clock.now() - began > seconds:
                 break
-            if best is None or history[-1] < best:
-                best, since_best = history[-1], 0
+            if self.best is None or history[-1] < self.best:
+                self.best, self.since_best, before_lifting = history[-1], 0, None
             else:
-                since_best += 1
-            if since_best >= self.options.stall_rounds and history[-1] <= self.options.hand_off_at:
-                break  # a few contested person-days: the booking and the CP-SAT repair settle those faster
+                self.since_best += 1
+            if self.since_best >= stall + self.options.rip_up_rounds and history[-1] <= self.options.hand_off_at:
+                # a few contested person-days: the booking and the CP-SAT repair settle those faster - from where
+                # laying one by one had stalled, if lifting did not help (it only stirred the chains around)
+                if before_lifting is not None:
+                    self._restore(before_lifting)
+                break
             # let lateness in only when negotiation has stalled for a while and used half of its time:
             # a zero-late plan may still be a few rounds away
             halfway = self.spent + clock.now() - began > release_after
-            if since_best >= self.options.stall_rounds and halfway and not self.released:
+            if self.since_best >= stall and halfway and not self.released:
                 self.released = True
             self.history += self.options.history_step * over
             self.history_peak = float(self.history.max())
