@@ -58,6 +58,8 @@ class Chain:
     """How many meetings the model may place (the fewest needed, plus one)."""
     required: int
     """The fewest meetings that keep every interval until the horizon ends."""
+    rule_id: str = ""
+    """The team rule the meetings follow (written on each meeting of a checked plan)."""
 
     @property
     def min_gap(self) -> int:
@@ -225,7 +227,7 @@ class StaffingProblem:
             need = required_meetings(prev, since_meeting, clock, self.n_days)
             days = tuple(family_open_days(self.register, family.family_id, self.start, self.end, self.calendar))
             chain = Chain(family.family_id, prev, since_meeting, clock, rule.meeting_minutes, days,
-                          need + 1 if need else 0, need)
+                          need + 1 if need else 0, need, rule.rule_id)
             slots = 0
             while slots < chain.slots and chain.options(slots, self.n_days):
                 slots += 1

@@ -13,7 +13,6 @@ from workbench.scheduling.planner import PlanRun
 from workbench.scheduling.stopping import StopToken
 from workbench.scheduling.timeslots import DayTask, time_day
 from workbench.settings import DEFAULT_HOURS
-from workbench.clocks import team_clock
 from workbench.whatif.staffing.problem import Place, StaffingProblem
 from workbench.whatif.staffing.result import StaffingSolution
 from workbench.whatif.staffing.search import solve_staffing
@@ -144,11 +143,9 @@ def _plan_from_days(problem: StaffingProblem, register: Register, solution: Staf
         starts.update(timed)
     meetings = []
     for (fid, n), (day, attendees, deadline) in meetings_info.items():
-        family = register.family_by_id[fid]
-        rule, _ = team_clock(register, family, problem.start, problem.end)
         begin = DEFAULT_HOURS.start_minute + starts[(fid, n)]
         meetings.append(Meeting(f"{fid}-{n:02d}", fid, problem.start + timedelta(days=day), begin,
-                                begin + problem.chains[fid].minutes, attendees, rule.rule_id,
+                                begin + problem.chains[fid].minutes, attendees, problem.chains[fid].rule_id,
                                 problem.start + timedelta(days=deadline), max(0, day - deadline)))
     return Plan(problem.start, problem.end, assignments, meetings)
 
