@@ -136,16 +136,12 @@ class StaffingRounds:
 
     def checked_by_days(self, solution: StaffingSolution, smaller: StaffingSolution | None) -> Outcome | None:
         """The solution (or a ``smaller`` greedy one, if that checks) with a checked day plan."""
-        problem, options = self.problem, self.options
-        staffed = staffed_register(problem, solution)
-        verified = None
         if smaller is not None:
-            greedy_staffed = staffed_register(problem, smaller)
-            verified = verified_plan(problem, greedy_staffed, smaller, False, options.plan_time_limit, self.stop)
-            if verified is not None:
-                staffed = greedy_staffed
-        if verified is None:
-            verified = verified_plan(problem, staffed, solution, self.exact, options.plan_time_limit, self.stop)
+            checked = self.checked_greedy(smaller)
+            if checked is not None:
+                return checked
+        staffed = staffed_register(self.problem, solution)
+        verified = verified_plan(self.problem, staffed, solution, self.exact, self.options.plan_time_limit, self.stop)
         if verified is None:
             return None
         checked, plan = verified
