@@ -2,9 +2,11 @@
 
 The open places are packed like items into bins (first-fit decreasing, best fit): each goes to the suitable
 person whose room it fills most tightly, colleagues before newcomers already taken on, and a newcomer is taken
-on only when nobody has room.  Two orders are tried (team places first, or simply the largest places first)
-and the one with fewer newcomers is kept; then each newcomer, the least loaded first, is given up if all their
-places fit elsewhere.
+on only when nobody has room.  Four orders are tried (team places first, or simply the largest places first;
+each also with newcomers first carrying a family's coordinator place and its team place of a coordinating role
+together, which saves the team place's points) and the one with fewer newcomers is kept, then the one with fewer
+handovers; each newcomer, the least loaded first, is given up if all their places fit elsewhere - also after
+letting one person carry such a pair wherever the room allows, if that gives up more newcomers.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from workbench.whatif.staffing.result import StaffingSolution
 
 EPS = 1e-9
 
-ORDERS = ("team_first", "largest_first")
+ORDERS = ("team_first", "largest_first", "bundled_team_first", "bundled_largest_first")
 """The orders the open places are packed in.  Team places can only go to their own role, so packing them first
 keeps a coordinating role's room for its own team places; the largest first is the classic bin-packing order."""
 
@@ -37,6 +39,8 @@ class _Packing:
         """(person, family) -> the places the person holds there."""
         self.held: dict[str, int] = defaultdict(int)
         """person -> how many places they hold."""
+        self.chain_exists: dict[tuple[str, frozenset[int]], bool] = {}
+        """(family, days) -> whether an on-time chain fits on those days; shared by copies."""
         self.family_places: dict[str, list[Place]] = defaultdict(list)
         for place in problem.places:
             self.family_places[place.family_id].append(place)
@@ -84,10 +88,16 @@ class _Packing:
         if chain is None or not chain.required:
             return people
         present = {p for q in self.family_places[place.family_id] if (p := self.holders.get(q))}
-        days = [d for d in chain.days if all(problem.available(x, d) for x in present)]
-        return [person for person in people
-                if on_time_chain_exists([d for d in days if problem.available(person, d)], chain.prev,
-                                        chain.prev_is_meeting, chain.clock, problem.n_days)]
+        days = frozenset(chain.days).intersection(*(problem.available_days(x) for x in present))
+        return [person for person in people if self._chain_exists(chain, days & problem.available_days(person))]
+
+    def _chain_exists(self, chain, days: frozenset[int]) -> bool:
+        """Whether the family's chain fits on ``days`` (remembered: many people share the same days)."""
+        key = (chain.family_id, days)
+        if key not in self.chain_exists:
+            self.chain_exists[key] = on_time_chain_exists(days, chain.prev, chain.prev_is_meeting, chain.clock,
+                                                          self.problem.n_days)
+        return self.chain_exists[key]
 
     def used(self, person: str) -> bool:
         return self.held[person] > 0
@@ -113,6 +123,94 @@ def _tightest(packing: _Packing, place: Place, people: list[str]) -> str | None:
                default=None)
 
 
+def _newcomer_for(packing: _Packing, role: str, points: float) -> str | None:
+    """A newcomer of ``role`` with room for ``points``: one already taken on (the tightest fit) or the next one."""
+    problem = packing.problem
+    slots = [s.staff_id for s in problem.slots if s.role == role]
+    taken_on = [p for p in slots if packing.used(p) and packing.room[p] + EPS >= points]
+    if taken_on:
+        return min(taken_on, key=lambda p: (packing.room[p], p))
+    return next((p for p in slots if not packing.used(p) and packing.room[p] + EPS >= points), None)
+
+
+def _bundle(packing: _Packing) -> None:
+    """Let one person carry a family's coordinator place and its team place of a coordinating role together.
+
+    A family counsellor (or other coordinating role) on a family's team who is also its coordinator counts the
+    family once, which saves the team place's points.  Where both places stay with two different colleagues,
+    only a newcomer of the team place's role can join them: the newcomer takes both (the secondary if there is
+    one, as it weighs least), and the two colleagues get that much room for the open places."""
+    problem = packing.problem
+    coordinating = {s.role for s in problem.people.values() if s.can_coordinate}
+    for fid, places in packing.family_places.items():
+        coordinator = sorted((q for q in places if q.kind != "team" and not problem.is_open(q)
+                              and packing.holders.get(q) in problem.register.staff_by_id),
+                             key=lambda q: q.kind != "secondary")
+        for team in (q for q in places if q.kind == "team" and q.role in coordinating and not problem.is_open(q)):
+            holder = packing.holders.get(team)
+            if holder not in problem.register.staff_by_id or not coordinator:
+                continue
+            if any(packing.holders.get(q) == holder for q in places if q.kind != "team"):
+                continue  # already carried together
+            place = coordinator.pop(0)
+            newcomer = _newcomer_for(packing, team.role, packing.points(place))
+            if newcomer is None or newcomer not in problem.options_of[place] \
+                    or newcomer not in problem.options_of[team] \
+                    or not packing.may_hold(place, newcomer) or not packing.may_hold(team, newcomer):
+                continue
+            packing.give_up(place)
+            packing.give_up(team)
+            packing.take(place, newcomer)
+            packing.take(team, newcomer)
+
+
+def _carry_together(packing: _Packing) -> None:
+    """After packing: where a family's coordinator place and its team place of a coordinating role have two
+    holders, let one of them - or a newcomer of the team place's role - carry both, if their room allows.
+
+    Each such move frees the team place's points (or more) for the open places of others, so that a newcomer
+    may be given up afterwards."""
+    problem = packing.problem
+    coordinating = {s.role for s in problem.people.values() if s.can_coordinate}
+    for fid, places in packing.family_places.items():
+        for team in (q for q in places if q.kind == "team" and q.role in coordinating):
+            holder = packing.holders.get(team)
+            coordinators = sorted((q for q in places if q.kind != "team" and q in packing.holders),
+                                  key=lambda q: (q.kind != "secondary", q.name))
+            if holder is None or any(packing.holders[q] == holder for q in coordinators):
+                continue
+            for place in coordinators:
+                if _moved_together(packing, place, team):
+                    break
+
+
+def _moved_together(packing: _Packing, place: Place, team: Place) -> bool:
+    """Move ``team`` to ``place``'s holder, ``place`` to ``team``'s, or both to a newcomer of the team's role
+    (whichever fits first); True if one did."""
+    problem = packing.problem
+    coordinator, member = packing.holders[place], packing.holders[team]
+    if problem.people[coordinator].role == team.role and coordinator in problem.options_of[team] \
+            and packing.may_hold(team, coordinator) and packing.room[coordinator] + EPS >= packing.extra(team, coordinator):
+        packing.give_up(team)
+        packing.take(team, coordinator)
+        return True
+    if member in problem.options_of[place] and packing.may_hold(place, member) \
+            and packing.room[member] + EPS >= packing.extra(place, member):
+        packing.give_up(place)
+        packing.take(place, member)
+        return True
+    newcomer = _newcomer_for(packing, team.role, max(packing.points(place), packing.points(team)))
+    if newcomer is None or not packing.used(newcomer) or newcomer not in problem.options_of[place] \
+            or newcomer not in problem.options_of[team] or newcomer in (coordinator, member) \
+            or not packing.may_hold(place, newcomer) or not packing.may_hold(team, newcomer):
+        return False
+    packing.give_up(place)
+    packing.give_up(team)
+    packing.take(place, newcomer)
+    packing.take(team, newcomer)
+    return True
+
+
 def _pack(problem: StaffingProblem, order: str) -> _Packing:
     packing = _Packing(problem)
     open_places = []
@@ -121,6 +219,9 @@ def _pack(problem: StaffingProblem, order: str) -> _Packing:
             open_places.append(place)
         else:
             packing.take(place, place.holder)
+    if order.startswith("bundled_"):
+        _bundle(packing)
+        order = order.removeprefix("bundled_")
     ordered = _order(problem, packing, open_places, order)
     waiting = defaultdict(int)  # role -> open team places of that role not yet placed
     for place in ordered:
@@ -196,15 +297,23 @@ def greedy_start(problem: StaffingProblem) -> dict[Place, str]:
     Open places only go to people with whom the family can still meet on time (absences, part
     time); daily caps are left to the check.  Not minimal - a hint and a fallback candidate.
     """
+    if problem.greedy_holders is not None:
+        return dict(problem.greedy_holders)
     best = None
     for order in ORDERS:
         packing = _pack(problem, order)
         if _within_limits(packing):
-            packing = _give_up_newcomers(packing)
-        key = (not _within_limits(packing), _hires(packing))
+            together = packing.copy()
+            _carry_together(together)
+            together, packing = _give_up_newcomers(together), _give_up_newcomers(packing)
+            if _hires(together) < _hires(packing):  # only then are the extra handovers worth it
+                packing = together
+        handovers = sum(1 for q, p in packing.holders.items() if q.holder and p != q.holder)
+        key = (not _within_limits(packing), _hires(packing), handovers)
         if best is None or key < best[0]:
             best = key, packing
-    return _in_slot_order(problem, best[1].holders)
+    problem.greedy_holders = _in_slot_order(problem, best[1].holders)
+    return dict(problem.greedy_holders)
 
 
 def greedy_solution(problem: StaffingProblem, lower_bound: int) -> StaffingSolution | None:
@@ -212,17 +321,7 @@ def greedy_solution(problem: StaffingProblem, lower_bound: int) -> StaffingSolut
     holders = greedy_start(problem)
     if len(holders) != len(problem.places):
         return None
-    load = problem.options.load
-    share = {"primary": load.primary, "secondary": load.secondary, "team": load.team}
-    carried: dict[tuple[str, str], float] = defaultdict(float)
-    for place, person in holders.items():
-        points = problem.register.family_by_id[place.family_id].case_points * share[place.kind]
-        carried[(person, place.family_id)] = max(carried[(person, place.family_id)], points)
-    used: dict[str, float] = defaultdict(float)
-    for (person, _), points in carried.items():
-        used[person] += points
-    if any(used[p] > problem.people[p].max_caseload_points - problem.people[p].base_caseload_points + 1e-6
-           for p in used):
+    if any(room < -1e-6 for room in problem.room_left(holders).values()):
         return None
     by_family: dict[str, list[tuple[Place, str]]] = defaultdict(list)
     for place, person in holders.items():

@@ -51,7 +51,6 @@ class StaffingRounds:
         self.rounds = 0
         self.total_rounds = options.rounds + 1
         self.last_solution: StaffingSolution | None = None
-        self.model_holders_only = False  # set when the planner's own coordinator assignment left families without one
 
     def step(self, share: float, text: str) -> None:
         self.progress(PROGRESS_FIRST + PROGRESS_SPAN * min(1.0, share / self.total_rounds), text)
@@ -148,14 +147,14 @@ class StaffingRounds:
         return Outcome(checked, staffed, plan, None, verified=True)
 
     def checked_by_planner(self, solution: StaffingSolution) -> tuple[bool, Outcome | None]:
-        """Run the real planner on the staffing; families it leaves late become cuts for the next round."""
+        """Run the real planner on the staffing; families it leaves late become cuts for the next round.
+
+        Every place goes to its holder in the staffing, coordinators too: the model has shown that these
+        holders keep every caseload limit and leave each family days for an on-time chain, while the planner's
+        own coordinator assignment is a search of its own that can miss such a tight staffing."""
         problem, options, stop = self.problem, self.options, self.stop
         self.step(self.rounds - 0.5, f"Kontrollerer med planlæggeren (runde {self.rounds})")
-        in_cuts = {q for _, pairs in self.cuts for q, _ in pairs}
-        planner_decides = frozenset() if self.model_holders_only else frozenset(
-            q for q in problem.places if q.kind != "team" and problem.is_open(q)
-            and q.family_id not in problem.stuck_families and q not in in_cuts)
-        staffed = staffed_register(problem, solution, planner_decides)
+        staffed = staffed_register(problem, solution)
         try:
             run = make_plan(staffed, problem.start, problem.end,
                             PlanOptions(time_limit=options.plan_time_limit, load=options.load,
@@ -173,10 +172,6 @@ class StaffingRounds:
         if self.rounds >= self.total_rounds or stop.stopped:
             self.messages.append(unverified_message(self.rounds, n_late, n_unassigned))
             return True, Outcome(solution, staffed, run.plan, run, verified=False)
-        if n_unassigned and not self.model_holders_only:
-            # the planner did not find the coordinator assignment the model has shown exists (on a busy
-            # machine its search can be cut short): check the model's own holders next
-            self.model_holders_only = True
         for fid, windows in late.items():
             self.cuts.append((fid, blocked_places(problem, staffed, run, fid, windows)))
         return False, None

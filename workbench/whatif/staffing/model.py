@@ -77,6 +77,7 @@ class StaffingModel:
         self._attends: dict[tuple[str, str], object] = {}
         self._held: dict[tuple[str, int], object] = {}
         off = {_named(item) for item in disabled}
+        self.off = off
         for item in ORDER:
             if item in off or (item in EXACT_ONLY and not self.exact) or (item in RELAXED_ONLY and self.exact):
                 continue
@@ -173,29 +174,49 @@ class StaffingModel:
 
     @constrains(R.CASELOAD_CAP)
     def caseload_cap(self) -> None:
-        """Nobody's caseload points exceed their limit (a person with two roles in a family counts the larger)."""
+        """Nobody's caseload points exceed their limit (a person with two roles in a family counts the larger).
+
+        Stated as tightly as the other rules allow, because the solver's bound comes from these sums: a
+        newcomer's room counts only once hired (hire before use), and since nobody holds two coordinator
+        places (primary differs from secondary) or two team places of a family, each kind's places are
+        summed - one inequality per place would let fractions of a primary and a secondary look merged.
+        With a rule switched off (a bites test) the looser form is used.
+        """
         load = self.problem.options.load
         share = {"primary": load.primary, "secondary": load.secondary, "team": load.team}
+        exclusive = {False: R.PRIMARY_DIFFERS_FROM_SECONDARY not in self.off,
+                     True: R.ONE_TEAM_PLACE_PER_PERSON not in self.off}
         per_person: dict[str, list] = defaultdict(list)
         for fid, places in self.places_by_family.items():
             points = self.problem.register.family_by_id[fid].case_points
-            by_person: dict[str, list[tuple[int, object]]] = defaultdict(list)
+            by_person: dict[str, list[tuple[int, object, bool]]] = defaultdict(list)
             for q in places:
                 for person in self.problem.options_of[q]:
-                    by_person[person].append((round(SCALE * share[q.kind] * points), self.hold[(q, person)]))
+                    by_person[person].append((round(SCALE * share[q.kind] * points), self.hold[(q, person)],
+                                              q.kind == "team"))
             for person, items in by_person.items():
                 if len(items) == 1:
                     per_person[person].append(items[0][0] * items[0][1])
-                else:
-                    top = max(w for w, _ in items)
-                    carried = self.model.new_int_var(0, top, f"load_{person}_{fid}")
-                    for weight, lit in items:
-                        self.model.add(carried >= weight * lit)
-                    per_person[person].append(carried)
+                    continue
+                top = max(w for w, _, _ in items)
+                carried = self.model.new_int_var(0, top, f"load_{person}_{fid}")
+                for team in (False, True):
+                    kind = [(weight, lit) for weight, lit, is_team in items if is_team == team]
+                    if exclusive[team] and kind:
+                        self.model.add(carried >= sum(weight * lit for weight, lit in kind))
+                    else:
+                        for weight, lit in kind:
+                            self.model.add(carried >= weight * lit)
+                per_person[person].append(carried)
+        counts_once_hired = R.HIRE_BEFORE_USE not in self.off
+        self.load_of = {person: sum(terms) for person, terms in per_person.items()}
         for person, terms in per_person.items():
             staff = self.problem.people[person]
-            room = round(SCALE * (staff.max_caseload_points - staff.base_caseload_points) + 1e-6)
-            self.model.add(sum(terms) <= max(0, room))
+            room = max(0, round(SCALE * (staff.max_caseload_points - staff.base_caseload_points) + 1e-6))
+            if person in self.hired and counts_once_hired:
+                self.model.add(sum(terms) <= room * self.hired[person])
+            else:
+                self.model.add(sum(terms) <= room)
 
     def held_flag(self, fid: str, k: int):
         """1 if the family's k-th follow-up is held in the horizon (one bool per meeting, made once)."""

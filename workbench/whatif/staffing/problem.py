@@ -106,6 +106,7 @@ class StaffingProblem:
         self.register, self.start, self.end, self.options = register, start, end, options
         self.n_days = (end - start).days + 1
         self.calendar = WorkCalendar(register, start, end)
+        self._available_days: dict[str, frozenset[int]] = {}
         load = options.load
         used = caseload(register, load=load)
         self.over_cap = {s.staff_id for s in register.staff if used.get(s.staff_id, 0.0) > s.max_caseload_points + 1e-9}
@@ -125,6 +126,8 @@ class StaffingProblem:
         self.places = self._places(vacant_places)
         self.options_of = {place: self._candidates(place) for place in self.places}
         self.bounds = capacity_bounds(self)
+        self.greedy_holders: dict[Place, str] | None = None
+        """The greedy staffing once worked out (:func:`greedy.greedy_start`; it is asked for more than once)."""
 
     def _set_slots(self, slots: list[Staff]) -> None:
         """The hire slots and everything derived from them, kept consistent in one place."""
@@ -142,7 +145,28 @@ class StaffingProblem:
         restricted._set_slots([s for s in self.slots if s.staff_id in solution.hired_ids])
         restricted.options_of = {q: (solution.holders[q],) for q in self.places}
         restricted.bounds = []
+        restricted.greedy_holders = None
         return restricted
+
+    def loads(self, holders: dict[Place, str]) -> dict[str, float]:
+        """Caseload points each holder carries with these holders (a person with two roles in a family counts the
+        larger share), without their base load."""
+        load = self.options.load
+        share = {"primary": load.primary, "secondary": load.secondary, "team": load.team}
+        carried: dict[tuple[str, str], float] = defaultdict(float)
+        for place, person in holders.items():
+            points = self.register.family_by_id[place.family_id].case_points * share[place.kind]
+            carried[(person, place.family_id)] = max(carried[(person, place.family_id)], points)
+        used: dict[str, float] = defaultdict(float)
+        for (person, _), points in carried.items():
+            used[person] += points
+        return used
+
+    def room_left(self, holders: dict[Place, str]) -> dict[str, float]:
+        """Caseload points each person could still take on with these holders (negative: over the limit)."""
+        used = self.loads(holders)
+        return {pid: person.max_caseload_points - person.base_caseload_points - used.get(pid, 0.0)
+                for pid, person in self.people.items()}
 
     # ------------------------------------------------------------------ places and who may hold them
 
@@ -240,9 +264,21 @@ class StaffingProblem:
         return chains
 
     def available(self, staff_id: str, day: int) -> bool:
-        return self.calendar.staff_available(staff_id, self.start + timedelta(days=day)) if staff_id in \
-            self.register.staff_by_id else self.calendar.is_open(self.start + timedelta(days=day)) and \
-            (self.start + timedelta(days=day)).weekday() in self.people[staff_id].workdays
+        return day in self.available_days(staff_id)
+
+    def available_days(self, staff_id: str) -> frozenset[int]:
+        """The days (numbers from the start) the person can meet: asked per person and day some million times by
+        the model and the greedy, so worked out once per person."""
+        days = self._available_days.get(staff_id)
+        if days is None:
+            days = self._available_days[staff_id] = frozenset(d for d in range(self.n_days) if self._can_meet(staff_id, d))
+        return days
+
+    def _can_meet(self, staff_id: str, day: int) -> bool:
+        when = self.start + timedelta(days=day)
+        if staff_id in self.register.staff_by_id:
+            return self.calendar.staff_available(staff_id, when)
+        return self.calendar.is_open(when) and when.weekday() in self.people[staff_id].workdays
 
     def day_variables(self) -> int:
         return sum(len(c.options(k, self.n_days)) for c in self.chains.values() for k in range(c.slots))

@@ -22,6 +22,8 @@ MIN_SOLVE_SECONDS = 0.2
 """No solve gets less; a trial is not started with less than this left."""
 MIN_HANDOVER_SECONDS = 0.5
 """The fewest-handovers phase always gets at least this."""
+ONE_FEWER_SECONDS = 5.0
+"""At most this long for each "one newcomer of this role fewer?" model (small: most holders are fixed)."""
 
 
 @dataclass(frozen=True)
@@ -80,12 +82,17 @@ def _caseload_stage(problem: StaffingProblem, cuts, time_limit: float, disabled:
 
 def _floor_with_hints(problem: StaffingProblem, model: StaffingModel, cuts, time_limit: float,
                       disabled: frozenset[str], stop: StopToken | None, previous: StaffingSolution | None,
-                      budget: TimeBudget) -> int:
-    """The fewest hires known to be needed before the search, with the model hinted at a starting solution."""
+                      budget: TimeBudget) -> tuple[int, int | None]:
+    """(the fewest hires known to be needed, the size of the staffing the model is hinted at or None).
+
+    The hint is the previous round's answer, or the quick stage's staffing, which keeps every caseload
+    limit and so is the likeliest size for the full model too."""
     meetings_on = bool(MEETING_CONSTRAINTS - disabled) and bool(model.meeting_day or not model.exact)
     floor = 0 if "hires_cover_capacity_gap" in disabled else sum(max(0, b.hires) for b in problem.bounds)
+    known = None
     if previous is not None:
         floor = max(floor, previous.lower_bound)
+        known = sum(previous.hires.values())
         for slot_id, var in model.hired.items():
             model.model.add_hint(var, int(slot_id in previous.hired_ids))
         for (place, person), var in model.hold.items():
@@ -94,59 +101,184 @@ def _floor_with_hints(problem: StaffingProblem, model: StaffingModel, cuts, time
         stage = _caseload_stage(problem, cuts, budget.caseload_stage * time_limit, disabled, stop)
         if stage is not None:
             floor = max(floor, stage[0])
+            known = sum(value for (kind, _), value in stage[1].items() if kind == "hired")
             for (kind, key), value in stage[1].items():
                 model.model.add_hint(model.hired[key] if kind == "hired" else model.hold[key], value)
-    return floor
+    return floor, known
 
 
-def _fewest_hires(model: StaffingModel, solver: cp_model.CpSolver, floor: int, previous: StaffingSolution | None,
+@dataclass
+class _Best:
+    """The fewest hires found so far and the values of that staffing (to start the next phase from)."""
+
+    hires: int
+    values: dict
+
+
+def _remember(model: StaffingModel, solver: cp_model.CpSolver) -> _Best:
+    day_vars = [v for days in model.meeting_day.values() for v in days.values()]
+    variables = list(model.hired.values()) + list(model.hold.values()) + day_vars
+    return _Best(round(solver.objective_value), {var: solver.value(var) for var in variables})
+
+
+def _greedy_in_model(model: StaffingModel, solver: cp_model.CpSolver, deadline: float,
+                     stop: StopToken | None) -> _Best | None:
+    """The greedy staffing as the model's solution (only the meeting days are searched), or None if it breaks a
+    rule of the model (e.g. a cut) or no days are found in time.
+
+    Going down from the greedy packing works better than from the search's own staffing: best fit leaves the
+    room to spare in a few people's hands, where :func:`_one_fewer` can use it."""
+    problem = model.problem
+    holders = greedy_start(problem)
+    if len(holders) != len(problem.places) or any(room < -1e-6 for room in problem.room_left(holders).values()):
+        return None
+    left = deadline - time.perf_counter()
+    if left <= MIN_SOLVE_SECONDS or (stop and stop.stopped):
+        return None
+    hired = set(holders.values()) & problem.slot_ids
+    trial = model.model.clone()
+    for slot_id, var in model.hired.items():
+        trial.add(var == int(slot_id in hired))
+    for place, person in holders.items():
+        if (place, person) not in model.hold:
+            return None
+        trial.add(model.hold[(place, person)] == 1)
+    solver.parameters.max_time_in_seconds = min(ONE_FEWER_SECONDS, left)
+    if solver.solve(trial) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return _remember(model, solver)
+    return None
+
+
+def _held_apart(problem: StaffingProblem, holders: dict) -> set:
+    """The coordinator and team places of families where a team place of a coordinating role and the coordinator
+    places have different holders: carried by one person (a newcomer, say) they would free the team place's points."""
+    coordinating = {person.role for person in problem.people.values() if person.can_coordinate}
+    by_family: dict[str, list] = defaultdict(list)
+    for place in holders:
+        by_family[place.family_id].append(place)
+    apart = set()
+    for places in by_family.values():
+        coordinators = {holders[q] for q in places if q.kind != "team"}
+        team = [q for q in places if q.kind == "team" and q.role in coordinating and holders[q] not in coordinators]
+        if team and coordinators:
+            apart.update(team)
+            apart.update(q for q in places if q.kind != "team")
+    return apart
+
+
+def _one_fewer(model: StaffingModel, solver: cp_model.CpSolver, best: _Best, deadline: float,
+               stop: StopToken | None) -> _Best | None:
+    """The best staffing with one newcomer fewer, or None if this small search finds none.
+
+    Only the places of the newcomers and of the colleagues with room left are decided again - everybody
+    else keeps theirs - so each model is small and quick.  One role at a time, the role whose least loaded
+    newcomer has the most room left first.  A full search for one fewer often cannot even find a start in
+    its time, while the room to spare is usually in a few people's hands (found on a lower caseload cap for
+    everybody, where the last newcomer's places fit with colleagues only once newcomers carry a family's
+    coordinator and team places together).
+    """
+    problem = model.problem
+    holders = {place: person for (place, person), var in model.hold.items() if best.values[var]}
+    hired = {slot_id for slot_id, var in model.hired.items() if best.values[var]}
+    room = problem.room_left(holders)
+    with_room = [problem.people[pid] for pid in problem.register.staff_by_id if room[pid] > 1e-6]
+    apart = _held_apart(problem, holders)
+    slots_of: dict[str, list[str]] = defaultdict(list)
+    for slot in problem.slots:
+        slots_of[slot.role].append(slot.staff_id)
+    roles = sorted({problem.people[slot_id].role for slot_id in hired},
+                   key=lambda role: -max(room[slot_id] for slot_id in hired if problem.people[slot_id].role == role))
+    for role in roles:
+        left = deadline - time.perf_counter()
+        if left <= MIN_SOLVE_SECONDS or (stop and stop.stopped):
+            return None
+        theirs = [place for place, person in holders.items() if person in hired and problem.people[person].role == role]
+        free = hired | {person.staff_id for person in with_room
+                        if any(problem.suitable(place, person) for place in theirs)}
+        keep = {slot_id for slot_id in hired if problem.people[slot_id].role != role}
+        keep |= set(slots_of[role][:sum(1 for slot_id in hired if problem.people[slot_id].role == role) - 1])
+        trial = model.model.clone()
+        trial.clear_hints()
+        for var, value in best.values.items():
+            trial.add_hint(var, value)
+        for slot_id, var in model.hired.items():
+            trial.add(var == int(slot_id in keep))
+        for place, person in holders.items():
+            if person not in free and place not in apart:
+                trial.add(model.hold[(place, person)] == 1)
+        solver.parameters.max_time_in_seconds = min(ONE_FEWER_SECONDS, left)
+        if solver.solve(trial) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return _remember(model, solver)
+    return None
+
+
+def _fewest_hires(model: StaffingModel, solver: cp_model.CpSolver, floor: int, known: int | None,
                   began: float, time_limit: float, stop: StopToken | None,
-                  budget: TimeBudget) -> tuple[int, int, bool]:
-    """Phase 1: (status, floor, whether the floor is proven).
+                  budget: TimeBudget) -> tuple[_Best | None, int]:
+    """Phase 1: (the fewest hires found with their values, or None; the proven floor).
 
-    Asks "does it work with `floor` newcomers?" first, then one more, ...: on large registers this
-    finds the minimum far sooner than a plain minimisation starting from a poor first solution.
+    Asks "does it work with n newcomers?" - on large registers this finds the minimum far sooner than
+    a plain minimisation starting from a poor first solution.  With a hinted staffing of ``known``
+    newcomers it asks that first and then one fewer at a time until the answer is no (the floor is
+    proven) or the time is up; otherwise it asks the floor first and then one more at a time.  A "no"
+    always proves the floor; a "don't know" ends the going down, or makes the going up unproven.
     """
     reserve = budget.minimise_at_least * time_limit  # kept for a plain minimisation if no trial answers in time
     deadline = began + budget.trials_until * time_limit
-    status, proven_floor, limit = cp_model.UNKNOWN, True, floor
-    if previous is not None and sum(previous.hires.values()) > floor:
-        # after a cut the previous answer's size is the likeliest: try it first (the floor stays unproven)
-        limit, proven_floor = sum(previous.hires.values()), False
-    while limit <= len(model.problem.slots) and not (stop and stop.stopped):
+    best: _Best | None = None
+    limit = known if known is not None and known > floor else floor
+    if known is None or known > floor:
+        best = _greedy_in_model(model, solver, deadline, stop)
+        if best is not None and (known is None or best.hires <= known):
+            limit = best.hires - 1
+        else:
+            best = None
+    while floor <= limit <= len(model.problem.slots) and not (stop and stop.stopped):
+        if best is not None:  # going down: first the small search for one newcomer fewer
+            fewer = _one_fewer(model, solver, best, deadline, stop)
+            if fewer is not None:
+                best, limit = fewer, fewer.hires - 1
+                continue
         left = deadline - time.perf_counter()
         if left <= MIN_SOLVE_SECONDS:
             break
         trial = model.model.clone()
         trial.add(model.hires() <= limit)
+        if best is not None:  # start from the staffing one larger
+            trial.clear_hints()
+            for var, value in best.values.items():
+                trial.add_hint(var, value)
         solver.parameters.max_time_in_seconds = max(MIN_SOLVE_SECONDS, left / 2)
         status = solver.solve(trial)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            break
-        if status != cp_model.INFEASIBLE:
-            proven_floor = False
-        elif proven_floor:
-            floor = limit + 1
+            best = _remember(model, solver)
+            limit = best.hires - 1  # one fewer?
+            continue
+        if status == cp_model.INFEASIBLE:
+            floor = max(floor, limit + 1)
+        if best is not None:
+            break  # going down: "no" proves the best, "don't know" leaves it unproven
         limit += 1
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and not (stop and stop.stopped):
+    if best is None and not (stop and stop.stopped):
         solver.parameters.max_time_in_seconds = max(reserve, budget.minimise_until * time_limit
                                                     - (time.perf_counter() - began))
         status = solver.solve(model.model)
-    return status, floor, proven_floor
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            best = _remember(model, solver)
+            floor = max(floor, math.ceil(solver.best_objective_bound - 1e-6))
+    return best, floor
 
 
-def _fewest_handovers(model: StaffingModel, solver: cp_model.CpSolver, best: int, proven: bool, began: float,
+def _fewest_handovers(model: StaffingModel, solver: cp_model.CpSolver, best: _Best, proven: bool, began: float,
                       time_limit: float, stop: StopToken | None, budget: TimeBudget) -> Callable[[object], int]:
     """Phase 2: the same number of hires (fewer if phase 1 was cut short), fewest handovers.
 
     Returns how to read a variable's value: from this phase, or from phase 1 if it found nothing.
     """
-    day_vars = [v for days in model.meeting_day.values() for v in days.values()]
-    values = {var: solver.value(var) for var in list(model.hired.values()) + list(model.hold.values()) + day_vars}
     model.model.clear_hints()
-    for var, value in values.items():
+    for var, value in best.values.items():
         model.model.add_hint(var, value)
-    model.model.add(model.hires() <= best)
+    model.model.add(model.hires() <= best.hires)
     if proven:
         model.model.minimize(model.handovers())
     else:  # phase 1 was cut short: hires may still fall
@@ -154,7 +286,7 @@ def _fewest_handovers(model: StaffingModel, solver: cp_model.CpSolver, best: int
     left = max(MIN_HANDOVER_SECONDS, time_limit - (time.perf_counter() - began))
     solver.parameters.max_time_in_seconds = min(left, budget.handovers_once_proven * time_limit) if proven else left
     second = solver.solve(model.model) if not (stop and stop.stopped) else cp_model.UNKNOWN
-    return values.__getitem__ if second not in (cp_model.OPTIMAL, cp_model.FEASIBLE) else solver.value
+    return best.values.__getitem__ if second not in (cp_model.OPTIMAL, cp_model.FEASIBLE) else solver.value
 
 
 def _read_solution(model: StaffingModel, read: Callable[[object], int], status: str, bound: int,
@@ -187,17 +319,15 @@ def solve_staffing(problem: StaffingProblem, exact_meetings: bool, cuts=(), time
     """
     began = time.perf_counter()
     model = StaffingModel(problem, exact_meetings, list(cuts), disabled)
-    floor = _floor_with_hints(problem, model, cuts, time_limit, disabled, stop, previous, budget)
+    floor, known = _floor_with_hints(problem, model, cuts, time_limit, disabled, stop, previous, budget)
     model.model.add(model.hires() >= floor)
     model.model.minimize(model.hires())
     solver = new_solver()
     solver.parameters.num_workers = problem.options.workers
     with _attached(stop, solver):
-        status, floor, proven_floor = _fewest_hires(model, solver, floor, previous, began, time_limit, stop, budget)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        best, bound = _fewest_hires(model, solver, floor, known, began, time_limit, stop, budget)
+        if best is None:
             return None
-        best = round(solver.objective_value)
-        bound = max(floor if proven_floor else 0, math.ceil(solver.best_objective_bound - 1e-6))
-        read = _fewest_handovers(model, solver, best, best <= bound, began, time_limit, stop, budget)
-    return _read_solution(model, read, "OPTIMAL" if best <= bound else "FEASIBLE", bound,
+        read = _fewest_handovers(model, solver, best, best.hires <= bound, began, time_limit, stop, budget)
+    return _read_solution(model, read, "OPTIMAL" if best.hires <= bound else "FEASIBLE", bound,
                           time.perf_counter() - began)

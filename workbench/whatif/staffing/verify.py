@@ -32,13 +32,8 @@ def verify_by_days(problem: StaffingProblem, solution: StaffingSolution, time_li
                    status=solution.status)
 
 
-def staffed_register(problem: StaffingProblem, solution: StaffingSolution,
-                     planner_decides: frozenset[Place] = frozenset()) -> Register:
-    """The register with the hires added and every place given to its holder in the solution.
-
-    Coordinator places in ``planner_decides`` are left open so the planner's own coordinator
-    assignment (which balances caseloads) fills them; the model has shown that it can.
-    """
+def staffed_register(problem: StaffingProblem, solution: StaffingSolution) -> Register:
+    """The register with the hires added and every place given to its holder in the solution."""
     register = problem.register
     hires = tuple(s for s in problem.slots if s.staff_id in solution.hired_ids)
     families = []
@@ -47,8 +42,6 @@ def staffed_register(problem: StaffingProblem, solution: StaffingSolution,
         for place, person in solution.holders.items():
             if place.family_id != family.family_id:
                 continue
-            if place in planner_decides:
-                person = None
             if place.kind == "primary":
                 changes["primary_coordinator"] = person
             elif place.kind == "secondary":
