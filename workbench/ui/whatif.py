@@ -253,8 +253,9 @@ class WhatIfPanel:
             help_html("Hvor mange flere medarbejdere - og af hvilke roller - skal der til, for at alle familier har "
                       "deres team og alle opfølgninger holder fristen? Værktøjet finder det mindste antal og viser den "
                       "nedre grænse ud fra kapacitet og behov ved siden af. Nye kolleger overtager familier, der ikke "
-                      "har en koordinator, og kan overtage pladser fra kolleger, der er over loftet eller ikke kan nå "
-                      "møderne; ellers beholder familierne de fagfolk, de kender."),
+                      "har en koordinator, og pladser fra kolleger, der er over loftet eller ikke kan nå møderne. "
+                      "De kan også overtage andre familier, så kollegerne får plads, men familier flyttes aldrig "
+                      "mellem de nuværende kolleger, og værktøjet vælger så få skift som muligt."),
             w.HBox([self.extra_families, self.basis]),
             self.hire_roles,
             help_html("Vælg flere roller ved at holde Ctrl (Cmd på Mac) nede, mens du klikker; Shift vælger en række."),

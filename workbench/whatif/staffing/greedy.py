@@ -22,7 +22,8 @@ EPS = 1e-9
 
 ORDERS = ("team_first", "largest_first", "bundled_team_first", "bundled_largest_first")
 """The orders the open places are packed in.  Team places can only go to their own role, so packing them first
-keeps a coordinating role's room for its own team places; the largest first is the classic bin-packing order."""
+keeps a coordinating role's room for its own team places; the largest first is the classic bin-packing order.
+"bundled_" first lets newcomers take over pairs of places held apart (:func:`_bundle`)."""
 
 
 class _Packing:

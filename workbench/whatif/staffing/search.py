@@ -170,9 +170,10 @@ def _one_fewer(model: StaffingModel, solver: cp_model.CpSolver, best: _Best, dea
                stop: StopToken | None) -> _Best | None:
     """The best staffing with one newcomer fewer, or None if this small search finds none.
 
-    Only the places of the newcomers and of the colleagues with room left are decided again - everybody
-    else keeps theirs - so each model is small and quick.  One role at a time, the role whose least loaded
-    newcomer has the most room left first.  A full search for one fewer often cannot even find a start in
+    Only the places of the newcomers, of the colleagues with room left who could take a newcomer's place,
+    and of families whose coordinator and coordinating team places are held apart (:func:`_held_apart`) are
+    decided again - everybody else keeps theirs - so each model is small and quick.  One role at a time,
+    the role whose least loaded newcomer has the most room left first.  A full search for one fewer often cannot even find a start in
     its time, while the room to spare is usually in a few people's hands (found on a lower caseload cap for
     everybody, where the last newcomer's places fit with colleagues only once newcomers carry a family's
     coordinator and team places together).
@@ -218,10 +219,12 @@ def _fewest_hires(model: StaffingModel, solver: cp_model.CpSolver, floor: int, k
     """Phase 1: (the fewest hires found with their values, or None; the proven floor).
 
     Asks "does it work with n newcomers?" - on large registers this finds the minimum far sooner than
-    a plain minimisation starting from a poor first solution.  With a hinted staffing of ``known``
-    newcomers it asks that first and then one fewer at a time until the answer is no (the floor is
-    proven) or the time is up; otherwise it asks the floor first and then one more at a time.  A "no"
-    always proves the floor; a "don't know" ends the going down, or makes the going up unproven.
+    a plain minimisation starting from a poor first solution.  Above the floor it starts from the greedy
+    staffing (or, if the hinted staffing of ``known`` newcomers is smaller, asks that first) and goes down:
+    first the small search of :func:`_one_fewer`, then "does it work with one fewer?" on the whole model,
+    until the answer is no (the floor is proven) or the time is up.  Without a start it asks the floor first
+    and then one more at a time.  A "no" always proves the floor; a "don't know" ends the going down, or
+    makes the going up unproven.
     """
     reserve = budget.minimise_at_least * time_limit  # kept for a plain minimisation if no trial answers in time
     deadline = began + budget.trials_until * time_limit
