@@ -126,8 +126,9 @@ class StaffingProblem:
         self.places = self._places(vacant_places)
         self.options_of = {place: self._candidates(place) for place in self.places}
         self.bounds = capacity_bounds(self)
-        self.greedy_holders: dict[Place, str] | None = None
-        """The greedy staffing once worked out (:func:`greedy.greedy_start`; it is asked for more than once)."""
+        self.greedy_holders: dict[bool, dict[Place, str]] = {}
+        """The greedy staffings once worked out, by ``keep_holders`` (:func:`greedy.greedy_start`; asked for more
+        than once)."""
 
     def _set_slots(self, slots: list[Staff]) -> None:
         """The hire slots and everything derived from them, kept consistent in one place."""
@@ -145,7 +146,7 @@ class StaffingProblem:
         restricted._set_slots([s for s in self.slots if s.staff_id in solution.hired_ids])
         restricted.options_of = {q: (solution.holders[q],) for q in self.places}
         restricted.bounds = []
-        restricted.greedy_holders = None
+        restricted.greedy_holders = {}
         return restricted
 
     def loads(self, holders: dict[Place, str]) -> dict[str, float]:

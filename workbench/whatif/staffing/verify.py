@@ -32,8 +32,13 @@ def verify_by_days(problem: StaffingProblem, solution: StaffingSolution, time_li
                    status=solution.status)
 
 
-def staffed_register(problem: StaffingProblem, solution: StaffingSolution) -> Register:
-    """The register with the hires added and every place given to its holder in the solution."""
+def staffed_register(problem: StaffingProblem, solution: StaffingSolution,
+                     planner_decides: frozenset[Place] = frozenset()) -> Register:
+    """The register with the hires added and every place given to its holder in the solution.
+
+    Coordinator places in ``planner_decides`` are left open so the planner's own coordinator
+    assignment (which balances caseloads and meetings) fills them.
+    """
     register = problem.register
     hires = tuple(s for s in problem.slots if s.staff_id in solution.hired_ids)
     families = []
@@ -42,6 +47,8 @@ def staffed_register(problem: StaffingProblem, solution: StaffingSolution) -> Re
         for place, person in solution.holders.items():
             if place.family_id != family.family_id:
                 continue
+            if place in planner_decides:
+                person = None
             if place.kind == "primary":
                 changes["primary_coordinator"] = person
             elif place.kind == "secondary":
