@@ -143,8 +143,8 @@ def _bundle(packing: _Packing) -> None:
     only a newcomer of the team place's role can join them: the newcomer takes both (the secondary if there is
     one, as it weighs least), and the two colleagues get that much room for the open places."""
     problem = packing.problem
-    coordinating = {s.role for s in problem.people.values() if s.can_coordinate}
-    for fid, places in packing.family_places.items():
+    coordinating = problem.coordinating_roles
+    for places in packing.family_places.values():
         coordinator = sorted((q for q in places if q.kind != "team" and not problem.is_open(q)
                               and packing.holders.get(q) in problem.register.staff_by_id),
                              key=lambda q: q.kind != "secondary")
@@ -155,15 +155,20 @@ def _bundle(packing: _Packing) -> None:
             if any(packing.holders.get(q) == holder for q in places if q.kind != "team"):
                 continue  # already carried together
             place = coordinator.pop(0)
-            newcomer = _newcomer_for(packing, team.role, packing.points(place))
-            if newcomer is None or newcomer not in problem.options_of[place] \
-                    or newcomer not in problem.options_of[team] \
-                    or not packing.may_hold(place, newcomer) or not packing.may_hold(team, newcomer):
-                continue
-            packing.give_up(place)
-            packing.give_up(team)
-            packing.take(place, newcomer)
-            packing.take(team, newcomer)
+            _pair_to(packing, place, team, _newcomer_for(packing, team.role, packing.points(place)))
+
+
+def _pair_to(packing: _Packing, place: Place, team: Place, newcomer: str | None) -> bool:
+    """Hand a family's coordinator place and team place to ``newcomer`` together, if they may hold both."""
+    problem = packing.problem
+    if newcomer is None or newcomer not in problem.options_of[place] or newcomer not in problem.options_of[team] \
+            or not packing.may_hold(place, newcomer) or not packing.may_hold(team, newcomer):
+        return False
+    packing.give_up(place)
+    packing.give_up(team)
+    packing.take(place, newcomer)
+    packing.take(team, newcomer)
+    return True
 
 
 def _carry_together(packing: _Packing) -> None:
@@ -172,9 +177,8 @@ def _carry_together(packing: _Packing) -> None:
 
     Each such move frees the team place's points (or more) for the open places of others, so that a newcomer
     may be given up afterwards."""
-    problem = packing.problem
-    coordinating = {s.role for s in problem.people.values() if s.can_coordinate}
-    for fid, places in packing.family_places.items():
+    coordinating = packing.problem.coordinating_roles
+    for places in packing.family_places.values():
         for team in (q for q in places if q.kind == "team" and q.role in coordinating):
             holder = packing.holders.get(team)
             coordinators = sorted((q for q in places if q.kind != "team" and q in packing.holders),
@@ -202,15 +206,9 @@ def _moved_together(packing: _Packing, place: Place, team: Place) -> bool:
         packing.take(place, member)
         return True
     newcomer = _newcomer_for(packing, team.role, max(packing.points(place), packing.points(team)))
-    if newcomer is None or not packing.used(newcomer) or newcomer not in problem.options_of[place] \
-            or newcomer not in problem.options_of[team] or newcomer in (coordinator, member) \
-            or not packing.may_hold(place, newcomer) or not packing.may_hold(team, newcomer):
+    if newcomer is None or not packing.used(newcomer) or newcomer in (coordinator, member):
         return False
-    packing.give_up(place)
-    packing.give_up(team)
-    packing.take(place, newcomer)
-    packing.take(team, newcomer)
-    return True
+    return _pair_to(packing, place, team, newcomer)
 
 
 def _keeper(packing: _Packing, place: Place, colleagues: list[str]) -> str | None:
@@ -335,9 +333,7 @@ def greedy_solution(problem: StaffingProblem, lower_bound: int) -> StaffingSolut
     that keeps more families with the people they know, unless packing every open place tightly takes on fewer."""
     holders = min((greedy_start(problem, keep_holders=True), greedy_start(problem)),
                   key=lambda h: (len(h) != len(problem.places), len(set(h.values()) & problem.slot_ids)))
-    if len(holders) != len(problem.places):
-        return None
-    if any(room < -1e-6 for room in problem.room_left(holders).values()):
+    if not problem.within_limits(holders):
         return None
     by_family: dict[str, list[tuple[Place, str]]] = defaultdict(list)
     for place, person in holders.items():

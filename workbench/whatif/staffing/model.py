@@ -212,7 +212,6 @@ class StaffingModel:
                             self.model.add(carried >= weight * lit)
                 per_person[person].append(carried)
         counts_once_hired = R.HIRE_BEFORE_USE not in self.off
-        self.load_of = {person: sum(terms) for person, terms in per_person.items()}
         for person, terms in per_person.items():
             staff = self.problem.people[person]
             room = max(0, round(SCALE * (staff.max_caseload_points - staff.base_caseload_points) + 1e-6))

@@ -169,6 +169,15 @@ class StaffingProblem:
         return {pid: person.max_caseload_points - person.base_caseload_points - used.get(pid, 0.0)
                 for pid, person in self.people.items()}
 
+    def within_limits(self, holders: dict[Place, str]) -> bool:
+        """Every place has a holder and nobody is over their caseload limit with these holders."""
+        return len(holders) == len(self.places) and all(room >= -1e-6 for room in self.room_left(holders).values())
+
+    @property
+    def coordinating_roles(self) -> set[str]:
+        """Roles whose people (colleagues or newcomers) can coordinate."""
+        return {person.role for person in self.people.values() if person.can_coordinate}
+
     # ------------------------------------------------------------------ places and who may hold them
 
     def _places(self, vacant_places) -> list[Place]:

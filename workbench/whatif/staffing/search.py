@@ -115,6 +115,24 @@ class _Best:
     values: dict
 
 
+def _clone_from(model: StaffingModel, best: _Best | None) -> cp_model.CpModel:
+    """A copy of the model to add a trial's constraints to, hinted at ``best`` if given."""
+    trial = model.model.clone()
+    if best is not None:
+        trial.clear_hints()
+        for var, value in best.values.items():
+            trial.add_hint(var, value)
+    return trial
+
+
+def _fix(trial: cp_model.CpModel, model: StaffingModel, hired: set[str], pairs) -> None:
+    """In ``trial``, hire exactly ``hired`` and give each (place, person) of ``pairs`` to that person."""
+    for slot_id, var in model.hired.items():
+        trial.add(var == int(slot_id in hired))
+    for pair in pairs:
+        trial.add(model.hold[pair] == 1)
+
+
 def _remember(model: StaffingModel, solver: cp_model.CpSolver) -> _Best:
     day_vars = [v for days in model.meeting_day.values() for v in days.values()]
     variables = list(model.hired.values()) + list(model.hold.values()) + day_vars
@@ -130,19 +148,13 @@ def _greedy_in_model(model: StaffingModel, solver: cp_model.CpSolver, deadline: 
     room to spare in a few people's hands, where :func:`_one_fewer` can use it."""
     problem = model.problem
     holders = greedy_start(problem)
-    if len(holders) != len(problem.places) or any(room < -1e-6 for room in problem.room_left(holders).values()):
+    if not problem.within_limits(holders) or any(pair not in model.hold for pair in holders.items()):
         return None
     left = deadline - time.perf_counter()
     if left <= MIN_SOLVE_SECONDS or (stop and stop.stopped):
         return None
-    hired = set(holders.values()) & problem.slot_ids
-    trial = model.model.clone()
-    for slot_id, var in model.hired.items():
-        trial.add(var == int(slot_id in hired))
-    for place, person in holders.items():
-        if (place, person) not in model.hold:
-            return None
-        trial.add(model.hold[(place, person)] == 1)
+    trial = _clone_from(model, None)
+    _fix(trial, model, set(holders.values()) & problem.slot_ids, holders.items())
     solver.parameters.max_time_in_seconds = min(ONE_FEWER_SECONDS, left)
     if solver.solve(trial) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _remember(model, solver)
@@ -152,7 +164,7 @@ def _greedy_in_model(model: StaffingModel, solver: cp_model.CpSolver, deadline: 
 def _held_apart(problem: StaffingProblem, holders: dict) -> set:
     """The coordinator and team places of families where a team place of a coordinating role and the coordinator
     places have different holders: carried by one person (a newcomer, say) they would free the team place's points."""
-    coordinating = {person.role for person in problem.people.values() if person.can_coordinate}
+    coordinating = problem.coordinating_roles
     by_family: dict[str, list] = defaultdict(list)
     for place in holders:
         by_family[place.family_id].append(place)
@@ -173,10 +185,10 @@ def _one_fewer(model: StaffingModel, solver: cp_model.CpSolver, best: _Best, dea
     Only the places of the newcomers, of the colleagues with room left who could take a newcomer's place,
     and of families whose coordinator and coordinating team places are held apart (:func:`_held_apart`) are
     decided again - everybody else keeps theirs - so each model is small and quick.  One role at a time,
-    the role whose least loaded newcomer has the most room left first.  A full search for one fewer often cannot even find a start in
-    its time, while the room to spare is usually in a few people's hands (found on a lower caseload cap for
-    everybody, where the last newcomer's places fit with colleagues only once newcomers carry a family's
-    coordinator and team places together).
+    the role whose least loaded newcomer has the most room left first.  A full search for one fewer often
+    cannot even find a start in its time, while the room to spare is usually in a few people's hands (found
+    on a lower caseload cap for everybody, where the last newcomer's places fit with colleagues only once
+    newcomers carry a family's coordinator and team places together).
     """
     problem = model.problem
     holders = {place: person for (place, person), var in model.hold.items() if best.values[var]}
@@ -198,15 +210,9 @@ def _one_fewer(model: StaffingModel, solver: cp_model.CpSolver, best: _Best, dea
                         if any(problem.suitable(place, person) for place in theirs)}
         keep = {slot_id for slot_id in hired if problem.people[slot_id].role != role}
         keep |= set(slots_of[role][:sum(1 for slot_id in hired if problem.people[slot_id].role == role) - 1])
-        trial = model.model.clone()
-        trial.clear_hints()
-        for var, value in best.values.items():
-            trial.add_hint(var, value)
-        for slot_id, var in model.hired.items():
-            trial.add(var == int(slot_id in keep))
-        for place, person in holders.items():
-            if person not in free and place not in apart:
-                trial.add(model.hold[(place, person)] == 1)
+        trial = _clone_from(model, best)
+        _fix(trial, model, keep, [(place, person) for place, person in holders.items()
+                                  if person not in free and place not in apart])
         solver.parameters.max_time_in_seconds = min(ONE_FEWER_SECONDS, left)
         if solver.solve(trial) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _remember(model, solver)
@@ -245,12 +251,8 @@ def _fewest_hires(model: StaffingModel, solver: cp_model.CpSolver, floor: int, k
         left = deadline - time.perf_counter()
         if left <= MIN_SOLVE_SECONDS:
             break
-        trial = model.model.clone()
+        trial = _clone_from(model, best)  # going down: from the staffing one larger
         trial.add(model.hires() <= limit)
-        if best is not None:  # start from the staffing one larger
-            trial.clear_hints()
-            for var, value in best.values.items():
-                trial.add_hint(var, value)
         solver.parameters.max_time_in_seconds = max(MIN_SOLVE_SECONDS, left / 2)
         status = solver.solve(trial)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
